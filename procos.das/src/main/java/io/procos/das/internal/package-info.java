@@ -1,0 +1,2 @@
+/** ProcOS DAS: implementation. Not exported. */
+package io.procos.das.internal;

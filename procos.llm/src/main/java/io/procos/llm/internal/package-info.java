@@ -1,0 +1,2 @@
+/** ProcOS LLM: implementation. Not exported. */
+package io.procos.llm.internal;

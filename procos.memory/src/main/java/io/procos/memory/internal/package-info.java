@@ -1,0 +1,2 @@
+/** ProcOS memory: implementation. Not exported. */
+package io.procos.memory.internal;

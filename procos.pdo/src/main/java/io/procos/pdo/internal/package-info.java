@@ -1,0 +1,2 @@
+/** ProcOS PDO: implementation. Not exported. */
+package io.procos.pdo.internal;

@@ -1,0 +1,2 @@
+/** ProcOS TDE: implementation. Not exported. */
+package io.procos.tde.internal;

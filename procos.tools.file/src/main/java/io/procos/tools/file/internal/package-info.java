@@ -1,0 +1,2 @@
+/** ProcOS file tools: implementation. Not exported. */
+package io.procos.tools.file.internal;
