@@ -1,0 +1,95 @@
+package io.procos.itest;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.runtime.ServiceComponentRuntime;
+import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
+import org.osgi.service.component.runtime.dto.ComponentDescriptionDTO;
+import org.osgi.test.common.annotation.InjectBundleContext;
+import org.osgi.test.common.annotation.InjectService;
+
+/** Every ProcOS bundle resolves and starts, and every DS component it declares is satisfied. */
+class BundlesStartTest {
+
+    private static final List<String> PROCOS_BUNDLES = List.of("procos.api", "procos.web", "procos.memory",
+            "procos.llm", "procos.pdo", "procos.tde", "procos.das", "procos.tools.file");
+
+    @InjectBundleContext
+    BundleContext context;
+
+    @InjectService(timeout = 10_000)
+    ServiceComponentRuntime scr;
+
+    @Test
+    void everyProcosBundleIsActive() {
+        // given the framework the resolver assembled
+        // when we look at the ProcOS bundles
+        List<Bundle> procos = Arrays.stream(context.getBundles())
+                .filter(b -> b.getSymbolicName().startsWith("procos.") && !b.getSymbolicName().endsWith("-tests"))
+                .collect(Collectors.toList());
+        // then all of them are there and active
+        assertThat(procos).extracting(Bundle::getSymbolicName).containsExactlyInAnyOrderElementsOf(PROCOS_BUNDLES);
+        assertThat(procos).allSatisfy(b -> assertThat(b.getState()).as(b.getSymbolicName()).isEqualTo(Bundle.ACTIVE));
+    }
+
+    @Test
+    void everyProcosComponentIsSatisfied() {
+        // given the components the ProcOS bundles declare
+        List<ComponentDescriptionDTO> descriptions = scr.getComponentDescriptionDTOs().stream()
+                .filter(d -> d.bundle.symbolicName.startsWith("procos."))
+                .collect(Collectors.toList());
+        assertThat(descriptions).as("ProcOS declares components").isNotEmpty();
+        // then each has a configuration that is satisfied or active, never waiting or failed
+        for (ComponentDescriptionDTO description : descriptions) {
+            assertThat(scr.getComponentConfigurationDTOs(description)).as(description.name)
+                    .isNotEmpty()
+                    .allSatisfy(c -> assertThat(c.state).as(description.name + " " + c.failure)
+                            .isIn(ComponentConfigurationDTO.SATISFIED, ComponentConfigurationDTO.ACTIVE));
+        }
+    }
+
+    @Test
+    void healthAnswersOverHttpWithTheTokenOnly() throws Exception {
+        // given the HTTP endpoint the whiteboard runs on (port chosen by the system)
+        String endpoint = httpEndpoint();
+        // when /api/health is asked without and with the token
+        HttpURLConnection anonymous = (HttpURLConnection) new URL(endpoint + "api/health").openConnection();
+        HttpURLConnection withToken = (HttpURLConnection) new URL(endpoint + "api/health").openConnection();
+        withToken.setRequestProperty("Authorization", "Bearer itest-token");
+        // then only the request with the token gets the report, which names the framework state
+        assertThat(anonymous.getResponseCode()).isEqualTo(401);
+        assertThat(withToken.getResponseCode()).isEqualTo(200);
+        assertThat(read(withToken.getInputStream())).contains("\"framework\" : \"ACTIVE\"", "procos.pdo");
+    }
+
+    private String httpEndpoint() throws Exception {
+        for (int i = 0; i < 100; i++) {
+            ServiceReference<?>[] refs = context.getServiceReferences("org.osgi.service.http.runtime.HttpServiceRuntime", null);
+            if (refs != null) {
+                Object endpoint = refs[0].getProperty("osgi.http.endpoint");
+                String first = endpoint instanceof String[] ? ((String[]) endpoint)[0] : String.valueOf(endpoint);
+                if (!first.contains(":0/")) return first.endsWith("/") ? first : first + "/";
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("no HTTP runtime endpoint published within 10 s");
+    }
+
+    private static String read(InputStream in) throws IOException {
+        try (in) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+}

@@ -1,0 +1,2 @@
+/** OSGi integration tests, run inside Felix by the bnd-testing-maven-plugin. */
+package io.procos.itest;
