@@ -1,0 +1,29 @@
+package io.procos.api.process;
+
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A domain process instance as a person wants to see it: its state, each task with the decision
+ * the task executor took and what came of it, and any incident.
+ */
+public record InstanceView(String id, String processKey, int processVersion, InstanceState state,
+        Instant startedAt, Instant endedAt, Map<String, Object> variables, List<TaskRun> tasks,
+        List<Incident> incidents) {
+
+    public InstanceView {
+        variables = Collections.unmodifiableMap(new LinkedHashMap<>(variables)); // values may be null
+        tasks = List.copyOf(tasks);
+        incidents = List.copyOf(incidents);
+    }
+
+    /** One task of the instance: the latest attempt's decision and outcome, and how many attempts ran. */
+    public record TaskRun(String activityId, String name, String status, String tool, String mode,
+            String arguments, String result, String error, int attempts, Instant startedAt, Instant endedAt) {}
+
+    /** Something the engine could not get past; {@code message} is the last error. */
+    public record Incident(String id, String type, String activityId, String message, Instant createdAt) {}
+}

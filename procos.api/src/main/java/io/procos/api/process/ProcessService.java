@@ -1,0 +1,41 @@
+package io.procos.api.process;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Deploys, starts and inspects processes. Starting a domain process also starts the generic
+ * orchestrator (PDO) that runs its tasks, one task executor (TDE) per ready task.
+ */
+@ProviderType
+public interface ProcessService {
+
+    /** The external-task topic every domain task uses; the task's name and documentation say what to do. */
+    String TASK_TOPIC = "procos.task";
+
+    /**
+     * Validates and deploys BPMN. Either everything is deployed or nothing is.
+     *
+     * @param resourceName file name shown in the engine, for example {@code order.bpmn}
+     * @throws InvalidProcessException with the parser's messages when the BPMN is not valid
+     */
+    Deployment deploy(String resourceName, String bpmnXml) throws InvalidProcessException;
+
+    /** The latest version of every deployed domain process (the orchestrator's own processes are not listed). */
+    List<ProcessInfo> processes();
+
+    /**
+     * Starts the latest version of a domain process and its orchestrator.
+     *
+     * @return the domain process instance id
+     * @throws IllegalArgumentException when no domain process has that key
+     */
+    String start(String processKey, Map<String, Object> variables);
+
+    Optional<InstanceView> instance(String instanceId);
+
+    /** Domain instances, newest first; {@code state} null means all. */
+    List<InstanceView> instances(InstanceState state, int max);
+}

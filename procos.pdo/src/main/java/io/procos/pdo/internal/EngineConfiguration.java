@@ -1,0 +1,41 @@
+package io.procos.pdo.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Configuration of the embedded engine, PID {@value #PID} (a file conf/io.procos.pdo.engine.cfg). */
+@ObjectClassDefinition(name = "ProcOS engine", description = "The embedded Camunda 7 engine and the orchestrator loop.")
+public @interface EngineConfiguration {
+
+    String PID = "io.procos.pdo.engine";
+
+    @AttributeDefinition(name = "JDBC URL", description = "Engine database. Empty: an H2 file under data/engine. "
+            + "For PostgreSQL: jdbc:postgresql://host:5432/procos (several ProcOS nodes may share it).")
+    String jdbcUrl() default "";
+
+    @AttributeDefinition(name = "JDBC user", description = "Database user.")
+    String jdbcUser() default "sa";
+
+    @AttributeDefinition(name = "JDBC password", description = "Database password (empty for the embedded H2 file, "
+            + "which no network can reach).", type = org.osgi.service.metatype.annotations.AttributeType.PASSWORD)
+    String jdbcPassword() default "";
+
+    @AttributeDefinition(name = "Pool size", description = "Largest number of open database connections.")
+    int maxConnections() default 10;
+
+    @AttributeDefinition(name = "History level", description = "none, activity, audit or full.")
+    String historyLevel() default "audit";
+
+    @AttributeDefinition(name = "Job executor threads", description = "How many tasks may run at the same time.")
+    int jobExecutorThreads() default 8;
+
+    @AttributeDefinition(name = "Attempts per task", description = "A failing task is tried this often, then becomes an incident.")
+    int maxTaskAttempts() default 3;
+
+    @AttributeDefinition(name = "Retry backoff (ms)", description = "Wait before the second attempt; doubles each time.")
+    long retryBackoffMillis() default 2000;
+
+    @AttributeDefinition(name = "Safety net (s)", description = "An idle orchestrator looks for ready tasks at least this often, "
+            + "in case a notification was missed.")
+    long safetyNetSeconds() default 30;
+}

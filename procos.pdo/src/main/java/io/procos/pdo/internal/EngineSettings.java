@@ -1,0 +1,36 @@
+package io.procos.pdo.internal;
+
+import java.time.Duration;
+
+/**
+ * How the engine and the orchestrator loop are set up; built from {@link EngineConfiguration} in
+ * OSGi, directly by tests and the benchmark.
+ *
+ * @param jdbcUrl             engine database; an H2 file by default, PostgreSQL by configuration
+ * @param maxTaskAttempts     how often a failing task is tried before it becomes an incident
+ * @param retryBackoff        wait before the second attempt; doubles with each further attempt
+ * @param safetyNet           longest wait of an idle orchestrator before it looks for ready tasks anyway
+ * @param taskLock            how long a fetched task stays locked to its orchestrator
+ */
+public record EngineSettings(String jdbcUrl, String jdbcUser, String jdbcPassword, int maxConnections,
+        String historyLevel, int jobExecutorThreads, int maxTaskAttempts, Duration retryBackoff,
+        Duration safetyNet, Duration taskLock, int maxTasksPerFetch) {
+
+    /** Defaults for everything but the database. */
+    public static EngineSettings forDatabase(String jdbcUrl, String user, String password) {
+        return new EngineSettings(jdbcUrl, user, password, 10, "audit", 8, 3, Duration.ofSeconds(2),
+                Duration.ofSeconds(30), Duration.ofMinutes(30), 100);
+    }
+
+    public EngineSettings withRetry(int attempts, Duration backoff) {
+        return new EngineSettings(jdbcUrl, jdbcUser, jdbcPassword, maxConnections, historyLevel, jobExecutorThreads,
+                attempts, backoff, safetyNet, taskLock, maxTasksPerFetch);
+    }
+
+    String jdbcDriver() {
+        if (jdbcUrl.startsWith("jdbc:h2:")) return "org.h2.Driver";
+        if (jdbcUrl.startsWith("jdbc:postgresql:")) return "org.postgresql.Driver";
+        throw new IllegalArgumentException("unsupported engine database URL '" + jdbcUrl
+                + "': use jdbc:h2:… or jdbc:postgresql:…");
+    }
+}

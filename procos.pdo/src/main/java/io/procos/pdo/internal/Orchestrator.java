@@ -1,0 +1,150 @@
+package io.procos.pdo.internal;
+
+import io.procos.api.process.ProcessService;
+import java.io.InputStream;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.ProcessEngineConfiguration;
+import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
+import org.camunda.bpm.engine.impl.cfg.StandaloneProcessEngineConfiguration;
+import org.camunda.bpm.engine.impl.jobexecutor.DefaultJobExecutor;
+import org.camunda.bpm.engine.impl.persistence.StrongUuidGenerator;
+import org.camunda.bpm.engine.repository.DeploymentBuilder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The embedded engine with the orchestrator installed: builds the engine, deploys {@code pdo.bpmn} and
+ * {@code tde.bpmn}, and offers the {@link ProcessService}. Plain Java, so the engine tests and the
+ * benchmark run exactly what the OSGi component runs.
+ */
+public final class Orchestrator implements AutoCloseable {
+
+    public static final String PDO_KEY = "procos-pdo";
+    public static final String TDE_KEY = "procos-tde";
+    private static final Logger LOG = LoggerFactory.getLogger(Orchestrator.class);
+
+    private final EngineSettings settings;
+    private final ProcessEngineConfigurationImpl configuration;
+    private final ProcessEngine engine;
+    private final TaskReadyNotifier notifier = new TaskReadyNotifier();
+    private final ProcessServiceImpl processService;
+
+    /**
+     * @param nodeId          stable name of this ProcOS node: jobs it held when it last stopped are released at start
+     * @param delegateLookup  finds delegates by the name a BPMN expression uses (OSGi services in the distribution)
+     */
+    public Orchestrator(EngineSettings settings, String nodeId, Function<String, Object> delegateLookup) {
+        this.settings = settings;
+        Map<String, Object> own = Map.of(
+                "procosPdoFetch", new PdoDelegates.FetchTasks(settings),
+                "procosPdoPrepareTask", new PdoDelegates.PrepareTask(settings),
+                "procosPdoUpdateTask", new PdoDelegates.UpdateTask(settings),
+                "procosPdoUpdateState", new PdoDelegates.UpdateState());
+        StandaloneProcessEngineConfiguration cfg = new StandaloneProcessEngineConfiguration();
+        cfg.setProcessEngineName("procos");
+        cfg.setJdbcUrl(settings.jdbcUrl());
+        cfg.setJdbcDriver(settings.jdbcDriver());
+        cfg.setJdbcUsername(settings.jdbcUser());
+        cfg.setJdbcPassword(settings.jdbcPassword());
+        cfg.setJdbcMaxActiveConnections(settings.maxConnections());
+        cfg.setDatabaseSchemaUpdate(ProcessEngineConfiguration.DB_SCHEMA_UPDATE_TRUE);
+        cfg.setHistory(settings.historyLevel());
+        cfg.setIdGenerator(new StrongUuidGenerator());
+        cfg.setBeans(new DelegateBeans(own, delegateLookup));
+        cfg.setCustomPreBPMNParseListeners(List.of(notifier));
+        cfg.setMetricsEnabled(false);
+        cfg.setDbMetricsReporterActivate(false);
+        // BPMN drawn by users rarely says how long to keep history; keep it half a year
+        cfg.setHistoryTimeToLive("P180D");
+        cfg.setJobExecutorActivate(false); // started below, after releasing this node's stale locks
+        DefaultJobExecutor jobExecutor = new DefaultJobExecutor();
+        jobExecutor.setCorePoolSize(settings.jobExecutorThreads());
+        jobExecutor.setMaxPoolSize(settings.jobExecutorThreads());
+        jobExecutor.setQueueSize(settings.jobExecutorThreads() * 4);
+        jobExecutor.setMaxJobsPerAcquisition(settings.jobExecutorThreads() * 2);
+        jobExecutor.setLockOwner(nodeId);
+        cfg.setJobExecutor(jobExecutor);
+
+        // MyBatis loads the JDBC driver and its mappings through the context class loader
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(Orchestrator.class.getClassLoader());
+        try {
+            this.engine = cfg.buildProcessEngine();
+            this.configuration = cfg;
+            deployOwnProcesses();
+            releaseStaleJobLocks(nodeId);
+            notifier.start(engine.getRuntimeService());
+            jobExecutor.start();
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+        this.processService = new ProcessServiceImpl(engine, configuration);
+        LOG.info("ProcOS engine ready on {} (history {}, {} job threads)", settings.jdbcUrl(),
+                settings.historyLevel(), settings.jobExecutorThreads());
+    }
+
+    public static boolean isOwnProcess(String processKey) {
+        return PDO_KEY.equals(processKey) || TDE_KEY.equals(processKey);
+    }
+
+    public ProcessEngine engine() {
+        return engine;
+    }
+
+    public ProcessService processService() {
+        return processService;
+    }
+
+    private void deployOwnProcesses() {
+        DeploymentBuilder deployment = engine.getRepositoryService().createDeployment()
+                .name("procos-orchestrator").enableDuplicateFiltering(true); // a new version only when the BPMN changed
+        for (String name : List.of("pdo.bpmn", "tde.bpmn")) {
+            InputStream in = Orchestrator.class.getClassLoader().getResourceAsStream("bpmn/" + name);
+            if (in == null) throw new IllegalStateException("bpmn/" + name + " is missing from the engine bundle");
+            deployment.addInputStream(name, in);
+        }
+        deployment.deploy();
+    }
+
+    /**
+     * Jobs this node had locked when it stopped would otherwise wait for their lock to expire
+     * (minutes) before running again; at start nothing of this node runs yet, so release them.
+     */
+    private void releaseStaleJobLocks(String nodeId) {
+        try (Connection c = configuration.getDataSource().getConnection();
+                PreparedStatement s = c.prepareStatement(
+                        "UPDATE ACT_RU_JOB SET LOCK_OWNER_ = NULL, LOCK_EXP_TIME_ = NULL WHERE LOCK_OWNER_ = ?")) {
+            s.setString(1, nodeId);
+            int released = s.executeUpdate();
+            if (!c.getAutoCommit()) c.commit();
+            if (released > 0) LOG.info("Released {} job(s) this node held when it last stopped", released);
+        } catch (Exception e) {
+            LOG.warn("Could not release stale job locks of {}: {}", nodeId, e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        notifier.stop();
+        engine.close();
+        if (settings.jdbcUrl().startsWith("jdbc:h2:")) {
+            // an embedded H2 file stays locked after a bundle refresh unless it is shut down
+            try (Connection c = configuration.getDataSource().getConnection(); Statement s = c.createStatement()) {
+                s.execute("SHUTDOWN");
+            } catch (Exception e) {
+                LOG.debug("H2 shutdown: {}", e.toString());
+            }
+        }
+    }
+
+    EngineSettings settings() {
+        return settings;
+    }
+}

@@ -1,0 +1,246 @@
+package io.procos.pdo.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import io.procos.api.process.Deployment;
+import io.procos.api.process.InstanceState;
+import io.procos.api.process.InstanceView;
+import io.procos.api.process.InstanceView.Incident;
+import io.procos.api.process.InstanceView.TaskRun;
+import io.procos.api.process.InvalidProcessException;
+import io.procos.api.process.ProcessInfo;
+import io.procos.api.process.ProcessService;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.ProcessEngine;
+import org.camunda.bpm.engine.ProcessEngineException;
+import org.camunda.bpm.engine.history.HistoricActivityInstance;
+import org.camunda.bpm.engine.history.HistoricProcessInstance;
+import org.camunda.bpm.engine.history.HistoricVariableInstance;
+import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
+import org.camunda.bpm.engine.Problem;
+import org.camunda.bpm.engine.ParseException;
+import org.camunda.bpm.engine.repository.DeploymentWithDefinitions;
+import org.camunda.bpm.engine.repository.ProcessDefinition;
+import org.camunda.bpm.engine.runtime.ProcessInstance;
+import org.camunda.bpm.model.bpmn.Bpmn;
+import org.camunda.bpm.model.bpmn.BpmnModelInstance;
+import org.camunda.bpm.model.bpmn.instance.Process;
+import org.camunda.bpm.model.xml.ModelException;
+
+/** {@link ProcessService} on the embedded engine: deploy, start (domain instance + its PDO), inspect. */
+final class ProcessServiceImpl implements ProcessService {
+
+    private final ProcessEngine engine;
+    private final ProcessEngineConfigurationImpl configuration;
+
+    ProcessServiceImpl(ProcessEngine engine, ProcessEngineConfigurationImpl configuration) {
+        this.engine = engine;
+        this.configuration = configuration;
+    }
+
+    @Override
+    public Deployment deploy(String resourceName, String bpmnXml) throws InvalidProcessException {
+        String name = resourceName == null || resourceName.isBlank() ? "process.bpmn"
+                : resourceName.endsWith(".bpmn") || resourceName.endsWith(".bpmn20.xml") ? resourceName : resourceName + ".bpmn";
+        BpmnModelInstance model;
+        try {
+            model = Bpmn.readModelFromStream(new ByteArrayInputStream(bpmnXml.getBytes(StandardCharsets.UTF_8)));
+        } catch (ModelException e) {
+            throw new InvalidProcessException("not valid BPMN 2.0 XML: " + rootMessage(e), List.of(rootMessage(e)));
+        }
+        List<String> problems = new ArrayList<>();
+        List<Process> executable = model.getModelElementsByType(Process.class).stream().filter(Process::isExecutable).toList();
+        if (executable.isEmpty()) problems.add("no executable process: set isExecutable=\"true\" on the process to run");
+        for (Process p : executable) {
+            if (Orchestrator.isOwnProcess(p.getId())) problems.add("process id '" + p.getId() + "' is reserved for ProcOS itself");
+        }
+        if (!problems.isEmpty()) throw new InvalidProcessException("cannot deploy: " + String.join("; ", problems), problems);
+        try {
+            DeploymentWithDefinitions d = engine.getRepositoryService().createDeployment().name(name)
+                    .addString(name, bpmnXml).enableDuplicateFiltering(true).deployWithResult();
+            List<ProcessInfo> infos = engine.getRepositoryService().createProcessDefinitionQuery()
+                    .deploymentId(d.getId()).list().stream().map(ProcessServiceImpl::info).toList();
+            return new Deployment(d.getId(), infos);
+        } catch (ParseException e) {
+            List<String> reports = new ArrayList<>();
+            e.getResorceReports().forEach(r -> {
+                for (Problem p : r.getErrors()) {
+                    reports.add(p.getMessage() + (p.getMainElementId() == null ? "" : " (element " + p.getMainElementId() + ")")
+                            + " at line " + p.getLine() + ", column " + p.getColumn());
+                }
+            });
+            if (reports.isEmpty()) reports.add(e.getMessage());
+            throw new InvalidProcessException("the engine's parser refused the BPMN: " + String.join("; ", reports), reports);
+        } catch (ProcessEngineException e) {
+            throw new InvalidProcessException("the engine refused the BPMN: " + e.getMessage(), List.of(e.getMessage()));
+        }
+    }
+
+    @Override
+    public List<ProcessInfo> processes() {
+        return engine.getRepositoryService().createProcessDefinitionQuery().latestVersion()
+                .orderByProcessDefinitionKey().asc().list().stream()
+                .filter(d -> !Orchestrator.isOwnProcess(d.getKey())).map(ProcessServiceImpl::info).toList();
+    }
+
+    @Override
+    public String start(String processKey, Map<String, Object> variables) {
+        if (processKey == null || Orchestrator.isOwnProcess(processKey) || engine.getRepositoryService()
+                .createProcessDefinitionQuery().processDefinitionKey(processKey).count() == 0) {
+            throw new IllegalArgumentException("no deployed process with key '" + processKey + "'");
+        }
+        Map<String, Object> vars = engineVariables(variables);
+        // domain instance and its orchestrator start together or not at all
+        return configuration.getCommandExecutorTxRequired().execute(context -> {
+            ProcessInstance domain = engine.getRuntimeService().startProcessInstanceByKey(processKey, vars);
+            Map<String, Object> pdoVars = new HashMap<>();
+            pdoVars.put("domainInstanceId", domain.getId());
+            pdoVars.put("processKey", processKey);
+            engine.getRuntimeService().startProcessInstanceByKey(Orchestrator.PDO_KEY, domain.getId(), pdoVars);
+            return domain.getId();
+        });
+    }
+
+    @Override
+    public Optional<InstanceView> instance(String instanceId) {
+        HistoricProcessInstance h = engine.getHistoryService().createHistoricProcessInstanceQuery()
+                .processInstanceId(instanceId).singleResult();
+        if (h == null || Orchestrator.isOwnProcess(h.getProcessDefinitionKey())) return Optional.empty();
+        return Optional.of(view(h));
+    }
+
+    @Override
+    public List<InstanceView> instances(InstanceState state, int max) {
+        List<InstanceView> views = new ArrayList<>();
+        int page = Math.max(max, 1) * 2;
+        int offset = 0;
+        while (views.size() < max) {
+            List<HistoricProcessInstance> batch = engine.getHistoryService().createHistoricProcessInstanceQuery()
+                    .processDefinitionKeyNotIn(List.of(Orchestrator.PDO_KEY, Orchestrator.TDE_KEY))
+                    .orderByProcessInstanceStartTime().desc().listPage(offset, page);
+            for (HistoricProcessInstance h : batch) {
+                InstanceView v = view(h);
+                if (state == null || v.state() == state) views.add(v);
+                if (views.size() >= max) break;
+            }
+            if (batch.size() < page) break;
+            offset += page;
+        }
+        return views;
+    }
+
+    private InstanceView view(HistoricProcessInstance h) {
+        HistoryService history = engine.getHistoryService();
+        String id = h.getId();
+        List<Incident> incidents = engine.getRuntimeService().createIncidentQuery().processInstanceId(id).list().stream()
+                .map(i -> new Incident(i.getId(), i.getIncidentType(), i.getActivityId(), i.getIncidentMessage(),
+                        instant(i.getIncidentTimestamp())))
+                .toList();
+        InstanceState state = switch (h.getState()) {
+            case HistoricProcessInstance.STATE_COMPLETED -> InstanceState.COMPLETED;
+            case HistoricProcessInstance.STATE_EXTERNALLY_TERMINATED, HistoricProcessInstance.STATE_INTERNALLY_TERMINATED -> InstanceState.FAILED;
+            default -> incidents.isEmpty() ? InstanceState.ACTIVE : InstanceState.FAILED;
+        };
+
+        // every TDE run for this instance, grouped by the domain task (external task id = TDE business key)
+        List<HistoricProcessInstance> tdes = history.createHistoricProcessInstanceQuery()
+                .processDefinitionKey(Orchestrator.TDE_KEY).variableValueEquals("domainInstanceId", id)
+                .orderByProcessInstanceStartTime().asc().list();
+        Map<String, Map<String, Object>> tdeVars = new HashMap<>();
+        if (!tdes.isEmpty()) {
+            for (HistoricVariableInstance v : history.createHistoricVariableInstanceQuery()
+                    .processInstanceIdIn(tdes.stream().map(HistoricProcessInstance::getId).toArray(String[]::new)).list()) {
+                tdeVars.computeIfAbsent(v.getProcessInstanceId(), k -> new HashMap<>()).put(v.getName(), v.getValue());
+            }
+        }
+        // activityId -> external task ids in order of first TDE, each with its runs
+        Map<String, LinkedHashMap<String, List<HistoricProcessInstance>>> runsByActivity = new HashMap<>();
+        for (HistoricProcessInstance tde : tdes) {
+            Object activityId = tdeVars.getOrDefault(tde.getId(), Map.of()).get("activityId");
+            runsByActivity.computeIfAbsent(String.valueOf(activityId), k -> new LinkedHashMap<>())
+                    .computeIfAbsent(tde.getBusinessKey(), k -> new ArrayList<>()).add(tde);
+        }
+        Map<String, Integer> seen = new HashMap<>();
+        List<TaskRun> tasks = new ArrayList<>();
+        for (HistoricActivityInstance a : history.createHistoricActivityInstanceQuery().processInstanceId(id)
+                .activityType("serviceTask").orderByHistoricActivityInstanceStartTime().asc()
+                .orderPartiallyByOccurrence().asc().list()) {
+            int index = seen.merge(a.getActivityId(), 1, Integer::sum) - 1;
+            List<List<HistoricProcessInstance>> byTask = new ArrayList<>(
+                    runsByActivity.getOrDefault(a.getActivityId(), new LinkedHashMap<>()).values());
+            List<HistoricProcessInstance> runs = index < byTask.size() ? byTask.get(index) : List.of();
+            Map<String, Object> last = runs.isEmpty() ? Map.of() : tdeVars.getOrDefault(runs.get(runs.size() - 1).getId(), Map.of());
+            String status;
+            if (a.getEndTime() != null) status = a.isCanceled() ? "CANCELLED" : "COMPLETED";
+            else if (incidents.stream().anyMatch(i -> a.getActivityId().equals(i.activityId()))) status = "FAILED";
+            else if (runs.isEmpty()) status = "WAITING";
+            else if (last.get("status") == null) status = "RUNNING";
+            else status = "RETRYING";
+            tasks.add(new TaskRun(a.getActivityId(), a.getActivityName(), status, str(last.get("tool")), str(last.get("mode")),
+                    str(last.get("arguments")), str(last.get("result")), str(last.get("error")), runs.size(),
+                    instant(a.getStartTime()), instant(a.getEndTime())));
+        }
+        Map<String, Object> variables = new LinkedHashMap<>();
+        if (h.getEndTime() == null) {
+            variables.putAll(engine.getRuntimeService().getVariables(id));
+        } else {
+            history.createHistoricVariableInstanceQuery().processInstanceId(id).list().stream()
+                    .filter(v -> v.getActivityInstanceId() == null || v.getActivityInstanceId().equals(id))
+                    .sorted(Comparator.comparing(HistoricVariableInstance::getName))
+                    .forEach(v -> variables.put(v.getName(), v.getValue()));
+        }
+        variables.replaceAll((k, v) -> v == null || v instanceof Number || v instanceof Boolean || v instanceof String ? v : v.toString());
+        return new InstanceView(id, h.getProcessDefinitionKey(), h.getProcessDefinitionVersion() == null ? 0 : h.getProcessDefinitionVersion(),
+                state, instant(h.getStartTime()), instant(h.getEndTime()), variables, tasks, incidents);
+    }
+
+    /** Values from JSON: scalars stay as they are, objects and arrays are kept as JSON text. */
+    private static Map<String, Object> engineVariables(Map<String, Object> variables) {
+        Map<String, Object> vars = new HashMap<>();
+        if (variables == null) return vars;
+        variables.forEach((k, v) -> {
+            if (v instanceof Map || v instanceof List) {
+                try {
+                    vars.put(k, PdoDelegates.JSON.writeValueAsString(v));
+                } catch (JsonProcessingException e) {
+                    throw new IllegalArgumentException("variable '" + k + "' cannot be stored: " + e.getOriginalMessage());
+                }
+            } else {
+                vars.put(k, v);
+            }
+        });
+        return vars;
+    }
+
+    private static ProcessInfo info(ProcessDefinition d) {
+        return new ProcessInfo(d.getKey(), d.getName(), d.getVersion(), d.getId(), d.getDeploymentId());
+    }
+
+    private static String str(Object o) {
+        return o == null ? null : o.toString();
+    }
+
+    private static Instant instant(Date d) {
+        return d == null ? null : d.toInstant();
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable root = t;
+        StringBuilder sb = new StringBuilder(String.valueOf(t.getMessage()));
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+            if (root.getMessage() != null && !sb.toString().contains(root.getMessage())) sb.append(": ").append(root.getMessage());
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,105 @@
+package io.procos.pdo.internal;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.camunda.bpm.engine.OptimisticLockingException;
+import org.camunda.bpm.engine.RuntimeService;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.ExecutionListener;
+import org.camunda.bpm.engine.impl.bpmn.parser.AbstractBpmnParseListener;
+import org.camunda.bpm.engine.impl.bpmn.parser.BpmnParse;
+import org.camunda.bpm.engine.impl.context.Context;
+import org.camunda.bpm.engine.impl.cfg.TransactionState;
+import org.camunda.bpm.engine.impl.persistence.entity.ProcessDefinitionEntity;
+import org.camunda.bpm.engine.impl.pvm.process.ActivityImpl;
+import org.camunda.bpm.engine.impl.pvm.process.ScopeImpl;
+import org.camunda.bpm.engine.impl.util.xml.Element;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Wakes an orchestrator when its domain instance has new ready tasks or has ended, so it never polls.
+ * A parse listener puts a start listener on every {@code procos.task} external task and an end listener
+ * on every domain process; once the engine transaction that created the task (or ended the instance)
+ * commits, the message {@value #MESSAGE} is correlated to the PDO whose business key is the domain
+ * instance id. The PDO may be busy (running TDEs) or just about to wait: then a few quick retries,
+ * and its timer as a last resort, make sure nothing is missed.
+ */
+final class TaskReadyNotifier extends AbstractBpmnParseListener {
+
+    static final String MESSAGE = "procos.tasksReady";
+    private static final Logger LOG = LoggerFactory.getLogger(TaskReadyNotifier.class);
+    private static final long[] RETRY_DELAYS_MS = {0, 20, 100, 500};
+
+    private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(2, r -> {
+        Thread t = new Thread(r, "procos-pdo-notifier");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Domain instances with a notification already queued: one per transaction burst is enough. */
+    private final Set<String> queued = ConcurrentHashMap.newKeySet();
+    private volatile RuntimeService runtime;
+
+    private final ExecutionListener notifyAfterCommit = this::notifyAfterCommit;
+
+    void start(RuntimeService runtimeService) {
+        this.runtime = runtimeService;
+    }
+
+    void stop() {
+        executor.shutdownNow();
+    }
+
+    @Override
+    public void parseProcess(Element processElement, ProcessDefinitionEntity processDefinition) {
+        if (!Orchestrator.isOwnProcess(processDefinition.getKey())) {
+            processDefinition.addListener(ExecutionListener.EVENTNAME_END, notifyAfterCommit);
+        }
+    }
+
+    @Override
+    public void parseServiceTask(Element serviceTaskElement, ScopeImpl scope, ActivityImpl activity) {
+        String type = serviceTaskElement.attributeNS(BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS, "type");
+        String topic = serviceTaskElement.attributeNS(BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS, "topic");
+        if ("external".equals(type) && io.procos.api.process.ProcessService.TASK_TOPIC.equals(topic)) {
+            activity.addListener(ExecutionListener.EVENTNAME_START, notifyAfterCommit);
+        }
+    }
+
+    private void notifyAfterCommit(DelegateExecution execution) {
+        String domainInstanceId = execution.getProcessInstanceId();
+        Context.getCommandContext().getTransactionContext()
+                .addTransactionListener(TransactionState.COMMITTED, ctx -> schedule(domainInstanceId, 0));
+    }
+
+    private void schedule(String domainInstanceId, int attempt) {
+        if (attempt == 0 && !queued.add(domainInstanceId)) return;
+        try {
+            executor.schedule(() -> correlate(domainInstanceId, attempt), RETRY_DELAYS_MS[attempt], TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException stopping) {
+            queued.remove(domainInstanceId);
+        }
+    }
+
+    private void correlate(String domainInstanceId, int attempt) {
+        if (attempt == 0) queued.remove(domainInstanceId);
+        RuntimeService rs = runtime;
+        if (rs == null) return;
+        boolean delivered;
+        try {
+            delivered = !rs.createMessageCorrelation(MESSAGE).processInstanceBusinessKey(domainInstanceId)
+                    .correlateAllWithResult().isEmpty();
+        } catch (OptimisticLockingException e) {
+            delivered = false; // the PDO moved at the same moment: look again shortly
+        } catch (RuntimeException e) {
+            LOG.warn("Could not notify the orchestrator of domain instance {}: {}", domainInstanceId, e.toString());
+            delivered = false;
+        }
+        if (!delivered && attempt + 1 < RETRY_DELAYS_MS.length) {
+            schedule(domainInstanceId, attempt + 1);
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package io.procos.pdo.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.procos.api.process.InstanceState;
+import io.procos.api.process.InstanceView;
+import io.procos.api.process.InvalidProcessException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.camunda.bpm.model.bpmn.Bpmn;
+import org.camunda.bpm.model.bpmn.BpmnModelInstance;
+import org.camunda.bpm.model.bpmn.builder.AbstractFlowNodeBuilder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The real engine running pdo.bpmn and tde.bpmn over domain processes, Camunda-style: deploy, drive, assert on history. */
+class OrchestratorTest {
+
+    private final ScriptedTde tde = new ScriptedTde();
+    private Orchestrator orchestrator;
+
+    @TempDir
+    Path dir;
+
+    @AfterEach
+    void close() {
+        if (orchestrator != null) orchestrator.close();
+    }
+
+    private Orchestrator start(EngineSettings settings) {
+        orchestrator = new Orchestrator(settings, "test-node", tde.delegates());
+        return orchestrator;
+    }
+
+    private static EngineSettings memoryDb() {
+        return EngineSettings.forDatabase("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", "");
+    }
+
+    /** A domain process the way DAS writes them: every task an external task on procos.task, described in words. */
+    static String sequential(String key, String... tasks) {
+        AbstractFlowNodeBuilder<?, ?> flow = Bpmn.createExecutableProcess(key).startEvent();
+        for (String task : tasks) {
+            flow = flow.serviceTask(task.replace(' ', '_')).name(task).camundaType("external").camundaTopic("procos.task");
+        }
+        return Bpmn.convertToString(flow.endEvent().done());
+    }
+
+    private InstanceView awaitEnd(String id, Duration timeout) throws InterruptedException {
+        long end = System.nanoTime() + timeout.toNanos();
+        InstanceView view = null;
+        while (System.nanoTime() < end) {
+            view = orchestrator.processService().instance(id).orElseThrow();
+            if (view.state() != InstanceState.ACTIVE) return view;
+            Thread.sleep(50);
+        }
+        throw new AssertionError("instance still active after " + timeout + ": " + view);
+    }
+
+    @Test
+    void threeSequentialTasksCompleteInOrder() throws Exception {
+        // given
+        Orchestrator o = start(memoryDb());
+        o.processService().deploy("three.bpmn", sequential("three", "Collect the figures", "Check them", "Send the report"));
+
+        // when
+        String id = o.processService().start("three", Map.of("customer", "ACME"));
+        InstanceView view = awaitEnd(id, Duration.ofSeconds(30));
+
+        // then the instance completed, each task once, in the order of the flow
+        assertThat(view.state()).isEqualTo(InstanceState.COMPLETED);
+        assertThat(tde.runs).extracting(ScriptedTde.Run::taskName)
+                .containsExactly("Collect the figures", "Check them", "Send the report");
+        assertThat(view.tasks()).extracting(InstanceView.TaskRun::name)
+                .containsExactly("Collect the figures", "Check them", "Send the report");
+        assertThat(view.tasks()).allSatisfy(t -> {
+            assertThat(t.status()).isEqualTo("COMPLETED");
+            assertThat(t.tool()).isEqualTo("test.tool");
+            assertThat(t.attempts()).isEqualTo(1);
+        });
+        // and each TDE's result came back into the domain instance as variables
+        assertThat(view.variables()).containsEntry("done", "Send the report").containsEntry("customer", "ACME");
+        // and the orchestrator ended with its domain instance
+        assertThat(o.engine().getRuntimeService().createProcessInstanceQuery().processDefinitionKey(Orchestrator.PDO_KEY).count()).isZero();
+    }
+
+    @Test
+    void fourParallelTasksRunTheirTdesAtTheSameTime() throws Exception {
+        // given a parallel gateway of four tasks, each taking half a second
+        Orchestrator o = start(memoryDb());
+        for (int i = 1; i <= 4; i++) {
+            tde.behaviours.put("Part " + i, (n, in) -> { Thread.sleep(500); return "{}"; });
+        }
+        BpmnModelInstance model = Bpmn.createExecutableProcess("fanout").startEvent().parallelGateway("fork")
+                .serviceTask("part1").name("Part 1").camundaType("external").camundaTopic("procos.task").parallelGateway("join")
+                .moveToNode("fork").serviceTask("part2").name("Part 2").camundaType("external").camundaTopic("procos.task").connectTo("join")
+                .moveToNode("fork").serviceTask("part3").name("Part 3").camundaType("external").camundaTopic("procos.task").connectTo("join")
+                .moveToNode("fork").serviceTask("part4").name("Part 4").camundaType("external").camundaTopic("procos.task").connectTo("join")
+                .moveToNode("join").endEvent().done();
+        o.processService().deploy("fanout.bpmn", Bpmn.convertToString(model));
+
+        // when
+        String id = o.processService().start("fanout", Map.of());
+        InstanceView view = awaitEnd(id, Duration.ofSeconds(30));
+
+        // then four TDEs ran and every two of their time windows overlap
+        assertThat(view.state()).isEqualTo(InstanceState.COMPLETED);
+        assertThat(tde.runs).hasSize(4);
+        long latestStart = tde.runs.stream().mapToLong(ScriptedTde.Run::startNanos).max().orElseThrow();
+        long earliestEnd = tde.runs.stream().mapToLong(ScriptedTde.Run::endNanos).min().orElseThrow();
+        assertThat(latestStart).as("the last TDE started before the first one finished").isLessThan(earliestEnd);
+    }
+
+    @Test
+    void aFailingTaskIsRetriedThenBecomesAnIncidentWithItsMessage() throws Exception {
+        // given a task whose TDE always fails, three attempts with a short backoff
+        Orchestrator o = start(memoryDb().withRetry(3, Duration.ofMillis(200)));
+        tde.behaviours.put("Copy the file", (n, in) -> { throw ScriptedTde.failure("disk full: /data has 0 bytes free"); });
+        o.processService().deploy("copy.bpmn", sequential("copy", "Copy the file", "Announce it"));
+
+        // when
+        String id = o.processService().start("copy", Map.of());
+        InstanceView view = awaitEnd(id, Duration.ofSeconds(30));
+
+        // then it was tried three times, and now shows as FAILED with an incident carrying the message
+        assertThat(view.state()).isEqualTo(InstanceState.FAILED);
+        assertThat(tde.runs).extracting(ScriptedTde.Run::taskName).containsExactly("Copy the file", "Copy the file", "Copy the file");
+        assertThat(view.incidents()).singleElement().satisfies(i -> {
+            assertThat(i.activityId()).isEqualTo("Copy_the_file");
+            assertThat(i.message()).contains("disk full: /data has 0 bytes free");
+        });
+        InstanceView.TaskRun copy = view.tasks().get(0);
+        assertThat(copy.status()).isEqualTo("FAILED");
+        assertThat(copy.attempts()).isEqualTo(3);
+        assertThat(copy.error()).contains("disk full");
+        // and the next task never ran
+        assertThat(view.tasks()).hasSize(1);
+    }
+
+    @Test
+    void invalidBpmnIsRefusedWithTheParsersMessageAndNothingIsDeployed() {
+        // given
+        Orchestrator o = start(memoryDb());
+        long before = o.engine().getRepositoryService().createDeploymentQuery().count();
+
+        // when / then: not XML at all
+        assertThatThrownBy(() -> o.processService().deploy("broken.bpmn", "<definitions><process id='x'"))
+                .isInstanceOf(InvalidProcessException.class).hasMessageContaining("not valid BPMN 2.0 XML");
+        // a flow to an element that does not exist
+        String dangling = sequential("dangling", "Do it").replace("targetRef=\"Do_it\"", "targetRef=\"nowhere\"");
+        assertThatThrownBy(() -> o.processService().deploy("dangling.bpmn", dangling))
+                .isInstanceOf(InvalidProcessException.class).hasMessageContaining("nowhere");
+        // the orchestrator's own process ids are reserved
+        assertThatThrownBy(() -> o.processService().deploy("mine.bpmn", sequential("procos-pdo", "Take over")))
+                .isInstanceOf(InvalidProcessException.class).hasMessageContaining("reserved");
+
+        assertThat(o.engine().getRepositoryService().createDeploymentQuery().count()).isEqualTo(before);
+        assertThat(o.processService().processes()).isEmpty();
+    }
+
+    @Test
+    void aProcessStoppedMidwayContinuesAfterTheNextStart() throws Exception {
+        // given a file database and a process that waits between its two tasks
+        EngineSettings settings = EngineSettings.forDatabase("jdbc:h2:file:" + dir.resolve("engine"), "sa", "");
+        Orchestrator first = start(settings);
+        String bpmn = Bpmn.convertToString(Bpmn.createExecutableProcess("overnight").startEvent()
+                .serviceTask("before").name("Before the break").camundaType("external").camundaTopic("procos.task")
+                .intermediateCatchEvent("pause").timerWithDuration("PT2S")
+                .serviceTask("after").name("After the break").camundaType("external").camundaTopic("procos.task")
+                .endEvent().done());
+        first.processService().deploy("overnight.bpmn", bpmn);
+        String id = first.processService().start("overnight", Map.of());
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (tde.runs.isEmpty() && System.nanoTime() < deadline) Thread.sleep(20);
+        assertThat(tde.runs).extracting(ScriptedTde.Run::taskName).containsExactly("Before the break");
+
+        // when ProcOS stops mid-way and starts again on the same database
+        first.close();
+        orchestrator = null;
+        Orchestrator second = start(settings);
+
+        // then the instance continues where it was and completes
+        InstanceView view = awaitEnd(id, Duration.ofSeconds(60));
+        assertThat(view.state()).isEqualTo(InstanceState.COMPLETED);
+        assertThat(tde.runs).extracting(ScriptedTde.Run::taskName).containsExactly("Before the break", "After the break");
+        assertThat(second.processService().instance(id).orElseThrow().tasks()).extracting(InstanceView.TaskRun::status)
+                .containsExactly("COMPLETED", "COMPLETED");
+    }
+}
