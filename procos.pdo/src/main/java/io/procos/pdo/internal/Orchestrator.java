@@ -69,6 +69,10 @@ public final class Orchestrator implements AutoCloseable {
         jobExecutor.setQueueSize(settings.jobExecutorThreads() * 4);
         jobExecutor.setMaxJobsPerAcquisition(settings.jobExecutorThreads() * 2);
         jobExecutor.setLockOwner(nodeId);
+        // Jobs due now wake the executor at once (hints); timers (retry backoff, the PDO's safety net,
+        // users' timer events) are found by polling, so poll often: at most 250 ms late, not 5 s.
+        jobExecutor.setWaitTimeInMillis(250);
+        jobExecutor.setMaxWait(250);
         cfg.setJobExecutor(jobExecutor);
 
         // MyBatis loads the JDBC driver and its mappings through the context class loader

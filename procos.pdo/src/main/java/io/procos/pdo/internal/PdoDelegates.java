@@ -63,6 +63,11 @@ final class PdoDelegates {
             }
             long now = System.currentTimeMillis();
             long wakeAt = now + settings.safetyNet().toMillis();
+            // a retry this orchestrator scheduled in the transaction that brought it here (not yet visible to queries)
+            if (pdo.getVariable("retryDueAt") instanceof Date due) {
+                if (due.getTime() > now) wakeAt = Math.min(wakeAt, due.getTime());
+                else pdo.removeVariable("retryDueAt");
+            }
             if (!ended && ready.isEmpty()) {
                 // a task waiting out its retry backoff is locked until its next attempt is due
                 for (ExternalTask waiting : tasks.createExternalTaskQuery().processInstanceId(domainId)
@@ -146,6 +151,13 @@ final class PdoDelegates {
                     String details = "attempt " + attempt + " of " + settings.maxTaskAttempts()
                             + ", tool: " + call.getVariableLocal("tool") + "\n" + message;
                     tasks.handleFailure(taskId, workerId(call), message, details, retriesLeft, retriesLeft > 0 ? backoff : 0);
+                    if (retriesLeft > 0) {
+                        // lets "Fetch ready tasks" wait exactly until this retry is due
+                        Date due = new Date(System.currentTimeMillis() + backoff);
+                        if (!(call.getVariable("retryDueAt") instanceof Date earlier) || due.before(earlier)) {
+                            call.getProcessInstance().setVariable("retryDueAt", due);
+                        }
+                    }
                 }
             } catch (ProcessEngineException e) {
                 // the domain task is gone (instance cancelled) or no longer ours: nothing to update

@@ -191,9 +191,15 @@ final class ProcessServiceImpl implements ProcessService {
                     instant(a.getStartTime()), instant(a.getEndTime())));
         }
         Map<String, Object> variables = new LinkedHashMap<>();
-        if (h.getEndTime() == null) {
-            variables.putAll(engine.getRuntimeService().getVariables(id));
-        } else {
+        boolean running = h.getEndTime() == null;
+        if (running) {
+            try {
+                variables.putAll(engine.getRuntimeService().getVariables(id));
+            } catch (ProcessEngineException endedMeanwhile) {
+                running = false;
+            }
+        }
+        if (!running) {
             history.createHistoricVariableInstanceQuery().processInstanceId(id).list().stream()
                     .filter(v -> v.getActivityInstanceId() == null || v.getActivityInstanceId().equals(id))
                     .sorted(Comparator.comparing(HistoricVariableInstance::getName))
