@@ -148,6 +148,10 @@ public final class Orchestrator implements AutoCloseable {
         }
     }
 
+    boolean jobExecutorActive() {
+        return configuration.getJobExecutor().isActive();
+    }
+
     EngineSettings settings() {
         return settings;
     }

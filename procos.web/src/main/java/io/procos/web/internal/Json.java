@@ -1,17 +1,43 @@
 package io.procos.web.internal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
-/** Writes JSON answers, errors included, the same way for every ProcOS endpoint. */
+/** Reads requests and writes JSON answers, errors included, the same way for every ProcOS endpoint. */
 final class Json {
 
-    static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final ObjectMapper MAPPER = new ObjectMapper().registerModule(new JavaTimeModule())
+            .enable(SerializationFeature.INDENT_OUTPUT).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     private Json() {}
+
+    /** A request that cannot be served as sent; becomes an error answer with this status and message. */
+    static final class RequestException extends Exception {
+        private static final long serialVersionUID = 1L;
+        final int status;
+        final transient List<String> problems;
+
+        RequestException(int status, String message) {
+            this(status, message, List.of());
+        }
+
+        RequestException(int status, String message, List<String> problems) {
+            super(message);
+            this.status = status;
+            this.problems = problems;
+        }
+    }
 
     static void write(HttpServletResponse response, int status, Object body) throws IOException {
         response.setStatus(status);
@@ -22,5 +48,47 @@ final class Json {
 
     static void error(HttpServletResponse response, int status, String message) throws IOException {
         write(response, status, Map.of("error", message));
+    }
+
+    static void error(HttpServletResponse response, RequestException e) throws IOException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("error", e.getMessage());
+        if (!e.problems.isEmpty()) body.put("problems", e.problems);
+        write(response, e.status, body);
+    }
+
+    /** The request body as text, refusing more than {@code maxBytes} (413) before reading it all. */
+    static String body(HttpServletRequest request, int maxBytes) throws IOException, RequestException {
+        long declared = request.getContentLengthLong();
+        if (declared > maxBytes) throw tooLarge(declared, maxBytes);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        byte[] buffer = new byte[8192];
+        try (InputStream in = request.getInputStream()) {
+            for (int n; (n = in.read(buffer)) > 0; ) {
+                out.write(buffer, 0, n);
+                if (out.size() > maxBytes) throw tooLarge(out.size(), maxBytes);
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    /** A JSON object body; empty means {}. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> objectBody(HttpServletRequest request, int maxBytes) throws IOException, RequestException {
+        String text = body(request, maxBytes);
+        if (text.isBlank()) return new LinkedHashMap<>();
+        Object parsed;
+        try {
+            parsed = MAPPER.readValue(text, Object.class);
+        } catch (JsonProcessingException e) {
+            throw new RequestException(400, "the body is not valid JSON: " + e.getOriginalMessage()
+                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+        }
+        if (!(parsed instanceof Map)) throw new RequestException(400, "the body must be a JSON object, like {\"name\": \"value\"}");
+        return (Map<String, Object>) parsed;
+    }
+
+    private static RequestException tooLarge(long size, int max) {
+        return new RequestException(413, "the request body is too large: " + size + " bytes, at most " + max + " are accepted");
     }
 }

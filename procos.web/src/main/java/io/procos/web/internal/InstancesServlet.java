@@ -1,0 +1,69 @@
+package io.procos.web.internal;
+
+import io.procos.api.process.InstanceState;
+import io.procos.api.process.ProcessService;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Locale;
+import javax.servlet.Servlet;
+import javax.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+/**
+ * {@code GET /api/instances/{id}}: one domain instance with its state, each task's decision, result,
+ * status and timing, and its incidents. {@code GET /api/instances?state=ACTIVE|COMPLETED|FAILED&max=50}: a list.
+ */
+@Component(service = Servlet.class, property = {
+        "osgi.http.whiteboard.servlet.pattern=/api/instances",
+        "osgi.http.whiteboard.servlet.pattern=/api/instances/*",
+        "osgi.http.whiteboard.servlet.name=procos-instances"})
+public final class InstancesServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ProcessService processes;
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        ProcessService s = processes;
+        if (s == null) {
+            Json.error(response, 503, "the process engine is not running yet; see GET /api/health");
+            return;
+        }
+        String id = ProcessesServlet.path(request);
+        if (!id.isEmpty()) {
+            var view = s.instance(id);
+            if (view.isPresent()) Json.write(response, 200, view.get());
+            else Json.error(response, 404, "no process instance with id '" + id + "'");
+            return;
+        }
+        InstanceState state = null;
+        String stateParam = request.getParameter("state");
+        if (stateParam != null && !stateParam.isBlank()) {
+            try {
+                state = InstanceState.valueOf(stateParam.trim().toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                Json.error(response, 400, "unknown state '" + stateParam + "': use one of " + Arrays.toString(InstanceState.values()));
+                return;
+            }
+        }
+        int max = 50;
+        String maxParam = request.getParameter("max");
+        if (maxParam != null) {
+            try {
+                max = Integer.parseInt(maxParam.trim());
+                if (max < 1 || max > 1000) throw new NumberFormatException();
+            } catch (NumberFormatException e) {
+                Json.error(response, 400, "max must be a whole number from 1 to 1000, not '" + maxParam + "'");
+                return;
+            }
+        }
+        Json.write(response, 200, s.instances(state, max));
+    }
+}

@@ -1,0 +1,95 @@
+package io.procos.web.internal;
+
+import io.procos.api.process.Deployment;
+import io.procos.api.process.InvalidProcessException;
+import io.procos.api.process.ProcessService;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.servlet.Servlet;
+import javax.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+/**
+ * {@code /api/processes}: GET lists deployed domain processes; POST (BPMN XML body) deploys, or
+ * answers 400 with the parser's messages and deploys nothing; POST {@code /{key}/start} (JSON object
+ * of variables) starts an instance and its orchestrator.
+ */
+@Component(service = Servlet.class, property = {
+        "osgi.http.whiteboard.servlet.pattern=/api/processes",
+        "osgi.http.whiteboard.servlet.pattern=/api/processes/*",
+        "osgi.http.whiteboard.servlet.name=procos-processes"})
+public final class ProcessesServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+    static final int MAX_BPMN_BYTES = 10 * 1024 * 1024;
+    static final int MAX_JSON_BYTES = 1024 * 1024;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ProcessService processes;
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        try {
+            if (path(request).isEmpty()) Json.write(response, 200, service().processes());
+            else Json.error(response, 404, "no such resource: GET /api/processes" + request.getPathInfo());
+        } catch (Json.RequestException e) {
+            Json.error(response, e);
+        }
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        try {
+            String path = path(request);
+            if (path.isEmpty()) {
+                // the body first: asking for a parameter would make the container eat a form-encoded body
+                String bpmn = Json.body(request, MAX_BPMN_BYTES);
+                String name = request.getParameter("name");
+                if (bpmn.isBlank()) throw new Json.RequestException(400, "the body is empty: send the BPMN 2.0 XML to deploy");
+                Deployment deployment;
+                try {
+                    deployment = service().deploy(name == null ? "process.bpmn" : name, bpmn);
+                } catch (InvalidProcessException e) {
+                    throw new Json.RequestException(400, e.getMessage() + ". Nothing was deployed.", e.problems());
+                }
+                Json.write(response, 201, deployment);
+            } else if (path.endsWith("/start") && path.indexOf('/') == path.lastIndexOf('/')) {
+                String key = path.substring(0, path.length() - "/start".length());
+                Map<String, Object> variables = Json.objectBody(request, MAX_JSON_BYTES);
+                String id;
+                try {
+                    id = service().start(key, variables);
+                } catch (IllegalArgumentException e) {
+                    throw new Json.RequestException(404, e.getMessage() + "; GET /api/processes lists the deployed ones");
+                }
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("id", id);
+                body.put("processKey", key);
+                Json.write(response, 201, body);
+            } else {
+                throw new Json.RequestException(404, "no such resource: POST /api/processes/" + path
+                        + " (POST /api/processes deploys, POST /api/processes/{key}/start starts)");
+            }
+        } catch (Json.RequestException e) {
+            Json.error(response, e);
+        }
+    }
+
+    private ProcessService service() throws Json.RequestException {
+        ProcessService s = processes;
+        if (s == null) throw new Json.RequestException(503, "the process engine is not running yet; see GET /api/health");
+        return s;
+    }
+
+    static String path(HttpServletRequest request) {
+        String info = request.getPathInfo();
+        if (info == null) return "";
+        return info.startsWith("/") ? info.substring(1) : info;
+    }
+}
