@@ -53,7 +53,7 @@ public final class EngineComponent implements HealthContributor {
         this.context = context;
         Path home = Path.of(context.getProperty("procos.home") == null ? "." : context.getProperty("procos.home"));
         String url = config.jdbcUrl().isBlank()
-                ? "jdbc:h2:file:" + home.resolve("data/engine/procos").toAbsolutePath() : config.jdbcUrl();
+                ? EngineSettings.h2File(home.resolve("data/engine/procos")) : config.jdbcUrl();
         if (url.startsWith("jdbc:h2:file:")) Files.createDirectories(home.resolve("data/engine"));
         this.settings = new EngineSettings(url, config.jdbcUser(), config.jdbcPassword(), config.maxConnections(),
                 config.historyLevel(), config.jobExecutorThreads(), config.maxTaskAttempts(),

@@ -89,7 +89,7 @@ public final class Orchestrator implements AutoCloseable {
         } finally {
             thread.setContextClassLoader(previous);
         }
-        this.processService = new ProcessServiceImpl(engine, configuration);
+        this.processService = new ProcessServiceImpl(engine, configuration, notifier);
         LOG.info("ProcOS engine ready on {} (history {}, {} job threads)", settings.jdbcUrl(),
                 settings.historyLevel(), settings.jobExecutorThreads());
     }

@@ -26,7 +26,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** The orchestrator's own steps, named in {@code pdo.bpmn}. They know no tool and no kind of task. */
-final class PdoDelegates {
+public final class PdoDelegates {
 
     static final ObjectMapper JSON = new ObjectMapper();
     private static final Logger LOG = LoggerFactory.getLogger(PdoDelegates.class);
@@ -39,11 +39,16 @@ final class PdoDelegates {
     }
 
     /** "Fetch ready tasks": lock the domain instance's ready tasks, note whether it ended and when to look again. */
-    static final class FetchTasks implements JavaDelegate {
+    public static final class FetchTasks implements JavaDelegate {
         private final EngineSettings settings;
 
         FetchTasks(EngineSettings settings) {
             this.settings = settings;
+        }
+
+        /** The multi-instance collection of "Execute each task": the ids this round locked. */
+        public List<String> ids(String readyTasks) {
+            return readyTasks == null || readyTasks.isEmpty() ? List.of() : List.of(readyTasks.split(","));
         }
 
         @Override
@@ -78,7 +83,8 @@ final class PdoDelegates {
                 }
             }
             pdo.setVariable("domainEnded", ended);
-            pdo.setVariable("tasks", ready);
+            // plain text, not a serialized list: this variable is written on every round
+            pdo.setVariable("readyTasks", String.join(",", ready));
             pdo.setVariable("wakeAt", new Date(Math.max(wakeAt, now + 50)));
         }
     }

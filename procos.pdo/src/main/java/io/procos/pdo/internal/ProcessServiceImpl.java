@@ -42,10 +42,12 @@ final class ProcessServiceImpl implements ProcessService {
 
     private final ProcessEngine engine;
     private final ProcessEngineConfigurationImpl configuration;
+    private final TaskReadyNotifier notifier;
 
-    ProcessServiceImpl(ProcessEngine engine, ProcessEngineConfigurationImpl configuration) {
+    ProcessServiceImpl(ProcessEngine engine, ProcessEngineConfigurationImpl configuration, TaskReadyNotifier notifier) {
         this.engine = engine;
         this.configuration = configuration;
+        this.notifier = notifier;
     }
 
     @Override
@@ -106,7 +108,8 @@ final class ProcessServiceImpl implements ProcessService {
             Map<String, Object> pdoVars = new HashMap<>();
             pdoVars.put("domainInstanceId", domain.getId());
             pdoVars.put("processKey", processKey);
-            engine.getRuntimeService().startProcessInstanceByKey(Orchestrator.PDO_KEY, domain.getId(), pdoVars);
+            ProcessInstance pdo = engine.getRuntimeService().startProcessInstanceByKey(Orchestrator.PDO_KEY, domain.getId(), pdoVars);
+            notifier.remember(domain.getId(), pdo.getId());
             return domain.getId();
         });
     }

@@ -1,5 +1,6 @@
 package io.procos.pdo.internal;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -41,6 +42,8 @@ final class TaskReadyNotifier extends AbstractBpmnParseListener {
     });
     /** Domain instances with a notification already queued: one per transaction burst is enough. */
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
+    /** Domain instance id → its PDO's process instance id: correlating by instance id is an indexed lookup. */
+    private final Map<String, String> pdoByDomain = new ConcurrentHashMap<>();
     private volatile RuntimeService runtime;
 
     private final ExecutionListener notifyAfterCommit = this::notifyAfterCommit;
@@ -51,6 +54,16 @@ final class TaskReadyNotifier extends AbstractBpmnParseListener {
 
     void stop() {
         executor.shutdownNow();
+        try {
+            executor.awaitTermination(5, TimeUnit.SECONDS); // no correlation may outlive the engine
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Called when a domain instance and its PDO start; after a restart the PDO is looked up once instead. */
+    void remember(String domainInstanceId, String pdoInstanceId) {
+        pdoByDomain.put(domainInstanceId, pdoInstanceId);
     }
 
     @Override
@@ -90,14 +103,23 @@ final class TaskReadyNotifier extends AbstractBpmnParseListener {
         if (rs == null) return;
         boolean delivered;
         try {
-            delivered = !rs.createMessageCorrelation(MESSAGE).processInstanceBusinessKey(domainInstanceId)
-                    .correlateAllWithResult().isEmpty();
+            String pdo = pdoByDomain.computeIfAbsent(domainInstanceId, d -> {
+                var found = rs.createProcessInstanceQuery().processDefinitionKey(Orchestrator.PDO_KEY)
+                        .processInstanceBusinessKey(d).singleResult();
+                return found == null ? null : found.getId();
+            });
+            if (pdo == null) return; // no orchestrator drives this instance (anymore)
+            delivered = !rs.createMessageCorrelation(MESSAGE).processInstanceId(pdo).correlateAllWithResult().isEmpty();
+            if (delivered && rs.createProcessInstanceQuery().processInstanceId(pdo).count() == 0) {
+                pdoByDomain.remove(domainInstanceId); // the orchestrator ended with its domain instance
+            }
         } catch (OptimisticLockingException e) {
             delivered = false; // the PDO moved at the same moment: look again shortly
         } catch (RuntimeException e) {
             LOG.warn("Could not notify the orchestrator of domain instance {}: {}", domainInstanceId, e.toString());
             delivered = false;
         }
+        LOG.debug("notify {} attempt {} delivered {}", domainInstanceId, attempt, delivered);
         if (!delivered && attempt + 1 < RETRY_DELAYS_MS.length) {
             schedule(domainInstanceId, attempt + 1);
         }

@@ -165,7 +165,7 @@ class OrchestratorTest {
     @Test
     void aProcessStoppedMidwayContinuesAfterTheNextStart() throws Exception {
         // given a file database and a process that waits between its two tasks
-        EngineSettings settings = EngineSettings.forDatabase("jdbc:h2:file:" + dir.resolve("engine"), "sa", "");
+        EngineSettings settings = EngineSettings.forDatabase(EngineSettings.h2File(dir.resolve("engine")), "sa", "");
         Orchestrator first = start(settings);
         String bpmn = Bpmn.convertToString(Bpmn.createExecutableProcess("overnight").startEvent()
                 .serviceTask("before").name("Before the break").camundaType("external").camundaTopic("procos.task")

@@ -1,0 +1,145 @@
+package io.procos.bench;
+
+import io.procos.pdo.internal.EngineSettings;
+import io.procos.pdo.internal.Orchestrator;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Function;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+import org.camunda.bpm.engine.delegate.ExecutionListener;
+import org.camunda.bpm.engine.delegate.JavaDelegate;
+import org.camunda.bpm.model.bpmn.Bpmn;
+import org.camunda.bpm.model.bpmn.builder.AbstractFlowNodeBuilder;
+
+/**
+ * N domain instances of M tasks with a no-op tool through PDO → TDE, side by side with the raw engine
+ * running the same M tasks as plain Java service tasks on the same database, in the same run:
+ * synchronously (one transaction per instance) and with an asynchronous continuation per task (each
+ * task its own job, as a long-running tool must be run). Prints tasks per second and the dispatch
+ * latency (task ready → tool start) p50/p99.
+ *
+ * <p>The TDE's Decide/Execute here are a fixed no-op decision and tool, so the figures are the
+ * orchestration's cost, not a planner's.
+ */
+public final class PdoBenchmark {
+
+    private static final Map<String, Long> READY = new ConcurrentHashMap<>();
+    private static final ConcurrentLinkedQueue<Long> LATENCIES = new ConcurrentLinkedQueue<>();
+
+    public static void main(String[] args) throws Exception {
+        int instances = args.length > 0 ? Integer.parseInt(args[0]) : 20;
+        int tasks = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        Path dir = Files.createTempDirectory("procos-bench");
+        EngineSettings settings = EngineSettings.forDatabase(System.getProperty("bench.db", EngineSettings.h2File(dir.resolve("engine"))), "sa", "");
+        Function<String, Object> delegates = benchDelegates();
+        System.out.printf("ProcOS orchestration benchmark: %d instances x %d tasks, H2 file database, %d job threads%n",
+                instances, tasks, settings.jobExecutorThreads());
+        try (Orchestrator orchestrator = new Orchestrator(settings, "bench", delegates)) {
+            deploy(orchestrator, tasks);
+            // warm-up: class loading, JIT, statement caches
+            runPdo(orchestrator, Math.max(2, instances / 5));
+            runRaw(orchestrator, "rawSync", Math.max(2, instances / 5), tasks);
+            runRaw(orchestrator, "rawAsync", Math.max(2, instances / 5), tasks);
+
+            Result pdo = runPdo(orchestrator, instances);
+            Result sync = runRaw(orchestrator, "rawSync", instances, tasks);
+            Result async = runRaw(orchestrator, "rawAsync", instances, tasks);
+            int total = instances * tasks;
+            System.out.printf("%-44s %12s %16s %16s%n", "", "tasks/s", "dispatch p50", "dispatch p99");
+            print("PDO -> TDE (external tasks, no-op tool)", total, pdo);
+            print("raw engine, Java service tasks, sync", total, sync);
+            print("raw engine, Java service tasks, async", total, async);
+            System.out.printf("PDO throughput: %.0f%% of raw sync, %.0f%% of raw async%n",
+                    100.0 * sync.seconds / pdo.seconds, 100.0 * async.seconds / pdo.seconds);
+        }
+    }
+
+    record Result(double seconds, long[] latenciesNanos) {}
+
+    private static void print(String label, int total, Result r) {
+        System.out.printf("%-44s %12.1f %13.2f ms %13.2f ms%n", label, total / r.seconds,
+                percentile(r.latenciesNanos, 50) / 1e6, percentile(r.latenciesNanos, 99) / 1e6);
+    }
+
+    private static Function<String, Object> benchDelegates() {
+        Map<String, Object> d = new HashMap<>();
+        d.put("procosTdeDecide", (JavaDelegate) tde -> {
+            tde.setVariable("tool", "noop");
+            tde.setVariable("mode", "deterministic");
+            tde.setVariable("arguments", "{}");
+        });
+        d.put("procosTdeExecute", (JavaDelegate) tde -> {
+            toolStarted(tde.getVariable("domainInstanceId") + "/" + tde.getVariable("activityId"));
+            tde.setVariable("result", "{}");
+        });
+        d.put("procosTdeLog", (JavaDelegate) tde -> tde.setVariable("status", "COMPLETED"));
+        // marks a task ready (its external task, or the raw service task, is about to exist)
+        d.put("benchReady", (ExecutionListener) PdoBenchmark::ready);
+        d.put("benchNoop", (JavaDelegate) ex -> toolStarted(ex.getProcessInstanceId() + "/" + ex.getCurrentActivityId()));
+        return d::get;
+    }
+
+    private static void ready(DelegateExecution ex) {
+        READY.put(ex.getProcessInstanceId() + "/" + ex.getCurrentActivityId(), System.nanoTime());
+    }
+
+    private static void toolStarted(String key) {
+        Long ready = READY.remove(key);
+        if (ready != null) LATENCIES.add(System.nanoTime() - ready);
+    }
+
+    private static void deploy(Orchestrator o, int tasks) throws Exception {
+        o.processService().deploy("bench.bpmn", chain("bench", tasks, "external", false));
+        o.processService().deploy("rawSync.bpmn", chain("rawSync", tasks, "java", false));
+        o.processService().deploy("rawAsync.bpmn", chain("rawAsync", tasks, "java", true));
+    }
+
+    private static String chain(String key, int tasks, String kind, boolean async) {
+        AbstractFlowNodeBuilder<?, ?> flow = Bpmn.createExecutableProcess(key).startEvent();
+        for (int i = 1; i <= tasks; i++) {
+            var task = flow.serviceTask("t" + i).name("Task " + i).camundaExecutionListenerDelegateExpression("start", "${benchReady}");
+            flow = "external".equals(kind) ? task.camundaType("external").camundaTopic("procos.task")
+                    : task.camundaDelegateExpression("${benchNoop}").camundaAsyncBefore(async).camundaExclusive(true);
+        }
+        return Bpmn.convertToString(flow.endEvent().done());
+    }
+
+    private static Result runPdo(Orchestrator o, int instances) throws InterruptedException {
+        LATENCIES.clear();
+        long start = System.nanoTime();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < instances; i++) ids.add(o.processService().start("bench", Map.of()));
+        var history = o.engine().getHistoryService();
+        for (String id : ids) {
+            // a cheap query: the benchmark must not eat the CPU it measures
+            while (history.createHistoricProcessInstanceQuery().processInstanceId(id).finished().count() == 0) Thread.sleep(20);
+        }
+        return new Result((System.nanoTime() - start) / 1e9, LATENCIES.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    private static Result runRaw(Orchestrator o, String key, int instances, int tasks) throws InterruptedException {
+        LATENCIES.clear();
+        var runtime = o.engine().getRuntimeService();
+        long start = System.nanoTime();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < instances; i++) ids.add(runtime.startProcessInstanceByKey(key).getId());
+        for (String id : ids) {
+            while (runtime.createProcessInstanceQuery().processInstanceId(id).count() > 0) Thread.sleep(20);
+        }
+        return new Result((System.nanoTime() - start) / 1e9, LATENCIES.stream().mapToLong(Long::longValue).toArray());
+    }
+
+    private static double percentile(long[] values, int p) {
+        if (values.length == 0) return Double.NaN;
+        long[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[Math.min(sorted.length - 1, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
+    }
+}
