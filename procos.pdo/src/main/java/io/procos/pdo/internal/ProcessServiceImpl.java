@@ -193,21 +193,12 @@ final class ProcessServiceImpl implements ProcessService {
                     str(last.get("arguments")), str(last.get("result")), str(last.get("error")), runs.size(),
                     instant(a.getStartTime()), instant(a.getEndTime())));
         }
+        // history (audit) holds every variable's latest value, running or ended: no race with the instance ending
         Map<String, Object> variables = new LinkedHashMap<>();
-        boolean running = h.getEndTime() == null;
-        if (running) {
-            try {
-                variables.putAll(engine.getRuntimeService().getVariables(id));
-            } catch (ProcessEngineException endedMeanwhile) {
-                running = false;
-            }
-        }
-        if (!running) {
-            history.createHistoricVariableInstanceQuery().processInstanceId(id).list().stream()
-                    .filter(v -> v.getActivityInstanceId() == null || v.getActivityInstanceId().equals(id))
-                    .sorted(Comparator.comparing(HistoricVariableInstance::getName))
-                    .forEach(v -> variables.put(v.getName(), v.getValue()));
-        }
+        history.createHistoricVariableInstanceQuery().processInstanceId(id).list().stream()
+                .filter(v -> v.getActivityInstanceId() == null || v.getActivityInstanceId().equals(id))
+                .sorted(Comparator.comparing(HistoricVariableInstance::getName))
+                .forEach(v -> variables.put(v.getName(), v.getValue()));
         variables.replaceAll((k, v) -> v == null || v instanceof Number || v instanceof Boolean || v instanceof String ? v : v.toString());
         return new InstanceView(id, h.getProcessDefinitionKey(), h.getProcessDefinitionVersion() == null ? 0 : h.getProcessDefinitionVersion(),
                 state, instant(h.getStartTime()), instant(h.getEndTime()), variables, tasks, incidents);
