@@ -136,6 +136,28 @@ final class Distribution implements AutoCloseable {
         return get("/system/console/bundles", auth);
     }
 
+    HttpResponse<String> post(String path, String contentType, String body) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + token()).header("Content-Type", contentType)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    JsonNode json(HttpResponse<String> response) throws Exception {
+        return JSON.readTree(response.body());
+    }
+
+    /** Polls GET /api/instances/{id} until the instance is no longer ACTIVE. */
+    JsonNode awaitInstanceEnd(String id, Duration timeout) throws Exception {
+        long end = System.nanoTime() + timeout.toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < end) {
+            last = json(api("/api/instances/" + id));
+            if (!"ACTIVE".equals(last.path("state").asText())) return last;
+            Thread.sleep(200);
+        }
+        throw new AssertionError("instance " + id + " still active after " + timeout + ":\n" + last);
+    }
+
     JsonNode health() throws Exception {
         return JSON.readTree(api("/api/health").body());
     }
