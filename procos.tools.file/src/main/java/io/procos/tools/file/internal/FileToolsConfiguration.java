@@ -1,0 +1,23 @@
+package io.procos.tools.file.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+/** Configuration of the file tools, PID {@value #PID} (conf/io.procos.tools.file.cfg). */
+@ObjectClassDefinition(name = "ProcOS file tools", description = "file.read, file.write and file.list, confined to one folder.")
+public @interface FileToolsConfiguration {
+
+    String PID = "io.procos.tools.file";
+
+    @AttributeDefinition(name = "Workspace", description = "The only folder the tools may touch; relative to the ProcOS home.")
+    String root() default "data/workspace";
+
+    @AttributeDefinition(name = "Largest read (bytes)", description = "file.read refuses larger files.")
+    long maxReadBytes() default 1024 * 1024;
+
+    @AttributeDefinition(name = "Largest write (bytes)", description = "file.write refuses larger content.")
+    long maxWriteBytes() default 10 * 1024 * 1024;
+
+    @AttributeDefinition(name = "Largest listing", description = "file.list returns at most this many entries.")
+    int maxListEntries() default 1000;
+}

@@ -1,0 +1,122 @@
+package io.procos.web.internal;
+
+import io.procos.api.tool.ToolCatalog;
+import io.procos.api.tool.ToolDescriptor;
+import io.procos.api.tool.ToolResult;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import javax.servlet.Servlet;
+import javax.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+/**
+ * {@code GET /api/tools}: every tool with its schemas and providing bundle, plus name conflicts and
+ * which service wins. {@code GET /api/tools/{name}}: one tool. {@code POST /api/tools/{name}/invoke}
+ * (JSON object input, optional {@code ?timeoutSeconds=}): try a tool by hand; its result or its tool
+ * error (HTTP 200 either way: the call worked, the tool answered), 404 for an unknown tool.
+ */
+@Component(service = Servlet.class, property = {
+        "osgi.http.whiteboard.servlet.pattern=/api/tools",
+        "osgi.http.whiteboard.servlet.pattern=/api/tools/*",
+        "osgi.http.whiteboard.servlet.name=procos-tools"})
+public final class ToolsServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+    private static final int MAX_INPUT_BYTES = 4 * 1024 * 1024;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ToolCatalog catalog;
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        try {
+            ToolCatalog c = catalog();
+            String path = ProcessesServlet.path(request);
+            if (path.isEmpty()) {
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("tools", c.tools().stream().map(ToolsServlet::json).toList());
+                body.put("conflicts", c.conflicts());
+                Json.write(response, 200, body);
+            } else {
+                ToolDescriptor d = c.tool(path).orElseThrow(() -> unknown(path));
+                Json.write(response, 200, json(d));
+            }
+        } catch (Json.RequestException e) {
+            Json.error(response, e);
+        }
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        try {
+            String path = ProcessesServlet.path(request);
+            if (!path.endsWith("/invoke")) throw new Json.RequestException(404, "POST /api/tools/{name}/invoke calls a tool");
+            String name = path.substring(0, path.length() - "/invoke".length());
+            Map<String, Object> input = Json.objectBody(request, MAX_INPUT_BYTES);
+            ToolCatalog c = catalog();
+            if (c.tool(name).isEmpty()) throw unknown(name);
+            int timeout = 60;
+            String t = request.getParameter("timeoutSeconds");
+            if (t != null) {
+                try {
+                    timeout = Integer.parseInt(t);
+                    if (timeout < 1 || timeout > 3600) throw new NumberFormatException();
+                } catch (NumberFormatException e) {
+                    throw new Json.RequestException(400, "timeoutSeconds must be a whole number from 1 to 3600, not '" + t + "'");
+                }
+            }
+            ToolResult result = c.invoke(name, input, "manual-" + UUID.randomUUID(), Duration.ofSeconds(timeout));
+            Map<String, Object> body = new LinkedHashMap<>();
+            body.put("tool", name);
+            body.put("isError", result.isError());
+            body.put("text", result.text());
+            body.put("content", result.content());
+            Json.write(response, 200, body);
+        } catch (Json.RequestException e) {
+            Json.error(response, e);
+        }
+    }
+
+    private ToolCatalog catalog() throws Json.RequestException {
+        ToolCatalog c = catalog;
+        if (c == null) throw new Json.RequestException(503, "the tool catalogue is not running; see GET /api/health");
+        return c;
+    }
+
+    private static Json.RequestException unknown(String name) {
+        return new Json.RequestException(404, "no tool named '" + name + "'; GET /api/tools lists the tools there are");
+    }
+
+    /** A descriptor with its schemas as JSON, not as strings of JSON. */
+    private static Map<String, Object> json(ToolDescriptor d) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", d.name());
+        m.put("description", d.description());
+        m.put("inputSchema", parse(d.inputSchema()));
+        m.put("outputSchema", parse(d.outputSchema()));
+        m.put("bundle", d.bundle());
+        m.put("bundleVersion", d.bundleVersion());
+        m.put("serviceId", d.serviceId());
+        m.put("ranking", d.ranking());
+        return m;
+    }
+
+    private static Object parse(String schema) {
+        if (schema == null) return null;
+        try {
+            return Json.MAPPER.readValue(schema, Object.class);
+        } catch (IOException e) {
+            return Map.of("invalidSchema", schema, "error", e.getMessage());
+        }
+    }
+
+}
