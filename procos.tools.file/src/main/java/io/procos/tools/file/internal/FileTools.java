@@ -3,6 +3,7 @@ package io.procos.tools.file.internal;
 import io.procos.api.tool.Tool;
 import io.procos.api.tool.ToolContext;
 import io.procos.api.tool.ToolResult;
+import io.procos.api.tool.Workspace;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;

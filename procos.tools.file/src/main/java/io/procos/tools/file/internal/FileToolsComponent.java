@@ -1,6 +1,7 @@
 package io.procos.tools.file.internal;
 
 import io.procos.api.tool.Tool;
+import io.procos.api.tool.Workspace;
 import java.nio.file.Path;
 import java.util.List;
 import org.osgi.framework.BundleContext;

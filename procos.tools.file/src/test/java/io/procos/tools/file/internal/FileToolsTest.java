@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.procos.api.tool.ToolContext;
 import io.procos.api.tool.ToolResult;
+import io.procos.api.tool.Workspace;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;

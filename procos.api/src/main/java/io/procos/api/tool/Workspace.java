@@ -1,4 +1,4 @@
-package io.procos.tools.file.internal;
+package io.procos.api.tool;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,17 +7,18 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 
 /**
- * The one folder the file tools may touch. Every path a task gives is relative to it; anything that
- * would lead outside (an absolute path, "..", a symbolic link pointing out, a NUL byte) is refused
- * with a message that says which rule it broke.
+ * The one folder a tool may touch (ProcOS's {@code data/workspace} by default). Every path a task
+ * gives is relative to it; anything that would lead outside (an absolute path, "..", a symbolic link
+ * pointing out, a NUL byte) is refused with a message that says which rule it broke. For tool
+ * authors: resolve every path from a task through this class.
  */
-final class Workspace {
+public final class Workspace {
 
-    /** A path the tools refuse, with the reason a person can act on. */
-    static final class Refused extends Exception {
+    /** A path refused, with the reason a person can act on. */
+    public static final class Refused extends Exception {
         private static final long serialVersionUID = 1L;
 
-        Refused(String message) {
+        public Refused(String message) {
             super(message);
         }
     }
@@ -25,17 +26,17 @@ final class Workspace {
     private final Path root;
     private final Path realRoot;
 
-    Workspace(Path root) throws IOException {
+    public Workspace(Path root) throws IOException {
         this.root = Files.createDirectories(root.toAbsolutePath().normalize());
         this.realRoot = this.root.toRealPath();
     }
 
-    Path root() {
+    public Path root() {
         return root;
     }
 
     /** Resolves a workspace-relative path; it need not exist yet, but nothing on the way may lead outside. */
-    Path resolve(String relative) throws Refused {
+    public Path resolve(String relative) throws Refused {
         if (relative == null) throw new Refused("'path' is required: a path relative to the workspace, e.g. notes/today.txt");
         if (relative.indexOf('\0') >= 0) throw new Refused("the path contains a NUL character");
         Path given;
@@ -66,7 +67,8 @@ final class Workspace {
         return target;
     }
 
-    String relative(Path p) {
+    /** A path inside the workspace as the tools show it: relative, "." for the root. */
+    public String relative(Path p) {
         String r = root.relativize(p).toString();
         return r.isEmpty() ? "." : r;
     }
