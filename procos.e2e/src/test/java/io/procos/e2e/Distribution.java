@@ -158,6 +158,24 @@ final class Distribution implements AutoCloseable {
         throw new AssertionError("instance " + id + " still active after " + timeout + ":\n" + last);
     }
 
+    /** Checks whose engines live outside ProcOS: without them ProcOS is DEGRADED, not broken. */
+    static final java.util.Set<String> EXTERNAL_CHECKS = java.util.Set.of("docker", "matlab");
+
+    /**
+     * Healthy as far as ProcOS itself goes: nothing down, no broken bundle or component, every check UP
+     * except those of external engines (Docker, MATLAB/Octave), which the machine may lack.
+     */
+    static void assertHealthy(JsonNode health) {
+        org.assertj.core.api.Assertions.assertThat(health.path("status").asText()).as(health.toString()).isIn("UP", "DEGRADED");
+        org.assertj.core.api.Assertions.assertThat(health.path("problems")).as(health.toString()).isEmpty();
+        org.assertj.core.api.Assertions.assertThat(health.path("unsatisfiedComponents")).as(health.toString()).isEmpty();
+        health.path("checks").forEach(c -> {
+            if (!EXTERNAL_CHECKS.contains(c.path("name").asText())) {
+                org.assertj.core.api.Assertions.assertThat(c.path("status").asText()).as(c.toString()).isEqualTo("UP");
+            }
+        });
+    }
+
     JsonNode health() throws Exception {
         return JSON.readTree(api("/api/health").body());
     }
