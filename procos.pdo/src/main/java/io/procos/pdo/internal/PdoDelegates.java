@@ -19,6 +19,9 @@ import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.ExecutionListener;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.camunda.bpm.engine.externaltask.ExternalTask;
+import org.camunda.bpm.engine.impl.context.Context;
+import org.camunda.bpm.engine.impl.db.entitymanager.cache.DbEntityCache;
+import org.camunda.bpm.engine.impl.persistence.entity.ExternalTaskEntity;
 import org.camunda.bpm.model.bpmn.BpmnModelInstance;
 import org.camunda.bpm.model.bpmn.instance.Documentation;
 import org.camunda.bpm.model.bpmn.instance.FlowElement;
@@ -64,6 +67,18 @@ public final class PdoDelegates {
                         .listPage(0, settings.maxTasksPerFetch())) {
                     tasks.lock(task.getId(), workerId(pdo), settings.taskLock().toMillis());
                     ready.add(task.getId());
+                }
+                // Tasks created by this very transaction (the TDE that just ended let the domain instance move
+                // on) are not in the database yet, so no query sees them: take them from the engine's cache.
+                // Without this the orchestrator would wait for the notification of a task it already holds.
+                DbEntityCache cache = Context.getCommandContext().getDbEntityManager().getDbEntityCache();
+                for (ExternalTaskEntity task : cache.getEntitiesByType(ExternalTaskEntity.class)) {
+                    if (cache.isTransient(task) && domainId.equals(task.getProcessInstanceId())
+                            && ProcessService.TASK_TOPIC.equals(task.getTopicName()) && task.getLockExpirationTime() == null
+                            && !task.isSuspended() && !ready.contains(task.getId()) && ready.size() < settings.maxTasksPerFetch()) {
+                        task.lock(workerId(pdo), settings.taskLock().toMillis());
+                        ready.add(task.getId());
+                    }
                 }
             }
             long now = System.currentTimeMillis();
