@@ -31,9 +31,11 @@ public final class InstancesServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        ProcessService s = processes;
-        if (s == null) {
-            Json.error(response, 503, "the process engine is not running yet; see GET /api/health");
+        ProcessService s;
+        try {
+            s = Json.available(processes, "the process engine");
+        } catch (Json.RequestException e) {
+            Json.error(response, e);
             return;
         }
         String id = ProcessesServlet.path(request);

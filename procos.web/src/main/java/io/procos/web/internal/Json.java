@@ -39,6 +39,12 @@ final class Json {
         }
     }
 
+    /** A service an endpoint needs, or 503 saying which part of ProcOS is not running (yet). */
+    static <T> T available(T service, String what) throws RequestException {
+        if (service == null) throw new RequestException(503, what + " is not running yet; see GET /api/health");
+        return service;
+    }
+
     static void write(HttpServletResponse response, int status, Object body) throws IOException {
         response.setStatus(status);
         response.setContentType("application/json");

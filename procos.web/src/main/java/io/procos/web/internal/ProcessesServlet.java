@@ -82,9 +82,7 @@ public final class ProcessesServlet extends HttpServlet {
     }
 
     private ProcessService service() throws Json.RequestException {
-        ProcessService s = processes;
-        if (s == null) throw new Json.RequestException(503, "the process engine is not running yet; see GET /api/health");
-        return s;
+        return Json.available(processes, "the process engine");
     }
 
     static String path(HttpServletRequest request) {

@@ -87,9 +87,7 @@ public final class ToolsServlet extends HttpServlet {
     }
 
     private ToolCatalog catalog() throws Json.RequestException {
-        ToolCatalog c = catalog;
-        if (c == null) throw new Json.RequestException(503, "the tool catalogue is not running; see GET /api/health");
-        return c;
+        return Json.available(catalog, "the tool catalogue");
     }
 
     private static Json.RequestException unknown(String name) {
