@@ -39,13 +39,17 @@ final class Distribution implements AutoCloseable {
         this.port = port;
     }
 
-    /** Copies bin/, lib/, bundles/, tools/ and the shipped conf/ files (no credentials, no data) of dist/. */
+    /** Copies bin/, tools/ and the shipped conf/ files (no credentials, no data) of dist/; links lib/ and bundles/. */
     static Distribution fresh(String name) throws IOException {
         Path dist = Path.of(System.getProperty("procos.dist", "../dist")).toAbsolutePath().normalize();
         assertThat(dist.resolve("bin/procos")).as("dist/ is assembled by the build before these tests").exists();
         Path home = Path.of("target/e2e").toAbsolutePath().resolve(name + "-" + System.nanoTime());
-        for (String dir : List.of("bin", "lib", "bundles", "tools", "conf")) {
+        for (String dir : List.of("bin", "tools", "conf")) {
             copyTree(dist.resolve(dir), home.resolve(dir));
+        }
+        // read-only and large (the embedding model alone is 200 MB): shared, not copied
+        for (String dir : List.of("lib", "bundles")) {
+            Files.createSymbolicLink(home.resolve(dir), dist.resolve(dir));
         }
         Files.deleteIfExists(home.resolve("conf/api-token"));
         Files.deleteIfExists(home.resolve("conf/console-password"));
@@ -174,6 +178,20 @@ final class Distribution implements AutoCloseable {
                 org.assertj.core.api.Assertions.assertThat(c.path("status").asText()).as(c.toString()).isEqualTo("UP");
             }
         });
+    }
+
+    /** Waits (up to 60 s: the engine and the embedding model load in the background) until {@link #assertHealthy} holds. */
+    JsonNode awaitHealthy() throws Exception {
+        JsonNode health = awaitHealth(h -> {
+            try {
+                assertHealthy(h);
+                return true;
+            } catch (AssertionError notYet) {
+                return false;
+            }
+        }, Duration.ofSeconds(60));
+        assertHealthy(health);
+        return health;
     }
 
     JsonNode health() throws Exception {

@@ -65,7 +65,7 @@ class HotDeployToolTest {
             // then it is gone, and calling it says so
             awaitTools(procos, false, "text.wordcount");
             assertThat(procos.post("/api/tools/text.wordcount/invoke", "application/json", "{\"text\":\"x\"}").statusCode()).isEqualTo(404);
-            Distribution.assertHealthy(procos.health());
+            procos.awaitHealthy();
         }
     }
 

@@ -36,8 +36,7 @@ class LifecycleTest {
             // and /api/health answers only with the token, naming every ProcOS bundle as ACTIVE
             assertThat(procos.get("/api/health", null).statusCode()).isEqualTo(401);
             assertThat(procos.get("/api/health", "Bearer wrong-token").statusCode()).isEqualTo(401);
-            JsonNode health = procos.health();
-            Distribution.assertHealthy(health);
+            JsonNode health = procos.awaitHealthy();
             assertThat(health.path("framework").asText()).isEqualTo("ACTIVE");
             List<JsonNode> bundles = StreamSupport.stream(health.path("bundles").spliterator(), false).toList();
             assertThat(bundles).extracting(b -> b.path("symbolicName").asText())

@@ -99,7 +99,7 @@ class ProcessRestTest {
             assertThat(huge.statusCode()).isEqualTo(413);
             assertThat(procos.json(huge).path("error").asText()).contains("too large");
             // and ProcOS is still healthy
-            Distribution.assertHealthy(procos.health());
+            procos.awaitHealthy();
         }
     }
 

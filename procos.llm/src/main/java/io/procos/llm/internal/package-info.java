@@ -1,2 +1,2 @@
-/** ProcOS LLM: implementation. Not exported. */
+/** LangChain4j behind ProcOS's LLM contracts; not exported. */
 package io.procos.llm.internal;

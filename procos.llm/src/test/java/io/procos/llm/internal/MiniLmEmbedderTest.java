@@ -1,0 +1,36 @@
+package io.procos.llm.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The real all-MiniLM-L6-v2 model: meaning, not words, decides what is close. */
+class MiniLmEmbedderTest {
+
+    static MiniLmEmbedder embedder;
+
+    @BeforeAll
+    static void load() {
+        embedder = new MiniLmEmbedder();
+    }
+
+    static double cosine(float[] a, float[] b) {
+        double dot = 0;
+        for (int i = 0; i < a.length; i++) dot += a[i] * b[i];
+        return dot;
+    }
+
+    @Test
+    void sentencesThatMeanTheSameAreCloserThanUnrelatedOnes() {
+        List<float[]> v = embedder.embedAll(List.of(
+                "Save these meeting notes to a file",
+                "Write the minutes of the meeting to disk",
+                "Compute the eigenvalues of the stiffness matrix"));
+        assertThat(v).allSatisfy(x -> assertThat(x).hasSize(384));
+        assertThat(cosine(v.get(0), v.get(0))).isCloseTo(1.0, org.assertj.core.data.Offset.offset(1e-4));
+        assertThat(cosine(v.get(0), v.get(1))).isGreaterThan(cosine(v.get(0), v.get(2)) + 0.2);
+        assertThat(embedder.embed("Write the minutes of the meeting to disk")).containsExactly(v.get(1));
+    }
+}
