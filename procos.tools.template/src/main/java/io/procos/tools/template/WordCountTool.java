@@ -20,7 +20,8 @@ public final class WordCountTool implements Tool {
 
     @Override
     public String description() {
-        return "Counts the words, lines and characters of a text. Use it when a task asks how long a text is.";
+        return "Counts the words, lines and characters of a text. Use it when a task asks how many words, lines or characters "
+                + "a text has, or whether it is short enough.";
     }
 
     @Override

@@ -41,7 +41,7 @@ final class Json {
 
     /** A service an endpoint needs, or 503 saying which part of ProcOS is not running (yet). */
     static <T> T available(T service, String what) throws RequestException {
-        if (service == null) throw new RequestException(503, what + " is not running yet; see GET /api/health");
+        if (service == null) throw new RequestException(503, what + " is not available yet; see GET /api/health");
         return service;
     }
 

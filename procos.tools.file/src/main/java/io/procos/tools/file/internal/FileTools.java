@@ -51,8 +51,8 @@ final class FileTools {
 
         @Override
         public String description() {
-            return "Reads a file from the ProcOS workspace and returns its content (UTF-8 text, or base64 for binary files). "
-                    + "Use it to look at documents, data files or notes a task needs.";
+            return "Reads a file from the ProcOS workspace and returns what it contains (UTF-8 text, or base64 for binary files). "
+                    + "Use it to open, load, read or look at a document, log, contract, data file or notes, to see what a file says.";
         }
 
         @Override
@@ -174,7 +174,7 @@ final class FileTools {
         @Override
         public String description() {
             return "Lists the files and folders in a folder of the ProcOS workspace (the whole workspace by default), "
-                    + "with their sizes. Use it to find out which files exist.";
+                    + "with their sizes. Use it to find out which files exist in a folder; it does not show what is inside them.";
         }
 
         @Override

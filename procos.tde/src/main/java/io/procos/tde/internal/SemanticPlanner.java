@@ -1,0 +1,170 @@
+package io.procos.tde.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.procos.api.llm.TextEmbedder;
+import io.procos.api.tde.Decision;
+import io.procos.api.tde.Planner;
+import io.procos.api.tde.TaskDescription;
+import io.procos.api.tool.ToolDescriptor;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The offline planner: no LLM, honest about it. It ranks the tools by the cosine similarity of their
+ * name and description with the task's words (in-process embeddings) and takes the best one if it is
+ * close enough; below the threshold it picks no tool and says which came closest. Arguments are filled
+ * by the schema's property names: from the task's variables first, then from the task text (quoted
+ * text, file paths, image names, `commands`).
+ */
+public final class SemanticPlanner implements Planner {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Pattern QUOTED = Pattern.compile("[\"“']([^\"”']{1,2000})[\"”']");
+    private static final Pattern BACKTICKS = Pattern.compile("`([^`]{1,2000})`");
+    private static final Pattern PATH = Pattern.compile("(?<![\\w/.-])((?:[\\w.-]+/)*[\\w-]+\\.[A-Za-z0-9]{1,6})(?![\\w/])");
+    private static final Pattern FOLDER = Pattern.compile("(?:folder|directory|dir)\\s+([\\w./-]+)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern IMAGE = Pattern.compile("(?<![\\w/.-])([a-z0-9][a-z0-9._-]*(?:/[a-z0-9._-]+)*:[\\w.-]+)");
+
+    private final TextEmbedder embedder;
+    private final double threshold;
+    /** Tool text → the vectors of its sentences; tools come and go, their descriptions rarely change. */
+    private final Map<String, List<float[]>> toolVectors = new ConcurrentHashMap<>();
+
+    public SemanticPlanner(TextEmbedder embedder, double threshold) {
+        this.embedder = embedder;
+        this.threshold = threshold;
+    }
+
+    @Override
+    public String name() {
+        return "semantic (offline: " + embedder.model() + ")";
+    }
+
+    @Override
+    public Decision decide(TaskDescription task, List<ToolDescriptor> tools) {
+        if (tools.isEmpty()) return Decision.noTool("no tool fits: no tools are installed", 0, name());
+        // quoted text and code say what to work on, not what to do: they would only blur the meaning
+        float[] taskVector = embedder.embed(BACKTICKS.matcher(QUOTED.matcher(task.text()).replaceAll("")).replaceAll(""));
+        ToolDescriptor best = null;
+        ToolDescriptor second = null;
+        double bestScore = -1;
+        double secondScore = -1;
+        for (ToolDescriptor tool : tools) {
+            List<float[]> sentences = toolVectors.computeIfAbsent(toolText(tool), t -> embedder.embedAll(sentences(tool)));
+            double score = -1;
+            for (float[] v : sentences) score = Math.max(score, dot(taskVector, v));
+            if (score > bestScore) {
+                second = best;
+                secondScore = bestScore;
+                best = tool;
+                bestScore = score;
+            } else if (score > secondScore) {
+                second = tool;
+                secondScore = score;
+            }
+        }
+        if (toolVectors.size() > 4 * tools.size() + 100) toolVectors.clear(); // forget tools long gone
+        if (bestScore < threshold) {
+            return Decision.noTool(String.format(Locale.ROOT, "no tool fits: the closest is %s (similarity %.2f, threshold %.2f)",
+                    best.name(), bestScore, threshold), bestScore, name());
+        }
+        Map<String, Object> arguments = new LinkedHashMap<>();
+        List<String> missing = fillArguments(best, task, arguments);
+        String rationale = String.format(Locale.ROOT, "%s is the closest tool to the task (similarity %.2f%s)", best.name(), bestScore,
+                second == null ? "" : String.format(Locale.ROOT, "; next %s at %.2f", second.name(), secondScore))
+                + (missing.isEmpty() ? "" : "; could not find a value for " + String.join(", ", missing));
+        return new Decision(best.name(), arguments, "deterministic", bestScore, rationale, name());
+    }
+
+    static String toolText(ToolDescriptor tool) {
+        return tool.name() + ": " + tool.description();
+    }
+
+    /**
+     * A tool is as close to a task as its closest sentence: a description says what the tool does and
+     * when to use it in separate sentences, and a task usually matches one of them, not their average.
+     */
+    static List<String> sentences(ToolDescriptor tool) {
+        String name = tool.name().replace('.', ' ').replace('_', ' ');
+        List<String> out = new ArrayList<>();
+        out.add(name + ": " + tool.description());
+        for (String sentence : tool.description().split("(?<=[.!?])\\s+")) {
+            if (!sentence.isBlank()) out.add(name + ": " + sentence.strip());
+        }
+        return out;
+    }
+
+    /** Fills what it can; returns the required properties it found no value for. */
+    static List<String> fillArguments(ToolDescriptor tool, TaskDescription task, Map<String, Object> arguments) {
+        List<String> missing = new ArrayList<>();
+        JsonNode schema;
+        try {
+            schema = JSON.readTree(tool.inputSchema());
+        } catch (Exception e) {
+            return missing;
+        }
+        Map<String, Object> byKey = new LinkedHashMap<>();
+        task.variables().forEach((k, v) -> byKey.put(key(k), v));
+        String text = task.text();
+        List<String> required = new ArrayList<>();
+        schema.path("required").forEach(n -> required.add(n.asText()));
+        for (Iterator<Map.Entry<String, JsonNode>> it = schema.path("properties").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> property = it.next();
+            String name = property.getKey();
+            Object value = byKey.get(key(name));
+            if (value == null) value = fromText(name, property.getValue(), text);
+            if (value != null) arguments.put(name, value);
+            else if (required.contains(name)) missing.add(name);
+        }
+        return missing;
+    }
+
+    /** A value for a property from the task's words, by what the property's name says it holds. */
+    private static Object fromText(String property, JsonNode schema, String text) {
+        String p = property.toLowerCase(Locale.ROOT);
+        String type = schema.path("type").asText();
+        if ("array".equals(type)) {
+            Matcher code = BACKTICKS.matcher(text);
+            return code.find() ? List.of(code.group(1).trim().split("\\s+")) : null;
+        }
+        if (!"string".equals(type)) return null;
+        if (p.contains("image")) return first(IMAGE, text);
+        if (p.equals("workdir") || p.contains("folder") || p.contains("dir")) return first(FOLDER, text);
+        if (p.contains("path") || p.contains("file")) {
+            String path = first(PATH, text);
+            return path != null ? path : first(FOLDER, text);
+        }
+        if (p.contains("script") || p.contains("code") || p.contains("command")) {
+            String code = first(BACKTICKS, text);
+            return code != null ? code : first(QUOTED, text);
+        }
+        if (p.contains("content") || p.contains("text") || p.contains("body") || p.contains("message")) {
+            return first(QUOTED, text);
+        }
+        return null;
+    }
+
+    private static String first(Pattern pattern, String text) {
+        Matcher m = pattern.matcher(text);
+        return m.find() ? m.group(1) : null;
+    }
+
+    /** "file_path", "filePath" and "File Path" are the same variable. */
+    private static String key(String name) {
+        return name.replaceAll("[^A-Za-z0-9]", "").toLowerCase(Locale.ROOT);
+    }
+
+    private static double dot(float[] a, float[] b) {
+        double s = 0;
+        for (int i = 0; i < a.length; i++) s += a[i] * b[i];
+        return s;
+    }
+}

@@ -1,0 +1,65 @@
+package io.procos.web.internal;
+
+import io.procos.api.tde.Decision;
+import io.procos.api.tde.Planner;
+import io.procos.api.tde.TaskDescription;
+import io.procos.api.tool.ToolCatalog;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.servlet.Servlet;
+import javax.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+/**
+ * {@code POST /api/tde/decide} with {@code {"task": {"name": …, "documentation": …}, "variables": {…}}}:
+ * the decision the task executor would take now, with the tools that exist now, without executing
+ * anything. For people trying tasks, prompts and tools.
+ */
+@Component(service = Servlet.class, property = {
+        "osgi.http.whiteboard.servlet.pattern=/api/tde/decide",
+        "osgi.http.whiteboard.servlet.name=procos-tde-decide"})
+public final class DecideServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    private volatile Planner planner; // the highest-ranking planner: an LLM planner when configured, else the offline one
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ToolCatalog catalog;
+
+    @Override
+    @SuppressWarnings("unchecked")
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        try {
+            Map<String, Object> body = Json.objectBody(request, ProcessesServlet.MAX_JSON_BYTES);
+            if (!(body.get("task") instanceof Map<?, ?> task) || !(task.get("name") instanceof String name) || name.isBlank()) {
+                throw new Json.RequestException(400, "the body needs {\"task\": {\"name\": \"…\", \"documentation\": \"…\"}, \"variables\": {…}}");
+            }
+            Object doc = task.get("documentation");
+            Map<String, Object> variables = body.get("variables") instanceof Map<?, ?> v ? (Map<String, Object>) v : Map.of();
+            Planner p = Json.available(planner, "no planner (the embedding model may still be loading)");
+            ToolCatalog c = Json.available(catalog, "the tool catalogue");
+            long start = System.nanoTime();
+            Decision decision = p.decide(new TaskDescription(name, doc == null ? "" : doc.toString(), variables), c.tools());
+            Map<String, Object> out = new LinkedHashMap<>();
+            out.put("tool", decision.tool());
+            out.put("arguments", decision.arguments());
+            out.put("mode", decision.mode());
+            out.put("confidence", decision.confidence());
+            out.put("rationale", decision.rationale());
+            out.put("planner", decision.planner());
+            out.put("millis", (System.nanoTime() - start) / 1_000_000.0);
+            Json.write(response, 200, out);
+        } catch (Json.RequestException e) {
+            Json.error(response, e);
+        }
+    }
+}
