@@ -31,8 +31,10 @@ class ProcessRestTest {
                 previous = "wait" + i;
             }
             xml.append("<sequenceFlow id='f%d' sourceRef='%s' targetRef='%s'/>".formatted(i, previous, id));
-            xml.append("<serviceTask id='%s' name='%s' camunda:type='external' camunda:topic='procos.task'><documentation>%s, in words.</documentation></serviceTask>"
-                    .formatted(id, tasks[i], tasks[i]));
+            String[] nameAndDoc = tasks[i].split("\\|", 2);
+            String doc = nameAndDoc.length > 1 ? nameAndDoc[1] : nameAndDoc[0];
+            xml.append("<serviceTask id='%s' name='%s' camunda:type='external' camunda:topic='procos.task'><documentation>%s</documentation></serviceTask>"
+                    .formatted(id, nameAndDoc[0], doc.replace("&", "&amp;").replace("<", "&lt;").replace("\"", "&quot;")));
             previous = id;
         }
         xml.append("<sequenceFlow id='fend' sourceRef='%s' targetRef='end'/><endEvent id='end'/></process></definitions>".formatted(previous));
@@ -45,7 +47,10 @@ class ProcessRestTest {
             // given a running ProcOS and a three-task process deployed over REST
             procos.start();
             HttpResponse<String> deployed = procos.post("/api/processes?name=report.bpmn", "application/xml",
-                    process("monthly-report", null, "Collect the figures", "Check them", "Send the report"));
+                    process("monthly-report", null,
+                            "Write the summary to a file|Put \"All checks passed\" into reports/summary.txt",
+                            "Open the summary|Read reports/summary.txt",
+                            "Find the reports|List the files in folder reports"));
             assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(201);
             assertThat(procos.json(procos.api("/api/processes")).findValuesAsText("key")).contains("monthly-report");
 
@@ -54,23 +59,78 @@ class ProcessRestTest {
             assertThat(started.statusCode()).as(started.body()).isEqualTo(201);
             String id = procos.json(started).path("id").asText();
 
-            // then it completes, each task once, in order, one after the other
+            // then it completes, each task once, in order, one after the other, each done by the tool that fits it
             JsonNode instance = procos.awaitInstanceEnd(id, Duration.ofSeconds(60));
             assertThat(instance.path("state").asText()).as(instance.toString()).isEqualTo("COMPLETED");
             assertThat(instance.path("variables").path("month").asText()).isEqualTo("November");
             List<JsonNode> tasks = new ArrayList<>();
             instance.path("tasks").forEach(tasks::add);
             assertThat(tasks).extracting(t -> t.path("name").asText())
-                    .containsExactly("Collect the figures", "Check them", "Send the report");
+                    .containsExactly("Write the summary to a file", "Open the summary", "Find the reports");
+            assertThat(tasks).extracting(t -> t.path("tool").asText()).containsExactly("file.write", "file.read", "file.list");
             assertThat(tasks).allSatisfy(t -> {
                 assertThat(t.path("status").asText()).isEqualTo("COMPLETED");
                 assertThat(t.path("attempts").asInt()).isEqualTo(1);
             });
+            // and the work is real: the file exists, and what the read returned became a variable of the instance
+            assertThat(java.nio.file.Files.readString(procos.home.resolve("data/workspace/reports/summary.txt"))).isEqualTo("All checks passed");
+            assertThat(instance.path("variables").path("content").asText()).isEqualTo("All checks passed");
             for (int i = 1; i < tasks.size(); i++) {
                 assertThat(Instant.parse(tasks.get(i).path("startedAt").asText()))
                         .isAfterOrEqualTo(Instant.parse(tasks.get(i - 1).path("endedAt").asText()));
             }
             assertThat(procos.json(procos.api("/api/instances?state=COMPLETED")).findValuesAsText("id")).contains(id);
+        }
+    }
+
+    @Test
+    void aTaskNoToolFitsIsRetriedThenShowsAsAnIncidentWithItsReason() throws Exception {
+        try (Distribution procos = Distribution.fresh("rest-no-tool")) {
+            procos.start();
+            procos.awaitHealthy();
+            procos.post("/api/processes", "application/xml", process("apology", null,
+                    "Call the customer and apologise|Phone Mrs. Miller about the late delivery"));
+            String id = procos.json(procos.post("/api/processes/apology/start", "application/json", "{}")).path("id").asText();
+
+            // retried with backoff (2 s, 4 s), then an incident carrying the planner's reason
+            JsonNode failed = procos.awaitInstanceEnd(id, Duration.ofSeconds(60));
+            assertThat(failed.path("state").asText()).as(failed.toString()).isEqualTo("FAILED");
+            JsonNode task = failed.path("tasks").path(0);
+            assertThat(task.path("status").asText()).isEqualTo("FAILED");
+            assertThat(task.path("attempts").asInt()).isEqualTo(3);
+            assertThat(task.path("tool").isNull()).isTrue();
+            assertThat(failed.path("incidents").path(0).path("message").asText()).startsWith("no tool fits");
+        }
+    }
+
+    @Test
+    void aToolInstalledWhileProcOSRunsIsChosenForTheTaskThatFitsIt() throws Exception {
+        java.nio.file.Path template = java.nio.file.Path.of(System.getProperty("procos.templateTool"));
+        try (Distribution procos = Distribution.fresh("rest-new-tool")) {
+            procos.start();
+            procos.awaitHealthy();
+            java.nio.file.Path bpmnDir = java.nio.file.Path.of(System.getProperty("procos.bpmn"));
+            byte[] pdoBefore = java.nio.file.Files.readAllBytes(bpmnDir.resolve("pdo.bpmn"));
+            byte[] tdeBefore = java.nio.file.Files.readAllBytes(bpmnDir.resolve("tde.bpmn"));
+
+            // when a word-count tool is dropped in while ProcOS runs
+            java.nio.file.Files.copy(template, procos.home.resolve("tools/wordcount.jar.part"));
+            java.nio.file.Files.move(procos.home.resolve("tools/wordcount.jar.part"), procos.home.resolve("tools/wordcount.jar"));
+            for (long end = System.nanoTime() + 10_000_000_000L; System.nanoTime() < end
+                    && !procos.json(procos.api("/api/tools")).findValuesAsText("name").contains("text.wordcount"); ) Thread.sleep(50);
+
+            // then a task asking for a word count is done with it, and the text's words come back as variables
+            procos.post("/api/processes", "application/xml", process("press", null,
+                    "Count the words of the press release|How many words does \"We are proud to announce our new product line\" have?"));
+            String id = procos.json(procos.post("/api/processes/press/start", "application/json",
+                    "{\"text\": \"We are proud to announce our new product line\"}")).path("id").asText();
+            JsonNode done = procos.awaitInstanceEnd(id, Duration.ofSeconds(60));
+            assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("COMPLETED");
+            assertThat(done.path("tasks").path(0).path("tool").asText()).isEqualTo("text.wordcount");
+            assertThat(done.path("variables").path("words").asInt()).isEqualTo(9);
+            // with the orchestrator's BPMN untouched
+            assertThat(java.nio.file.Files.readAllBytes(bpmnDir.resolve("pdo.bpmn"))).isEqualTo(pdoBefore);
+            assertThat(java.nio.file.Files.readAllBytes(bpmnDir.resolve("tde.bpmn"))).isEqualTo(tdeBefore);
         }
     }
 
@@ -108,7 +168,8 @@ class ProcessRestTest {
         try (Distribution procos = Distribution.fresh("rest-restart")) {
             // given a process that waits 4 s between its two tasks, started and past its first task
             procos.start();
-            procos.post("/api/processes", "application/xml", process("overnight", "PT4S", "Before the break", "After the break"));
+            procos.post("/api/processes", "application/xml", process("overnight", "PT4S",
+                    "Write the first note|Put \"before\" into notes/first.txt", "Write the second note|Put \"after\" into notes/second.txt"));
             String id = procos.json(procos.post("/api/processes/overnight/start", "application/json", "")).path("id").asText();
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
             JsonNode view;
@@ -125,7 +186,8 @@ class ProcessRestTest {
             // then the instance continues and completes
             JsonNode done = procos.awaitInstanceEnd(id, Duration.ofSeconds(60));
             assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("COMPLETED");
-            assertThat(done.path("tasks").findValuesAsText("name")).containsExactly("Before the break", "After the break");
+            assertThat(done.path("tasks").findValuesAsText("name")).containsExactly("Write the first note", "Write the second note");
+            assertThat(java.nio.file.Files.readString(procos.home.resolve("data/workspace/notes/second.txt"))).isEqualTo("after");
         }
     }
 }

@@ -21,8 +21,8 @@ import java.util.regex.Pattern;
  * The offline planner: no LLM, honest about it. It ranks the tools by the cosine similarity of their
  * name and description with the task's words (in-process embeddings) and takes the best one if it is
  * close enough; below the threshold it picks no tool and says which came closest. Arguments are filled
- * by the schema's property names: from the task's variables first, then from the task text (quoted
- * text, file paths, image names, `commands`).
+ * by the schema's property names: from the task's words first (quoted text, file paths, image names,
+ * `commands`), then from the process variables of the same name.
  */
 public final class SemanticPlanner implements Planner {
 
@@ -119,8 +119,9 @@ public final class SemanticPlanner implements Planner {
         for (Iterator<Map.Entry<String, JsonNode>> it = schema.path("properties").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> property = it.next();
             String name = property.getKey();
-            Object value = byKey.get(key(name));
-            if (value == null) value = fromText(name, property.getValue(), text);
+            // the task's own words first: process variables also hold what earlier tasks returned
+            Object value = fromText(name, property.getValue(), text);
+            if (value == null) value = byKey.get(key(name));
             if (value != null) arguments.put(name, value);
             else if (required.contains(name)) missing.add(name);
         }
