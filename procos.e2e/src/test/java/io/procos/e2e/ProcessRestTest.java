@@ -91,6 +91,9 @@ class ProcessRestTest {
             procos.post("/api/processes", "application/xml", process("apology", null,
                     "Call the customer and apologise|Phone Mrs. Miller about the late delivery"));
             String id = procos.json(procos.post("/api/processes/apology/start", "application/json", "{}")).path("id").asText();
+            // and a task whose fitting tool gets no usable arguments from its words
+            procos.post("/api/processes", "application/xml", process("vague", null, "Save the meeting notes|Keep them safe"));
+            String vague = procos.json(procos.post("/api/processes/vague/start", "application/json", "{}")).path("id").asText();
 
             // retried with backoff (2 s, 4 s), then an incident carrying the planner's reason
             JsonNode failed = procos.awaitInstanceEnd(id, Duration.ofSeconds(60));
@@ -100,6 +103,13 @@ class ProcessRestTest {
             assertThat(task.path("attempts").asInt()).isEqualTo(3);
             assertThat(task.path("tool").isNull()).isTrue();
             assertThat(failed.path("incidents").path(0).path("message").asText()).startsWith("no tool fits");
+            // the schema check stopped the invalid call before the tool ran, and says what was missing
+            JsonNode invalid = procos.awaitInstanceEnd(vague, Duration.ofSeconds(60));
+            assertThat(invalid.path("state").asText()).as(invalid.toString()).isEqualTo("FAILED");
+            assertThat(invalid.path("tasks").path(0).path("tool").asText()).isEqualTo("file.write");
+            assertThat(invalid.path("incidents").path(0).path("message").asText())
+                    .contains("do not match its input schema", "path", "required");
+            assertThat(procos.home.resolve("data/workspace").toFile().list()).isNullOrEmpty();
         }
     }
 

@@ -6,8 +6,10 @@ import io.procos.api.tde.Decision;
 import io.procos.api.tde.Planner;
 import io.procos.api.tde.TaskDescription;
 import io.procos.api.tool.ToolCatalog;
+import io.procos.api.tool.ToolDescriptor;
 import io.procos.api.tool.ToolResult;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.delegate.BpmnError;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
@@ -87,13 +89,23 @@ final class TaskExecutorSteps {
         @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
         private volatile ToolCatalog catalog;
 
+        private final ArgumentValidator validator = new ArgumentValidator();
+
         @Override
         public void execute(DelegateExecution tde) {
             ToolCatalog c = catalog;
             String tool = (String) tde.getVariable("tool");
             if (c == null) throw new BpmnError(TASK_FAILED, "the tool catalogue is not available");
-            ToolResult result = c.invoke(tool, object(tde.getVariable("arguments")),
-                    String.valueOf(tde.getVariable("externalTaskId")), TOOL_TIMEOUT);
+            // checked now, not at decision time: the tool may have gone, or changed its schema, since
+            ToolDescriptor descriptor = c.tool(tool).orElseThrow(() -> new BpmnError(TASK_FAILED,
+                    "the tool " + tool + " chosen for this task is not installed (any more)"));
+            Map<String, Object> arguments = object(tde.getVariable("arguments"));
+            List<String> problems = validator.problems(descriptor, arguments);
+            if (!problems.isEmpty()) {
+                throw new BpmnError(TASK_FAILED, "the arguments chosen for " + tool + " do not match its input schema: "
+                        + String.join("; ", problems));
+            }
+            ToolResult result = c.invoke(tool, arguments, String.valueOf(tde.getVariable("externalTaskId")), TOOL_TIMEOUT);
             tde.setVariable("result", json(result.content()));
             tde.setVariable("resultText", result.text());
             if (result.isError()) throw new BpmnError(TASK_FAILED, tool + ": " + result.text());

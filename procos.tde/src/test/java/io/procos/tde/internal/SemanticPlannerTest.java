@@ -1,0 +1,60 @@
+package io.procos.tde.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.procos.api.tde.Decision;
+import io.procos.api.tde.TaskDescription;
+import io.procos.api.tool.ToolDescriptor;
+import io.procos.llm.internal.MiniLmEmbedder;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The offline planner with the real embedding model, on tools described the way tool authors describe them. */
+class SemanticPlannerTest {
+
+    static SemanticPlanner planner;
+
+    static final List<ToolDescriptor> TOOLS = List.of(
+            tool("file.write", "Writes text to a file in the workspace. Use it to save a document, a report or notes.",
+                    "{\"type\":\"object\",\"required\":[\"path\",\"content\"],\"properties\":{\"path\":{\"type\":\"string\"},\"content\":{\"type\":\"string\"}}}"),
+            tool("docker.run", "Runs a command in a Docker container from an image. Use it for programs that need their own environment.",
+                    "{\"type\":\"object\",\"required\":[\"image\",\"command\"],\"properties\":{\"image\":{\"type\":\"string\"},\"command\":{\"type\":\"array\"}}}"),
+            tool("matlab.run", "Runs a MATLAB script. Use it for numeric work: matrices, statistics, engineering calculations.",
+                    "{\"type\":\"object\",\"properties\":{\"script\":{\"type\":\"string\"}}}"));
+
+    static ToolDescriptor tool(String name, String description, String schema) {
+        return new ToolDescriptor(name, description, schema, null, "test", "1", name.hashCode(), 0);
+    }
+
+    @BeforeAll
+    static void load() {
+        planner = new SemanticPlanner(new MiniLmEmbedder(), 0.16);
+    }
+
+    @Test
+    void theClosestToolIsChosenWithArgumentsFromTheWordsBeforeTheVariables() {
+        Decision d = planner.decide(new TaskDescription("Save the meeting notes", "Write \"Ship on Friday\" to notes/meeting.txt",
+                Map.of("path", "old/elsewhere.txt")), TOOLS);
+        assertThat(d.tool()).isEqualTo("file.write");
+        assertThat(d.arguments()).containsEntry("path", "notes/meeting.txt").containsEntry("content", "Ship on Friday");
+        assertThat(d.rationale()).contains("file.write is the closest tool");
+    }
+
+    @Test
+    void variablesFillWhatTheWordsDoNotSay() {
+        Decision d = planner.decide(new TaskDescription("Compute the eigenvalues of the stiffness matrix", "",
+                Map.of("script", "e = eig([2 -1; -1 2]);")), TOOLS);
+        assertThat(d.tool()).isEqualTo("matlab.run");
+        assertThat(d.arguments()).containsEntry("script", "e = eig([2 -1; -1 2]);");
+    }
+
+    @Test
+    void belowTheThresholdNoToolIsChosenAndTheClosestIsNamed() {
+        Decision d = planner.decide(new TaskDescription("Walk the dog", "Take the dog out for half an hour", Map.of()), TOOLS);
+        assertThat(d.tool()).isNull();
+        assertThat(d.rationale()).startsWith("no tool fits: the closest is");
+        assertThat(planner.decide(new TaskDescription("Anything", "", Map.of()), List.of()).rationale()).contains("no tools are installed");
+    }
+}
