@@ -151,8 +151,4 @@ public final class Orchestrator implements AutoCloseable {
     boolean jobExecutorActive() {
         return configuration.getJobExecutor().isActive();
     }
-
-    EngineSettings settings() {
-        return settings;
-    }
 }

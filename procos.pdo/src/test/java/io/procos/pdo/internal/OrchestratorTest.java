@@ -8,7 +8,6 @@ import io.procos.api.process.InstanceView;
 import io.procos.api.process.InvalidProcessException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.camunda.bpm.model.bpmn.Bpmn;

@@ -6,7 +6,6 @@ import io.procos.api.tool.ToolResult;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import javax.servlet.Servlet;
