@@ -31,6 +31,11 @@ public final class SemanticPlanner implements Planner {
     private static final Pattern BACKTICKS = Pattern.compile("`([^`]{1,2000})`");
     private static final Pattern PATH = Pattern.compile("(?<![\\w/.-])((?:[\\w.-]+/)*[\\w-]+\\.[A-Za-z0-9]{1,6})(?![\\w/])");
     private static final Pattern FOLDER = Pattern.compile("(?:folder|directory|dir)\\s+([\\w./-]+)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern ASSIGNED = Pattern.compile("(?:^|[;\\n,])\\s*([A-Za-z]\\w*)\\s*=(?!=)");
+    /** Words that ask for an estimate from random samples: the tool runs until its results converge. */
+    private static final Pattern STOCHASTIC = Pattern.compile(
+            "monte[ -]carlo|stochastic|simulat(?:e|es|ed|ion|ions)\\b|random(?:ly)? sampl|repeated(?:ly)? sampl|until (?:the )?(?:results?|estimates?|values?) (?:agree|converge)",
+            Pattern.CASE_INSENSITIVE);
     private static final Pattern IMAGE = Pattern.compile("(?<![\\w/.-])([a-z0-9][a-z0-9._-]*(?:/[a-z0-9._-]+)*:[\\w.-]+)");
 
     private final TextEmbedder embedder;
@@ -81,7 +86,24 @@ public final class SemanticPlanner implements Planner {
         String rationale = String.format(Locale.ROOT, "%s is the closest tool to the task (similarity %.2f%s)", best.name(), bestScore,
                 second == null ? "" : String.format(Locale.ROOT, "; next %s at %.2f", second.name(), secondScore))
                 + (missing.isEmpty() ? "" : "; could not find a value for " + String.join(", ", missing));
-        return new Decision(best.name(), arguments, "deterministic", bestScore, rationale, name());
+        String mode = STOCHASTIC.matcher(task.text()).find() ? "probabilistic" : "deterministic";
+        return new Decision(best.name(), arguments, mode, bestScore, rationale + (mode.equals("probabilistic")
+                ? "; the task asks for an estimate from random samples, so the tool runs until its results converge" : ""), name());
+    }
+
+    /**
+     * Offline, arguments are read from the task's words, so a second look finds no others: invalid
+     * arguments stay invalid. A tool that failed is set aside and the next closest tool, if it is close
+     * enough, is tried instead.
+     */
+    @Override
+    public Decision reconsider(TaskDescription task, List<ToolDescriptor> tools, Decision rejected, String problem) {
+        if (problem.contains("do not match its input schema")) {
+            return Decision.noTool("the task's words and variables give no other arguments for " + rejected.tool(), 0, name());
+        }
+        List<ToolDescriptor> others = tools.stream().filter(t -> !t.name().equals(rejected.tool())).toList();
+        Decision next = decide(task, others);
+        return next.tool() == null ? Decision.noTool("no other tool fits: " + next.rationale(), next.confidence(), name()) : next;
     }
 
     static String toolText(ToolDescriptor tool) {
@@ -134,7 +156,15 @@ public final class SemanticPlanner implements Planner {
         String type = schema.path("type").asText();
         if ("array".equals(type)) {
             Matcher code = BACKTICKS.matcher(text);
-            return code.find() ? List.of(code.group(1).trim().split("\\s+")) : null;
+            if (!code.find()) return null;
+            if (p.contains("command") || p.contains("arg") || p.contains("cmd")) return List.of(code.group(1).trim().split("\\s+"));
+            if (p.contains("variable") || p.contains("output") || p.contains("return")) {
+                // what a script computes last is what the task is after
+                String last = null;
+                for (Matcher m = ASSIGNED.matcher(code.group(1)); m.find(); ) last = m.group(1);
+                return last == null ? null : List.of(last);
+            }
+            return null;
         }
         if (!"string".equals(type)) return null;
         if (p.contains("image")) return first(IMAGE, text);

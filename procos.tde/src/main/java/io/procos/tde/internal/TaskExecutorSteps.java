@@ -6,9 +6,10 @@ import io.procos.api.tde.Decision;
 import io.procos.api.tde.Planner;
 import io.procos.api.tde.TaskDescription;
 import io.procos.api.tool.ToolCatalog;
-import io.procos.api.tool.ToolDescriptor;
 import io.procos.api.tool.ToolResult;
-import java.time.Duration;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.camunda.bpm.engine.delegate.BpmnError;
@@ -19,19 +20,24 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
 
 /**
  * The steps of {@code tde.bpmn}, contributed as delegate services by name. Decide asks the best
  * planner there is now (an LLM planner when configured, else the offline one) which of the tools that
- * exist now does the task; Execute invokes it through the catalogue; Log records the outcome. Every
- * failure (no planner yet, no tool fits, a tool error) becomes the BPMN error {@value #TASK_FAILED}, so
- * the orchestrator retries the task and, in the end, raises an incident carrying the reason.
+ * exist now does the task; Execute invokes it once (deterministic mode); Sample invokes it again and
+ * again until its results converge (probabilistic mode); Log records the outcome and publishes it. Every
+ * failure (no planner yet, no tool fits, invalid arguments, a tool error that a second look did not fix)
+ * becomes the BPMN error {@value #TASK_FAILED}, so the orchestrator retries the task and, in the end,
+ * raises an incident carrying the reason.
  */
 final class TaskExecutorSteps {
 
     static final String TASK_FAILED = "procos.taskFailed";
+    /** The EventAdmin topic of every decision with its outcome, for memory and monitoring. */
+    static final String DECISION_TOPIC = "io/procos/tde/DECISION";
     static final ObjectMapper JSON = new ObjectMapper();
-    static final Duration TOOL_TIMEOUT = Duration.ofMinutes(10);
 
     private TaskExecutorSteps() {}
 
@@ -53,6 +59,20 @@ final class TaskExecutorSteps {
         }
     }
 
+    static TaskDescription task(DelegateExecution tde) {
+        return new TaskDescription((String) tde.getVariable("taskName"), (String) tde.getVariable("taskDocumentation"),
+                object(tde.getVariable("taskInput")));
+    }
+
+    static void record(DelegateExecution tde, ToolRunner.Outcome outcome) {
+        if (outcome.correction() == null) return;
+        Decision d = outcome.decision();
+        tde.setVariable("correction", outcome.correction());
+        tde.setVariable("tool", d.tool());
+        tde.setVariable("arguments", json(d.arguments()));
+        tde.setVariable("rationale", d.rationale());
+    }
+
     @Component(service = JavaDelegate.class, property = "procos.delegate.name=procosTdeDecide")
     public static final class Decide implements JavaDelegate {
 
@@ -70,9 +90,9 @@ final class TaskExecutorSteps {
             if (p == null || c == null) {
                 throw new BpmnError(TASK_FAILED, "no planner is available yet (the embedding model may still be loading); the task will be retried");
             }
-            TaskDescription task = new TaskDescription((String) tde.getVariable("taskName"),
-                    (String) tde.getVariable("taskDocumentation"), object(tde.getVariable("taskInput")));
-            Decision d = p.decide(task, c.tools());
+            long start = System.nanoTime();
+            Decision d = p.decide(task(tde), c.tools());
+            tde.setVariable("decideMillis", (System.nanoTime() - start) / 1_000_000L);
             tde.setVariable("tool", d.tool());
             tde.setVariable("arguments", json(d.arguments()));
             tde.setVariable("mode", d.mode());
@@ -89,34 +109,132 @@ final class TaskExecutorSteps {
         @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
         private volatile ToolCatalog catalog;
 
+        @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+                policyOption = ReferencePolicyOption.GREEDY)
+        private volatile Planner planner;
+
         private final ArgumentValidator validator = new ArgumentValidator();
 
         @Override
         public void execute(DelegateExecution tde) {
             ToolCatalog c = catalog;
-            String tool = (String) tde.getVariable("tool");
             if (c == null) throw new BpmnError(TASK_FAILED, "the tool catalogue is not available");
-            // checked now, not at decision time: the tool may have gone, or changed its schema, since
-            ToolDescriptor descriptor = c.tool(tool).orElseThrow(() -> new BpmnError(TASK_FAILED,
-                    "the tool " + tool + " chosen for this task is not installed (any more)"));
-            Map<String, Object> arguments = object(tde.getVariable("arguments"));
-            List<String> problems = validator.problems(descriptor, arguments);
-            if (!problems.isEmpty()) {
-                throw new BpmnError(TASK_FAILED, "the arguments chosen for " + tool + " do not match its input schema: "
-                        + String.join("; ", problems));
-            }
-            ToolResult result = c.invoke(tool, arguments, String.valueOf(tde.getVariable("externalTaskId")), TOOL_TIMEOUT);
+            long start = System.nanoTime();
+            ToolRunner.Outcome outcome = new ToolRunner(c, planner, validator).run(task(tde), ToolRunner.decision(tde.getVariables()),
+                    String.valueOf(tde.getVariable("externalTaskId")), true);
+            tde.setVariable("executeMillis", (System.nanoTime() - start) / 1_000_000L);
+            record(tde, outcome);
+            ToolResult result = outcome.result();
             tde.setVariable("result", json(result.content()));
             tde.setVariable("resultText", result.text());
-            if (result.isError()) throw new BpmnError(TASK_FAILED, tool + ": " + result.text());
+        }
+    }
+
+    /**
+     * One sample of a stochastic tool per run of this step; tde.bpmn loops back through "Converged?"
+     * while {@code sampleAgain} is true. The samples so far are kept as a variable, so a loop that is
+     * interrupted (ProcOS stopped) goes on where it was.
+     */
+    @Component(service = JavaDelegate.class, property = "procos.delegate.name=procosTdeSample")
+    public static final class Sample implements JavaDelegate {
+
+        @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+        private volatile ToolCatalog catalog;
+
+        @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+                policyOption = ReferencePolicyOption.GREEDY)
+        private volatile Planner planner;
+
+        private final ArgumentValidator validator = new ArgumentValidator();
+
+        @Override
+        public void execute(DelegateExecution tde) {
+            ToolCatalog c = catalog;
+            if (c == null) throw new BpmnError(TASK_FAILED, "the tool catalogue is not available");
+            TaskDescription task = task(tde);
+            Convergence rule;
+            try {
+                rule = Convergence.from(task.variables());
+            } catch (IllegalArgumentException e) {
+                throw new BpmnError(TASK_FAILED, "the sampling settings are invalid: " + e.getMessage());
+            }
+            List<Object> samples = samples(tde);
+            long start = System.nanoTime();
+            // only the first sample may send the decision back to the planner; later ones run what worked
+            ToolRunner.Outcome outcome = new ToolRunner(c, planner, validator).run(task, ToolRunner.decision(tde.getVariables()),
+                    tde.getVariable("externalTaskId") + "/sample-" + (samples.size() + 1), samples.isEmpty());
+            record(tde, outcome);
+            Object value;
+            try {
+                value = Convergence.observe(outcome.result().content(), task.variables().get("observe") instanceof String o ? o : null);
+            } catch (IllegalArgumentException e) {
+                throw new BpmnError(TASK_FAILED, e.getMessage());
+            }
+            samples.add(value);
+            long elapsed = (System.nanoTime() - start) / 1_000_000L + (tde.getVariable("executeMillis") instanceof Long l ? l : 0L);
+            tde.setVariable("executeMillis", elapsed);
+            boolean converged = rule.converged(samples);
+            boolean again = !converged && samples.size() < rule.maxSamples();
+            tde.setVariable("sampleValues", json(samples).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            tde.setVariable("iterations", samples.size());
+            tde.setVariable("converged", converged);
+            tde.setVariable("sampleAgain", again);
+            if (!again) {
+                Map<String, Object> result = new LinkedHashMap<>();
+                boolean numeric = Convergence.numeric(samples);
+                result.put("value", numeric ? Convergence.mean(samples) : value);
+                result.put("samples", samples.size());
+                result.put("converged", converged);
+                if (numeric) result.put("spread", spread(samples));
+                result.put("lastResult", outcome.result().content());
+                tde.setVariable("result", json(result));
+                tde.setVariable("resultText", (converged ? "converged after " : "did not converge; stopped at the maximum of ")
+                        + samples.size() + " samples (" + rule.describe() + ")");
+            }
+        }
+
+        @SuppressWarnings("unchecked")
+        private static List<Object> samples(DelegateExecution tde) {
+            Object bytes = tde.getVariable("sampleValues");
+            if (!(bytes instanceof byte[] b)) return new ArrayList<>();
+            try {
+                return new ArrayList<>(JSON.readValue(b, List.class));
+            } catch (IOException e) {
+                throw new BpmnError(TASK_FAILED, "the samples so far cannot be read: " + e.getMessage());
+            }
+        }
+
+        private static double spread(List<Object> samples) {
+            double mean = Convergence.mean(samples);
+            return Math.sqrt(samples.stream().mapToDouble(s -> Math.pow(((Number) s).doubleValue() - mean, 2)).sum() / Math.max(1, samples.size() - 1));
         }
     }
 
     @Component(service = JavaDelegate.class, property = "procos.delegate.name=procosTdeLog")
     public static final class Log implements JavaDelegate {
+
+        @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+        private volatile EventAdmin events;
+
         @Override
         public void execute(DelegateExecution tde) {
-            tde.setVariable("status", tde.getVariable("error") == null ? "COMPLETED" : "FAILED");
+            String status = tde.getVariable("error") == null ? "COMPLETED" : "FAILED";
+            tde.setVariable("status", status);
+            EventAdmin e = events;
+            if (e != null) e.postEvent(new Event(DECISION_TOPIC, event(tde, status))); // asynchronous: never holds the task up
+        }
+
+        static Map<String, Object> event(DelegateExecution tde, String status) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            for (String name : List.of("domainInstanceId", "processKey", "attempt", "externalTaskId", "activityId", "taskName", "taskDocumentation", "taskInput",
+                    "tool", "arguments", "mode", "confidence", "rationale", "planner", "correction", "result", "resultText", "error",
+                    "decideMillis", "executeMillis", "iterations", "converged")) {
+                Object v = tde.getVariable(name);
+                if (v != null) p.put(name, v);
+            }
+            p.put("status", status);
+            p.put("tdeInstanceId", tde.getProcessInstanceId());
+            return p;
         }
     }
 }

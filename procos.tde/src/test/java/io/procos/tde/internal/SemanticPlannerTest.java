@@ -22,7 +22,7 @@ class SemanticPlannerTest {
             tool("docker.run", "Runs a command in a Docker container from an image. Use it for programs that need their own environment.",
                     "{\"type\":\"object\",\"required\":[\"image\",\"command\"],\"properties\":{\"image\":{\"type\":\"string\"},\"command\":{\"type\":\"array\"}}}"),
             tool("matlab.run", "Runs a MATLAB script. Use it for numeric work: matrices, statistics, engineering calculations.",
-                    "{\"type\":\"object\",\"properties\":{\"script\":{\"type\":\"string\"}}}"));
+                    "{\"type\":\"object\",\"properties\":{\"script\":{\"type\":\"string\"},\"variables\":{\"type\":\"array\"}}}"));
 
     static ToolDescriptor tool(String name, String description, String schema) {
         return new ToolDescriptor(name, description, schema, null, "test", "1", name.hashCode(), 0);
@@ -56,5 +56,26 @@ class SemanticPlannerTest {
         assertThat(d.tool()).isNull();
         assertThat(d.rationale()).startsWith("no tool fits: the closest is");
         assertThat(planner.decide(new TaskDescription("Anything", "", Map.of()), List.of()).rationale()).contains("no tools are installed");
+    }
+
+    @Test
+    void aMonteCarloEstimateIsProbabilisticAndReturnsWhatTheScriptComputesLast() {
+        Decision d = planner.decide(new TaskDescription("Estimate pi by Monte Carlo simulation",
+                "Run `n = 20000; x = rand(n, 1); y = rand(n, 1); pi_estimate = 4 * mean(x .^ 2 + y .^ 2 <= 1);`", Map.of()), TOOLS);
+        assertThat(d.tool()).isEqualTo("matlab.run");
+        assertThat(d.mode()).isEqualTo("probabilistic");
+        assertThat(d.arguments()).containsEntry("variables", List.of("pi_estimate"));
+        assertThat(planner.decide(new TaskDescription("Save the meeting notes", "Write \"x\" to notes/a.txt", Map.of()), TOOLS).mode())
+                .isEqualTo("deterministic");
+    }
+
+    @Test
+    void aFailedToolIsSetAsideForTheNextClosestButInvalidArgumentsAreFinal() {
+        TaskDescription task = new TaskDescription("Compute the eigenvalues of the stiffness matrix", "", Map.of());
+        Decision first = planner.decide(task, TOOLS);
+        Decision second = planner.reconsider(task, TOOLS, first, "matlab.run failed: no MATLAB or Octave");
+        assertThat(second.tool()).isNotEqualTo("matlab.run");
+        Decision invalid = planner.reconsider(task, TOOLS, first, "the arguments chosen for matlab.run do not match its input schema: $.script: required");
+        assertThat(invalid.tool()).isNull();
     }
 }

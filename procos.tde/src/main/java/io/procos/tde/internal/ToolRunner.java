@@ -1,0 +1,71 @@
+package io.procos.tde.internal;
+
+import io.procos.api.tde.Decision;
+import io.procos.api.tde.Planner;
+import io.procos.api.tde.TaskDescription;
+import io.procos.api.tool.ToolCatalog;
+import io.procos.api.tool.ToolDescriptor;
+import io.procos.api.tool.ToolResult;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.camunda.bpm.engine.delegate.BpmnError;
+
+/**
+ * Runs a decision: checks that its tool exists now and that its arguments satisfy the tool's schema,
+ * and invokes it. Invalid arguments or a tool error go back to the planner once ("reconsider", with the
+ * validation message or the tool's error text); what it answers then is checked and run the same way,
+ * and a second failure fails the task with its reason.
+ */
+final class ToolRunner {
+
+    static final Duration TOOL_TIMEOUT = Duration.ofMinutes(10);
+
+    /** What happened: the decision that ran (maybe corrected), its result, and the correction if any. */
+    record Outcome(Decision decision, ToolResult result, String correction) {}
+
+    private final ToolCatalog catalog;
+    private final Planner planner;
+    private final ArgumentValidator validator;
+
+    ToolRunner(ToolCatalog catalog, Planner planner, ArgumentValidator validator) {
+        this.catalog = catalog;
+        this.planner = planner;
+        this.validator = validator;
+    }
+
+    Outcome run(TaskDescription task, Decision decision, String idempotencyKey, boolean mayReconsider) {
+        String problem = check(decision);
+        if (problem == null) {
+            ToolResult result = catalog.invoke(decision.tool(), decision.arguments(), idempotencyKey, TOOL_TIMEOUT);
+            if (!result.isError()) return new Outcome(decision, result, null);
+            problem = decision.tool() + " failed: " + result.text();
+            if (!mayReconsider || planner == null) throw new BpmnError(TaskExecutorSteps.TASK_FAILED, problem);
+        } else if (!mayReconsider || planner == null) {
+            throw new BpmnError(TaskExecutorSteps.TASK_FAILED, problem);
+        }
+        Decision second = planner.reconsider(task, catalog.tools(), decision, problem);
+        if (second.tool() == null) throw new BpmnError(TaskExecutorSteps.TASK_FAILED, problem + " (reconsidered: " + second.rationale() + ")");
+        String secondProblem = check(second);
+        if (secondProblem != null) throw new BpmnError(TaskExecutorSteps.TASK_FAILED, problem + "; the corrected decision failed too: " + secondProblem);
+        ToolResult result = catalog.invoke(second.tool(), second.arguments(), idempotencyKey + "/2", TOOL_TIMEOUT);
+        if (result.isError()) throw new BpmnError(TaskExecutorSteps.TASK_FAILED, problem + "; the corrected decision failed too: " + second.tool() + ": " + result.text());
+        return new Outcome(second, result, problem);
+    }
+
+    /** Null when the decision can run now; else what is wrong with it. */
+    String check(Decision decision) {
+        // checked now, not at decision time: the tool may have gone, or changed its schema, since
+        ToolDescriptor descriptor = catalog.tool(decision.tool()).orElse(null);
+        if (descriptor == null) return "the tool " + decision.tool() + " chosen for this task is not installed (any more)";
+        List<String> problems = validator.problems(descriptor, decision.arguments());
+        return problems.isEmpty() ? null
+                : "the arguments chosen for " + decision.tool() + " do not match its input schema: " + String.join("; ", problems);
+    }
+
+    static Decision decision(Map<String, Object> variables) {
+        return new Decision((String) variables.get("tool"), TaskExecutorSteps.object(variables.get("arguments")),
+                (String) variables.get("mode"), variables.get("confidence") instanceof Number n ? n.doubleValue() : 0,
+                (String) variables.get("rationale"), (String) variables.get("planner"));
+    }
+}

@@ -1,0 +1,101 @@
+package io.procos.web.internal;
+
+import io.procos.api.llm.Prompt;
+import io.procos.api.llm.PromptStore;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javax.servlet.Servlet;
+import javax.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+/**
+ * The prompt templates the language models are given. {@code GET /api/prompts}: all of them;
+ * {@code GET /api/prompts/{name}}: one; {@code PUT /api/prompts/{name}} with the new text (as
+ * {@code text/plain}, or JSON {@code {"text": …}}): used from the next decision on, no restart;
+ * {@code DELETE /api/prompts/{name}}: back to the shipped text.
+ */
+@Component(service = Servlet.class, property = {
+        "osgi.http.whiteboard.servlet.pattern=/api/prompts",
+        "osgi.http.whiteboard.servlet.pattern=/api/prompts/*",
+        "osgi.http.whiteboard.servlet.name=procos-prompts"})
+public final class PromptsServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+    private static final int MAX_BYTES = 256 * 1024;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile PromptStore prompts;
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        try {
+            PromptStore store = Json.available(prompts, "the prompt store (procos.llm)");
+            String name = ProcessesServlet.path(request);
+            if (name.isEmpty()) {
+                Json.write(response, 200, Map.of("prompts", store.list().stream().map(PromptsServlet::json).toList()));
+            } else {
+                Json.write(response, 200, json(store.get(name).orElseThrow(() -> unknown(name, store))));
+            }
+        } catch (Json.RequestException e) {
+            Json.error(response, e);
+        }
+    }
+
+    @Override
+    protected void doPut(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        try {
+            PromptStore store = Json.available(prompts, "the prompt store (procos.llm)");
+            String name = ProcessesServlet.path(request);
+            if (store.get(name).isEmpty()) throw unknown(name, store);
+            String text;
+            String type = request.getContentType() == null ? "" : request.getContentType();
+            if (type.startsWith("application/json")) {
+                if (!(Json.objectBody(request, MAX_BYTES).get("text") instanceof String t)) {
+                    throw new Json.RequestException(400, "the body needs {\"text\": \"…\"}");
+                }
+                text = t;
+            } else {
+                text = Json.body(request, MAX_BYTES);
+            }
+            try {
+                Json.write(response, 200, json(store.put(name, text)));
+            } catch (IllegalArgumentException e) {
+                throw new Json.RequestException(400, e.getMessage());
+            }
+        } catch (Json.RequestException e) {
+            Json.error(response, e);
+        }
+    }
+
+    @Override
+    protected void doDelete(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        try {
+            PromptStore store = Json.available(prompts, "the prompt store (procos.llm)");
+            String name = ProcessesServlet.path(request);
+            if (store.get(name).isEmpty()) throw unknown(name, store);
+            Json.write(response, 200, json(store.reset(name)));
+        } catch (Json.RequestException e) {
+            Json.error(response, e);
+        }
+    }
+
+    private static Json.RequestException unknown(String name, PromptStore store) {
+        return new Json.RequestException(404, "there is no prompt named '" + name + "'; there are "
+                + store.list().stream().map(Prompt::name).toList());
+    }
+
+    private static Map<String, Object> json(Prompt p) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", p.name());
+        out.put("text", p.text());
+        out.put("edited", p.edited());
+        out.put("updated", p.updated());
+        return out;
+    }
+}
