@@ -64,6 +64,14 @@ final class TaskExecutorSteps {
                 object(tde.getVariable("taskInput")));
     }
 
+    static ToolRunner.Outcome run(ToolRunner runner, TaskDescription task, Decision decision, String key, boolean mayReconsider) {
+        try {
+            return runner.run(task, decision, key, mayReconsider);
+        } catch (ToolRunner.TaskFailed e) {
+            throw new BpmnError(TASK_FAILED, e.getMessage());
+        }
+    }
+
     static void record(DelegateExecution tde, ToolRunner.Outcome outcome) {
         if (outcome.correction() == null) return;
         Decision d = outcome.decision();
@@ -120,7 +128,7 @@ final class TaskExecutorSteps {
             ToolCatalog c = catalog;
             if (c == null) throw new BpmnError(TASK_FAILED, "the tool catalogue is not available");
             long start = System.nanoTime();
-            ToolRunner.Outcome outcome = new ToolRunner(c, planner, validator).run(task(tde), ToolRunner.decision(tde.getVariables()),
+            ToolRunner.Outcome outcome = run(new ToolRunner(c, planner, validator), task(tde), ToolRunner.decision(tde.getVariables()),
                     String.valueOf(tde.getVariable("externalTaskId")), true);
             tde.setVariable("executeMillis", (System.nanoTime() - start) / 1_000_000L);
             record(tde, outcome);
@@ -161,7 +169,7 @@ final class TaskExecutorSteps {
             List<Object> samples = samples(tde);
             long start = System.nanoTime();
             // only the first sample may send the decision back to the planner; later ones run what worked
-            ToolRunner.Outcome outcome = new ToolRunner(c, planner, validator).run(task, ToolRunner.decision(tde.getVariables()),
+            ToolRunner.Outcome outcome = run(new ToolRunner(c, planner, validator), task, ToolRunner.decision(tde.getVariables()),
                     tde.getVariable("externalTaskId") + "/sample-" + (samples.size() + 1), samples.isEmpty());
             record(tde, outcome);
             Object value;

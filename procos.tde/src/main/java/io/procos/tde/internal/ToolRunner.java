@@ -9,7 +9,6 @@ import io.procos.api.tool.ToolResult;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.camunda.bpm.engine.delegate.BpmnError;
 
 /**
  * Runs a decision: checks that its tool exists now and that its arguments satisfy the tool's schema,
@@ -22,6 +21,15 @@ final class ToolRunner {
     static final Duration TOOL_TIMEOUT = Duration.ofMinutes(10);
 
     /** What happened: the decision that ran (maybe corrected), its result, and the correction if any. */
+    /** The task cannot be done as decided; the delegates turn it into the BPMN error. */
+    static final class TaskFailed extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        TaskFailed(String message) {
+            super(message, null, false, false);
+        }
+    }
+
     record Outcome(Decision decision, ToolResult result, String correction) {}
 
     private final ToolCatalog catalog;
@@ -40,16 +48,16 @@ final class ToolRunner {
             ToolResult result = catalog.invoke(decision.tool(), decision.arguments(), idempotencyKey, TOOL_TIMEOUT);
             if (!result.isError()) return new Outcome(decision, result, null);
             problem = decision.tool() + " failed: " + result.text();
-            if (!mayReconsider || planner == null) throw new BpmnError(TaskExecutorSteps.TASK_FAILED, problem);
+            if (!mayReconsider || planner == null) throw new TaskFailed(problem);
         } else if (!mayReconsider || planner == null) {
-            throw new BpmnError(TaskExecutorSteps.TASK_FAILED, problem);
+            throw new TaskFailed(problem);
         }
         Decision second = planner.reconsider(task, catalog.tools(), decision, problem);
-        if (second.tool() == null) throw new BpmnError(TaskExecutorSteps.TASK_FAILED, problem + " (reconsidered: " + second.rationale() + ")");
+        if (second.tool() == null) throw new TaskFailed(problem + " (reconsidered: " + second.rationale() + ")");
         String secondProblem = check(second);
-        if (secondProblem != null) throw new BpmnError(TaskExecutorSteps.TASK_FAILED, problem + "; the corrected decision failed too: " + secondProblem);
+        if (secondProblem != null) throw new TaskFailed(problem + "; the corrected decision failed too: " + secondProblem);
         ToolResult result = catalog.invoke(second.tool(), second.arguments(), idempotencyKey + "/2", TOOL_TIMEOUT);
-        if (result.isError()) throw new BpmnError(TaskExecutorSteps.TASK_FAILED, problem + "; the corrected decision failed too: " + second.tool() + ": " + result.text());
+        if (result.isError()) throw new TaskFailed(problem + "; the corrected decision failed too: " + second.tool() + ": " + result.text());
         return new Outcome(second, result, problem);
     }
 
