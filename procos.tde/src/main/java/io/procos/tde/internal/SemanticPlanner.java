@@ -58,36 +58,44 @@ public final class SemanticPlanner implements Planner {
         if (tools.isEmpty()) return Decision.noTool("no tool fits: no tools are installed", 0, name());
         // quoted text and code say what to work on, not what to do: they would only blur the meaning
         float[] taskVector = embedder.embed(BACKTICKS.matcher(QUOTED.matcher(task.text()).replaceAll("")).replaceAll(""));
-        ToolDescriptor best = null;
-        ToolDescriptor second = null;
-        double bestScore = -1;
-        double secondScore = -1;
+        // the closest few by meaning, kept in order
+        List<Scored> top = new ArrayList<>();
         for (ToolDescriptor tool : tools) {
             List<float[]> sentences = toolVectors.computeIfAbsent(toolText(tool), t -> embedder.embedAll(sentences(tool)));
             double score = -1;
             for (float[] v : sentences) score = Math.max(score, dot(taskVector, v));
-            if (score > bestScore) {
-                second = best;
-                secondScore = bestScore;
-                best = tool;
-                bestScore = score;
-            } else if (score > secondScore) {
-                second = tool;
-                secondScore = score;
+            if (top.size() < CANDIDATES || score > top.get(top.size() - 1).similarity) {
+                top.add(new Scored(tool, score, 0, null, null));
+                top.sort((a, b) -> Double.compare(b.similarity, a.similarity));
+                if (top.size() > CANDIDATES) top.remove(top.size() - 1);
             }
         }
         if (toolVectors.size() > 4 * tools.size() + 100) toolVectors.clear(); // forget tools long gone
-        if (bestScore < threshold) {
-            return Decision.noTool(String.format(Locale.ROOT, "no tool fits: the closest is %s (similarity %.2f, threshold %.2f)",
-                    best.name(), bestScore, threshold), bestScore, name());
+        // a tool the task gives everything it requires beats one it does not, at nearly equal meaning (no
+        // penalty the other way: what a task does not say often comes from earlier tasks' results)
+        List<Scored> ranked = new ArrayList<>();
+        for (Scored s : top) {
+            Map<String, Object> arguments = new LinkedHashMap<>();
+            List<String> missing = fillArguments(s.tool, task, arguments);
+            double fit = requiredCount(s.tool) > 0 && missing.isEmpty() ? FIT : 0;
+            ranked.add(new Scored(s.tool, s.similarity, s.similarity + fit, arguments, missing));
         }
-        Map<String, Object> arguments = new LinkedHashMap<>();
-        List<String> missing = fillArguments(best, task, arguments);
-        String rationale = String.format(Locale.ROOT, "%s is the closest tool to the task (similarity %.2f%s)", best.name(), bestScore,
-                second == null ? "" : String.format(Locale.ROOT, "; next %s at %.2f", second.name(), secondScore))
-                + (missing.isEmpty() ? "" : "; could not find a value for " + String.join(", ", missing));
+        ranked.sort((a, b) -> Double.compare(b.score, a.score));
+        Scored best = ranked.get(0);
+        Scored second = ranked.size() > 1 ? ranked.get(1) : null;
+        if (best.score < threshold) {
+            return Decision.noTool(String.format(Locale.ROOT, "no tool fits: the closest is %s (score %.2f, threshold %.2f%s)",
+                    best.tool.name(), best.score, threshold, best.missing.isEmpty() ? "" : "; the task gives no " + String.join(", ", best.missing)),
+                    best.score, name());
+        }
+        String rationale = String.format(Locale.ROOT, "%s is the closest tool to the task (score %.2f: similarity %.2f%s%s)", best.tool.name(),
+                best.score, best.similarity, best.score > best.similarity ? ", and the task gives all it needs" : "",
+                second == null ? "" : String.format(Locale.ROOT, "; next %s at %.2f", second.tool.name(), second.score))
+                + (best.missing.isEmpty() ? "" : "; could not find a value for " + String.join(", ", best.missing));
+        Map<String, Object> arguments = best.arguments;
+        double bestScore = best.score;
         String mode = STOCHASTIC.matcher(task.text()).find() ? "probabilistic" : "deterministic";
-        return new Decision(best.name(), arguments, mode, bestScore, rationale + (mode.equals("probabilistic")
+        return new Decision(best.tool.name(), arguments, mode, bestScore, rationale + (mode.equals("probabilistic")
                 ? "; the task asks for an estimate from random samples, so the tool runs until its results converge" : ""), name());
     }
 
@@ -104,6 +112,21 @@ public final class SemanticPlanner implements Planner {
         List<ToolDescriptor> others = tools.stream().filter(t -> !t.name().equals(rejected.tool())).toList();
         Decision next = decide(task, others);
         return next.tool() == null ? Decision.noTool("no other tool fits: " + next.rationale(), next.confidence(), name()) : next;
+    }
+
+    /** How many of the closest tools get a closer look at their arguments. */
+    private static final int CANDIDATES = 3;
+    /** What being callable with the task's own words and variables is worth, in cosine similarity. */
+    static final double FIT = 0.06;
+
+    private record Scored(ToolDescriptor tool, double similarity, double score, Map<String, Object> arguments, List<String> missing) {}
+
+    private static int requiredCount(ToolDescriptor tool) {
+        try {
+            return JSON.readTree(tool.inputSchema()).path("required").size();
+        } catch (Exception e) {
+            return 0;
+        }
     }
 
     static String toolText(ToolDescriptor tool) {
