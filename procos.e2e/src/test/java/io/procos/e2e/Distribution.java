@@ -48,11 +48,12 @@ final class Distribution implements AutoCloseable {
             copyTree(dist.resolve(dir), home.resolve(dir));
         }
         // read-only and large (the embedding model alone is 200 MB): shared, not copied
-        for (String dir : List.of("lib", "bundles")) {
+        for (String dir : List.of("lib", "bundles", "neo4j")) {
             Files.createSymbolicLink(home.resolve(dir), dist.resolve(dir));
         }
         Files.deleteIfExists(home.resolve("conf/api-token"));
         Files.deleteIfExists(home.resolve("conf/console-password"));
+        Files.deleteIfExists(home.resolve("conf/neo4j-password"));
         home.resolve("bin/procos").toFile().setExecutable(true);
         return new Distribution(home, freePort());
     }
@@ -170,7 +171,7 @@ final class Distribution implements AutoCloseable {
     }
 
     /** Checks whose engines live outside ProcOS: without them ProcOS is DEGRADED, not broken. */
-    static final java.util.Set<String> EXTERNAL_CHECKS = java.util.Set.of("docker", "matlab");
+    static final java.util.Set<String> EXTERNAL_CHECKS = java.util.Set.of("docker", "matlab", "memory");
 
     /**
      * Healthy as far as ProcOS itself goes: nothing down, no broken bundle or component, every check UP

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.procos.api.llm.TextEmbedder;
 import io.procos.api.tde.Decision;
 import io.procos.api.tde.Planner;
+import io.procos.api.tde.Precedent;
 import io.procos.api.tde.TaskDescription;
 import io.procos.api.tool.ToolDescriptor;
 import java.util.ArrayList;
@@ -31,6 +32,7 @@ public final class SemanticPlanner implements Planner {
     private static final Pattern BACKTICKS = Pattern.compile("`([^`]{1,2000})`");
     private static final Pattern PATH = Pattern.compile("(?<![\\w/.-])((?:[\\w.-]+/)*[\\w-]+\\.[A-Za-z0-9]{1,6})(?![\\w/])");
     private static final Pattern FOLDER = Pattern.compile("(?:folder|directory|dir)\\s+([\\w./-]+)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern AFTER_COLON = Pattern.compile(":\\s+(\\S.{0,100000})$", Pattern.DOTALL);
     private static final Pattern ASSIGNED = Pattern.compile("(?:^|[;\\n,])\\s*([A-Za-z]\\w*)\\s*=(?!=)");
     /** Words that ask for an estimate from random samples: the tool runs until its results converge. */
     private static final Pattern STOCHASTIC = Pattern.compile(
@@ -55,6 +57,15 @@ public final class SemanticPlanner implements Planner {
 
     @Override
     public Decision decide(TaskDescription task, List<ToolDescriptor> tools) {
+        return decide(task, tools, List.of());
+    }
+
+    /**
+     * A tool that did a very similar task before (a precedent at {@value #PRECEDENT_MIN} or closer) is
+     * as close to this task as that task was, times {@value #PRECEDENT_WEIGHT}: memory vouches for it.
+     */
+    @Override
+    public Decision decide(TaskDescription task, List<ToolDescriptor> tools, List<Precedent> precedents) {
         if (tools.isEmpty()) return Decision.noTool("no tool fits: no tools are installed", 0, name());
         // quoted text and code say what to work on, not what to do: they would only blur the meaning
         float[] taskVector = embedder.embed(BACKTICKS.matcher(QUOTED.matcher(task.text()).replaceAll("")).replaceAll(""));
@@ -64,6 +75,9 @@ public final class SemanticPlanner implements Planner {
             List<float[]> sentences = toolVectors.computeIfAbsent(toolText(tool), t -> embedder.embedAll(sentences(tool)));
             double score = -1;
             for (float[] v : sentences) score = Math.max(score, dot(taskVector, v));
+            for (Precedent p : precedents) {
+                if (p.tool().equals(tool.name()) && p.similarity() >= PRECEDENT_MIN) score = Math.max(score, p.similarity() * PRECEDENT_WEIGHT);
+            }
             if (top.size() < CANDIDATES || score > top.get(top.size() - 1).similarity) {
                 top.add(new Scored(tool, score, 0, null, null));
                 top.sort((a, b) -> Double.compare(b.similarity, a.similarity));
@@ -73,11 +87,14 @@ public final class SemanticPlanner implements Planner {
         if (toolVectors.size() > 4 * tools.size() + 100) toolVectors.clear(); // forget tools long gone
         // a tool the task gives everything it requires beats one it does not, at nearly equal meaning (no
         // penalty the other way: what a task does not say often comes from earlier tasks' results)
+        // and a task that names a file is not for a tool that takes none
+        boolean namesFile = first(PATH, BACKTICKS.matcher(task.text()).replaceAll("")) != null;
         List<Scored> ranked = new ArrayList<>();
         for (Scored s : top) {
             Map<String, Object> arguments = new LinkedHashMap<>();
             List<String> missing = fillArguments(s.tool, task, arguments);
             double fit = requiredCount(s.tool) > 0 && missing.isEmpty() ? FIT : 0;
+            if (namesFile && !takesFile(s.tool)) fit -= 2 * FIT;
             ranked.add(new Scored(s.tool, s.similarity, s.similarity + fit, arguments, missing));
         }
         ranked.sort((a, b) -> Double.compare(b.score, a.score));
@@ -89,9 +106,14 @@ public final class SemanticPlanner implements Planner {
                     best.score, name());
         }
         String rationale = String.format(Locale.ROOT, "%s is the closest tool to the task (score %.2f: similarity %.2f%s%s)", best.tool.name(),
-                best.score, best.similarity, best.score > best.similarity ? ", and the task gives all it needs" : "",
+                best.score, best.similarity, best.score > best.similarity ? ", and the task gives all it needs" : best.score < best.similarity ? ", but it takes no file" : "",
                 second == null ? "" : String.format(Locale.ROOT, "; next %s at %.2f", second.tool.name(), second.score))
                 + (best.missing.isEmpty() ? "" : "; could not find a value for " + String.join(", ", best.missing));
+        Precedent vouching = precedents.stream().filter(p -> p.tool().equals(best.tool.name()) && p.similarity() >= PRECEDENT_MIN)
+                .findFirst().orElse(null);
+        if (vouching != null) {
+            rationale += String.format(Locale.ROOT, "; it did the similar task \"%s\" before (similarity %.2f)", vouching.task(), vouching.similarity());
+        }
         Map<String, Object> arguments = best.arguments;
         double bestScore = best.score;
         String mode = STOCHASTIC.matcher(task.text()).find() ? "probabilistic" : "deterministic";
@@ -114,12 +136,27 @@ public final class SemanticPlanner implements Planner {
         return next.tool() == null ? Decision.noTool("no other tool fits: " + next.rationale(), next.confidence(), name()) : next;
     }
 
+    static final double PRECEDENT_MIN = 0.9; // near-identical wording: "Write the memo" and "Read the memo" are close in meaning too
+    static final double PRECEDENT_WEIGHT = 0.9;
+
     /** How many of the closest tools get a closer look at their arguments. */
-    private static final int CANDIDATES = 3;
+    private static final int CANDIDATES = 5;
     /** What being callable with the task's own words and variables is worth, in cosine similarity. */
     static final double FIT = 0.06;
 
     private record Scored(ToolDescriptor tool, double similarity, double score, Map<String, Object> arguments, List<String> missing) {}
+
+    private static boolean takesFile(ToolDescriptor tool) {
+        try {
+            for (Iterator<String> it = JSON.readTree(tool.inputSchema()).path("properties").fieldNames(); it.hasNext(); ) {
+                String p = it.next().toLowerCase(Locale.ROOT);
+                if (p.contains("path") || p.contains("file") || p.contains("dir") || p.contains("folder")) return true;
+            }
+        } catch (Exception e) {
+            // a broken schema takes nothing
+        }
+        return false;
+    }
 
     private static int requiredCount(ToolDescriptor tool) {
         try {
@@ -200,8 +237,10 @@ public final class SemanticPlanner implements Planner {
             String code = first(BACKTICKS, text);
             return code != null ? code : first(QUOTED, text);
         }
-        if (p.contains("content") || p.contains("text") || p.contains("body") || p.contains("message")) {
-            return first(QUOTED, text);
+        if (p.contains("content") || p.contains("text") || p.contains("body") || p.contains("message")
+                || p.contains("query") || p.contains("question")) {
+            String quoted = first(QUOTED, text);
+            return quoted != null ? quoted : first(AFTER_COLON, text); // "Save to memory: the supplier moved to Bremen"
         }
         return null;
     }

@@ -43,4 +43,14 @@ public final class SemanticPlannerComponent implements Planner {
     public Decision decide(TaskDescription task, List<ToolDescriptor> tools) {
         return planner.decide(task, tools);
     }
+
+    @Override
+    public Decision decide(TaskDescription task, List<ToolDescriptor> tools, List<io.procos.api.tde.Precedent> precedents) {
+        return planner.decide(task, tools, precedents);
+    }
+
+    @Override
+    public Decision reconsider(TaskDescription task, List<ToolDescriptor> tools, Decision rejected, String problem) {
+        return planner.reconsider(task, tools, rejected, problem);
+    }
 }

@@ -3,7 +3,11 @@ package io.procos.tde.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.procos.api.tde.Decision;
+import io.procos.api.memory.Hit;
+import io.procos.api.memory.Memory;
+import io.procos.api.memory.Recall;
 import io.procos.api.tde.Planner;
+import io.procos.api.tde.Precedent;
 import io.procos.api.tde.TaskDescription;
 import io.procos.api.tool.ToolCatalog;
 import io.procos.api.tool.ToolResult;
@@ -91,6 +95,9 @@ final class TaskExecutorSteps {
         @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
         private volatile ToolCatalog catalog;
 
+        @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+        private volatile Memory memory;
+
         @Override
         public void execute(DelegateExecution tde) {
             Planner p = planner;
@@ -99,7 +106,8 @@ final class TaskExecutorSteps {
                 throw new BpmnError(TASK_FAILED, "no planner is available yet (the embedding model may still be loading); the task will be retried");
             }
             long start = System.nanoTime();
-            Decision d = p.decide(task(tde), c.tools());
+            TaskDescription task = task(tde);
+            Decision d = p.decide(task, c.tools(), precedents(memory, task));
             tde.setVariable("decideMillis", (System.nanoTime() - start) / 1_000_000L);
             tde.setVariable("tool", d.tool());
             tde.setVariable("arguments", json(d.arguments()));
@@ -108,6 +116,23 @@ final class TaskExecutorSteps {
             tde.setVariable("rationale", d.rationale());
             tde.setVariable("planner", d.planner());
             if (d.tool() == null) throw new BpmnError(TASK_FAILED, d.rationale());
+        }
+    }
+
+    /** Similar past tasks that worked, from memory; none when memory is not there or cannot answer. */
+    static List<Precedent> precedents(Memory m, TaskDescription task) {
+        if (m == null) return List.of();
+        try {
+            List<Precedent> out = new ArrayList<>();
+            for (Hit h : m.recall(task.text(), new Recall(5, "decision", null, null))) {
+                Map<String, Object> props = h.item().properties();
+                if ("COMPLETED".equals(props.get("status")) && props.get("tool") instanceof String tool && !tool.isBlank()) {
+                    out.add(new Precedent(h.item().text(), tool, object(props.get("arguments")), h.score()));
+                }
+            }
+            return out;
+        } catch (RuntimeException e) {
+            return List.of(); // memory is a help, never a condition
         }
     }
 

@@ -1,0 +1,139 @@
+package io.procos.web.internal;
+
+import io.procos.api.memory.Graph;
+import io.procos.api.memory.Hit;
+import io.procos.api.memory.Memory;
+import io.procos.api.memory.MemoryItem;
+import io.procos.api.memory.Recall;
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.servlet.Servlet;
+import javax.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+/**
+ * Memory over REST. {@code POST /api/memory} with {@code {"text": …, "kind": …}}: saved (201, the item as
+ * kept). {@code GET /api/memory/search?q=…&k=…&kind=…&process=…}: hits by meaning with text, kind and score.
+ * {@code GET /api/memory/graph?instance=…}: the subgraph of one run. {@code GET /api/memory/tools?task=…}:
+ * which tools tasks like this used and how they did. {@code GET /api/memory/errors?tool=…}: which errors
+ * followed a tool.
+ */
+@Component(service = Servlet.class, property = {
+        "osgi.http.whiteboard.servlet.pattern=/api/memory",
+        "osgi.http.whiteboard.servlet.pattern=/api/memory/*",
+        "osgi.http.whiteboard.servlet.name=procos-memory"})
+public final class MemoryServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+    private static final int MAX_BYTES = 256 * 1024;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile Memory memory;
+
+    @Override
+    @SuppressWarnings("unchecked")
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        try {
+            if (!ProcessesServlet.path(request).isEmpty()) throw new Json.RequestException(404, "POST /api/memory saves an item; nothing else is posted here");
+            Memory m = Json.available(memory, "memory (procos.memory)");
+            Map<String, Object> body = Json.objectBody(request, MAX_BYTES);
+            if (!(body.get("text") instanceof String text) || text.isBlank()) {
+                throw new Json.RequestException(400, "the body needs {\"text\": \"what to remember\", \"kind\": \"note\"}");
+            }
+            String kind = body.get("kind") == null ? "note" : String.valueOf(body.get("kind"));
+            Map<String, Object> properties = body.get("properties") instanceof Map<?, ?> p ? (Map<String, Object>) p : Map.of();
+            MemoryItem saved;
+            try {
+                saved = m.remember(new MemoryItem(null, kind, text.strip(), properties, List.of(), null));
+            } catch (IllegalArgumentException e) {
+                throw new Json.RequestException(400, e.getMessage());
+            } catch (Memory.MemoryFullException e) {
+                throw new Json.RequestException(503, e.getMessage());
+            }
+            Map<String, Object> out = item(saved);
+            out.put("backlog", m.backlog());
+            Json.write(response, 201, out);
+        } catch (Json.RequestException e) {
+            Json.error(response, e);
+        }
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        try {
+            Memory m = Json.available(memory, "memory (procos.memory)");
+            String path = ProcessesServlet.path(request);
+            try {
+                switch (path) {
+                    case "search" -> {
+                        String q = required(request, "q", "what to look for, in words");
+                        Recall recall = new Recall(intParam(request, "k", 10), blankToNull(request.getParameter("kind")),
+                                blankToNull(request.getParameter("process")), null);
+                        List<Map<String, Object>> hits = m.recall(q, recall).stream().map(MemoryServlet::hit).toList();
+                        Json.write(response, 200, Map.of("query", q, "hits", hits));
+                    }
+                    case "graph" -> {
+                        Graph g = m.instanceGraph(required(request, "instance", "the id of a process instance"));
+                        if (g.nodes().isEmpty()) throw new Json.RequestException(404, "memory has nothing about instance " + request.getParameter("instance") + " (yet)");
+                        Json.write(response, 200, g);
+                    }
+                    case "tools" -> Json.write(response, 200, Map.of("tools",
+                            m.toolsForTasksLike(required(request, "task", "a task in words"), intParam(request, "k", 20))));
+                    case "errors" -> Json.write(response, 200, Map.of("errors",
+                            m.errorsAfter(required(request, "tool", "a tool name"), intParam(request, "limit", 10))));
+                    default -> throw new Json.RequestException(404, "unknown memory resource '" + path + "'; there are search, graph, tools and errors");
+                }
+            } catch (IllegalArgumentException e) {
+                throw new Json.RequestException(400, e.getMessage());
+            } catch (IllegalStateException e) {
+                throw new Json.RequestException(503, e.getMessage());
+            }
+        } catch (Json.RequestException e) {
+            Json.error(response, e);
+        }
+    }
+
+    private static String required(HttpServletRequest request, String name, String what) throws Json.RequestException {
+        String v = request.getParameter(name);
+        if (v == null || v.isBlank()) throw new Json.RequestException(400, "the query parameter '" + name + "' is required: " + what);
+        if (v.length() > 4000) throw new Json.RequestException(413, "the query parameter '" + name + "' is too long (at most 4000 characters)");
+        return v;
+    }
+
+    private static int intParam(HttpServletRequest request, String name, int fallback) throws Json.RequestException {
+        String v = request.getParameter(name);
+        if (v == null || v.isBlank()) return fallback;
+        try {
+            return Integer.parseInt(v.strip());
+        } catch (NumberFormatException e) {
+            throw new Json.RequestException(400, "'" + name + "' must be a whole number, not '" + v + "'");
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s;
+    }
+
+    static Map<String, Object> item(MemoryItem i) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("id", i.id());
+        out.put("kind", i.kind());
+        out.put("text", i.text());
+        out.put("createdAt", i.createdAt());
+        out.put("properties", i.properties());
+        return out;
+    }
+
+    private static Map<String, Object> hit(Hit h) {
+        Map<String, Object> out = item(h.item());
+        out.put("score", Math.round(h.score() * 10000) / 10000.0);
+        return out;
+    }
+}
