@@ -23,6 +23,13 @@ public interface ProcessService {
      */
     Deployment deploy(String resourceName, String bpmnXml) throws InvalidProcessException;
 
+    /**
+     * Checks BPMN exactly as {@link #deploy} would (the engine's own parser included) without deploying it.
+     *
+     * @throws InvalidProcessException with the parser's messages when the BPMN is not valid
+     */
+    void validate(String resourceName, String bpmnXml) throws InvalidProcessException;
+
     /** The latest version of every deployed domain process (the orchestrator's own processes are not listed). */
     List<ProcessInfo> processes();
 

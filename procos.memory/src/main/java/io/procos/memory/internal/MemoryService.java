@@ -196,7 +196,8 @@ public final class MemoryService implements Memory, AutoCloseable {
         float[] q = e.embed(query);
         Map<String, Hit> hits = new LinkedHashMap<>();
         try {
-            for (VectorStore.Match m : vectors.search(q, recall)) hits.put(m.entry().id(), new Hit(item(m.entry()), m.cosine()));
+            // while the stores do not answer, recall does not wait for them: short-term memory answers alone
+            if (connected) for (VectorStore.Match m : vectors.search(q, recall)) hits.put(m.entry().id(), new Hit(item(m.entry()), m.cosine()));
         } catch (RuntimeException ex) {
             LOG.debug("Long-term recall failed; answering from short-term memory: {}", ex.getMessage());
         }

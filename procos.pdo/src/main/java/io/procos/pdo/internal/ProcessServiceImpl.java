@@ -23,6 +23,9 @@ import java.util.Optional;
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.ProcessEngineException;
+import org.camunda.bpm.engine.impl.bpmn.parser.BpmnParser;
+import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
+import org.camunda.bpm.engine.impl.persistence.entity.DeploymentEntity;
 import org.camunda.bpm.engine.history.HistoricActivityInstance;
 import org.camunda.bpm.engine.history.HistoricProcessInstance;
 import org.camunda.bpm.engine.history.HistoricVariableInstance;
@@ -52,8 +55,60 @@ final class ProcessServiceImpl implements ProcessService {
 
     @Override
     public Deployment deploy(String resourceName, String bpmnXml) throws InvalidProcessException {
-        String name = resourceName == null || resourceName.isBlank() ? "process.bpmn"
+        String name = resourceName(resourceName);
+        check(bpmnXml);
+        try {
+            DeploymentWithDefinitions d = engine.getRepositoryService().createDeployment().name(name)
+                    .addString(name, bpmnXml).enableDuplicateFiltering(true).deployWithResult();
+            List<ProcessInfo> infos = engine.getRepositoryService().createProcessDefinitionQuery()
+                    .deploymentId(d.getId()).list().stream().map(ProcessServiceImpl::info).toList();
+            return new Deployment(d.getId(), infos);
+        } catch (ParseException e) {
+            throw refused(e);
+        } catch (ProcessEngineException e) {
+            throw new InvalidProcessException("the engine refused the BPMN: " + e.getMessage(), List.of(e.getMessage()));
+        }
+    }
+
+    @Override
+    public void validate(String resourceName, String bpmnXml) throws InvalidProcessException {
+        String name = resourceName(resourceName);
+        check(bpmnXml);
+        ProcessEngineConfigurationImpl conf = (ProcessEngineConfigurationImpl) engine.getProcessEngineConfiguration();
+        try {
+            conf.getCommandExecutorTxRequired().execute(context -> {
+                BpmnParser parser = new BpmnParser(conf.getExpressionManager(), conf.getBpmnParseFactory());
+                DeploymentEntity deployment = new DeploymentEntity();
+                deployment.setName(name);
+                parser.createParse().sourceString(bpmnXml).deployment(deployment).name(name).execute();
+                return null;
+            });
+        } catch (ParseException e) {
+            throw refused(e);
+        } catch (ProcessEngineException e) {
+            throw new InvalidProcessException("the engine refused the BPMN: " + e.getMessage(), List.of(e.getMessage()));
+        }
+    }
+
+    private static String resourceName(String resourceName) {
+        return resourceName == null || resourceName.isBlank() ? "process.bpmn"
                 : resourceName.endsWith(".bpmn") || resourceName.endsWith(".bpmn20.xml") ? resourceName : resourceName + ".bpmn";
+    }
+
+    private static InvalidProcessException refused(ParseException e) {
+        List<String> reports = new ArrayList<>();
+        e.getResorceReports().forEach(r -> {
+            for (Problem p : r.getErrors()) {
+                reports.add(p.getMessage() + (p.getMainElementId() == null ? "" : " (element " + p.getMainElementId() + ")")
+                        + " at line " + p.getLine() + ", column " + p.getColumn());
+            }
+        });
+        if (reports.isEmpty()) reports.add(e.getMessage());
+        return new InvalidProcessException("the engine's parser refused the BPMN: " + String.join("; ", reports), reports);
+    }
+
+    /** What ProcOS itself requires before the engine's parser sees the BPMN. */
+    private static void check(String bpmnXml) throws InvalidProcessException {
         BpmnModelInstance model;
         try {
             model = Bpmn.readModelFromStream(new ByteArrayInputStream(bpmnXml.getBytes(StandardCharsets.UTF_8)));
@@ -67,25 +122,6 @@ final class ProcessServiceImpl implements ProcessService {
             if (Orchestrator.isOwnProcess(p.getId())) problems.add("process id '" + p.getId() + "' is reserved for ProcOS itself");
         }
         if (!problems.isEmpty()) throw new InvalidProcessException("cannot deploy: " + String.join("; ", problems), problems);
-        try {
-            DeploymentWithDefinitions d = engine.getRepositoryService().createDeployment().name(name)
-                    .addString(name, bpmnXml).enableDuplicateFiltering(true).deployWithResult();
-            List<ProcessInfo> infos = engine.getRepositoryService().createProcessDefinitionQuery()
-                    .deploymentId(d.getId()).list().stream().map(ProcessServiceImpl::info).toList();
-            return new Deployment(d.getId(), infos);
-        } catch (ParseException e) {
-            List<String> reports = new ArrayList<>();
-            e.getResorceReports().forEach(r -> {
-                for (Problem p : r.getErrors()) {
-                    reports.add(p.getMessage() + (p.getMainElementId() == null ? "" : " (element " + p.getMainElementId() + ")")
-                            + " at line " + p.getLine() + ", column " + p.getColumn());
-                }
-            });
-            if (reports.isEmpty()) reports.add(e.getMessage());
-            throw new InvalidProcessException("the engine's parser refused the BPMN: " + String.join("; ", reports), reports);
-        } catch (ProcessEngineException e) {
-            throw new InvalidProcessException("the engine refused the BPMN: " + e.getMessage(), List.of(e.getMessage()));
-        }
     }
 
     @Override

@@ -68,7 +68,9 @@ public final class SemanticPlanner implements Planner {
     public Decision decide(TaskDescription task, List<ToolDescriptor> tools, List<Precedent> precedents) {
         if (tools.isEmpty()) return Decision.noTool("no tool fits: no tools are installed", 0, name());
         // quoted text and code say what to work on, not what to do: they would only blur the meaning
-        float[] taskVector = embedder.embed(BACKTICKS.matcher(QUOTED.matcher(task.text()).replaceAll("")).replaceAll(""));
+        // (as is what follows a colon: "save to memory: <the text>")
+        String what = AFTER_COLON.matcher(BACKTICKS.matcher(QUOTED.matcher(task.text()).replaceAll("")).replaceAll("")).replaceAll("");
+        float[] taskVector = embedder.embed(what.isBlank() ? task.text() : what);
         // the closest few by meaning, kept in order
         List<Scored> top = new ArrayList<>();
         for (ToolDescriptor tool : tools) {

@@ -1,0 +1,102 @@
+package io.procos.das.internal;
+
+import io.procos.das.internal.Outline.Branch;
+import io.procos.das.internal.Outline.Choice;
+import io.procos.das.internal.Outline.Parallel;
+import io.procos.das.internal.Outline.Step;
+import io.procos.das.internal.Outline.Task;
+import java.util.List;
+import java.util.Locale;
+import org.camunda.bpm.model.bpmn.Bpmn;
+import org.camunda.bpm.model.bpmn.BpmnModelInstance;
+import org.camunda.bpm.model.bpmn.builder.AbstractFlowNodeBuilder;
+import org.camunda.bpm.model.bpmn.instance.ExclusiveGateway;
+import org.camunda.bpm.model.bpmn.instance.FlowNode;
+import org.camunda.bpm.model.bpmn.instance.SequenceFlow;
+
+/**
+ * An outline as BPMN 2.0, written with the Camunda BPMN model API, whose builder lays the diagram out
+ * left to right (shapes and edges in diagram interchange). Every task is an external task on topic
+ * {@code procos.task} with the step's words as name and documentation; nothing names a tool.
+ */
+final class BpmnWriter {
+
+    private int ids;
+
+    static String key(String name, String text) {
+        String slug = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-+|-+$)", "");
+        if (slug.length() > 40) slug = slug.substring(0, 40).replaceAll("-+$", "");
+        if (slug.isEmpty() || !Character.isLetter(slug.charAt(0))) slug = "process-" + slug;
+        return slug + "-" + String.format("%08x", text.strip().hashCode());
+    }
+
+    BpmnModelInstance write(String key, Outline outline) {
+        AbstractFlowNodeBuilder<?, ?> b = Bpmn.createExecutableProcess(key).name(outline.name()).camundaHistoryTimeToLive(30)
+                .startEvent("start").name("Start");
+        b = steps(b, outline.steps());
+        BpmnModelInstance model = b.endEvent("end").name("Done").done();
+        return model;
+    }
+
+    private AbstractFlowNodeBuilder<?, ?> steps(AbstractFlowNodeBuilder<?, ?> b, List<Step> steps) {
+        for (Step step : steps) b = step(b, step);
+        return b;
+    }
+
+    private AbstractFlowNodeBuilder<?, ?> step(AbstractFlowNodeBuilder<?, ?> b, Step step) {
+        if (step instanceof Task t) {
+            return b.serviceTask("task_" + (++ids)).name(t.name()).documentation(t.documentation())
+                    .camundaType("external").camundaTopic("procos.task");
+        }
+        if (step instanceof Parallel p) {
+            String split = "parallel_" + (++ids);
+            String join = split + "_join";
+            AbstractFlowNodeBuilder<?, ?> at = b.parallelGateway(split).name("In parallel");
+            for (int i = 0; i < p.branches().size(); i++) {
+                AbstractFlowNodeBuilder<?, ?> start = i == 0 ? at : at.moveToNode(split);
+                AbstractFlowNodeBuilder<?, ?> end = steps(start, p.branches().get(i));
+                if (i == 0) end.parallelGateway(join);
+                else end.connectTo(join);
+            }
+            return at.moveToNode(join);
+        }
+        Choice c = (Choice) step;
+        String split = "choice_" + (++ids);
+        String join = split + "_join";
+        AbstractFlowNodeBuilder<?, ?> at = b.exclusiveGateway(split).name("Which case?");
+        boolean joined = false;
+        for (Branch branch : c.branches()) {
+            AbstractFlowNodeBuilder<?, ?> start = at.moveToNode(split).condition(branch.label(), branch.condition());
+            AbstractFlowNodeBuilder<?, ?> end = steps(start, branch.steps());
+            if (!joined) {
+                end.exclusiveGateway(join);
+                joined = true;
+            } else {
+                end.connectTo(join);
+            }
+        }
+        // otherwise: its steps, or straight on; it is the gateway's default flow
+        AbstractFlowNodeBuilder<?, ?> start = at.moveToNode(split);
+        if (c.otherwise().isEmpty()) start.connectTo(join);
+        else steps(start, c.otherwise()).connectTo(join);
+        AbstractFlowNodeBuilder<?, ?> after = at.moveToNode(join);
+        BpmnModelInstance model = after.done();
+        ExclusiveGateway gateway = model.getModelElementById(split);
+        for (SequenceFlow flow : gateway.getOutgoing()) {
+            if (flow.getConditionExpression() == null) {
+                flow.setName("otherwise");
+                gateway.setDefault(flow);
+            }
+        }
+        return after;
+    }
+
+    static String xml(BpmnModelInstance model) {
+        Bpmn.validateModel(model);
+        return Bpmn.convertToString(model);
+    }
+
+    static FlowNode node(BpmnModelInstance model, String id) {
+        return model.getModelElementById(id);
+    }
+}

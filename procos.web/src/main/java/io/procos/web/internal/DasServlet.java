@@ -1,0 +1,134 @@
+package io.procos.web.internal;
+
+import io.procos.api.das.Assistant;
+import io.procos.api.das.GenerationException;
+import io.procos.api.das.Generated;
+import io.procos.api.das.Started;
+import io.procos.api.das.Suggestion;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.servlet.Servlet;
+import javax.servlet.http.HttpServlet;
+import javax.servlet.http.HttpServletRequest;
+import javax.servlet.http.HttpServletResponse;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+
+/**
+ * The assistant over REST. {@code POST /api/das/commands} ({@code {"text": …, "variables": {…}}}):
+ * generated, validated, deployed and started → 201 {@code {"processKey", "id", "bpmn", "explanation"}};
+ * words that cannot become a valid process → 422 with the reasons, nothing deployed.
+ * {@code POST /api/das/generate} ({@code {"text": …}}): the BPMN as {@code application/xml}, nothing
+ * deployed. {@code POST /api/das/ask} (the text as {@code text/plain}): runs the command and streams
+ * its progress as lines of text until it ends (what {@code bin/procos ask} prints).
+ * {@code GET /api/das/suggestions?processKey=…}: refinements with their evidence.
+ */
+@Component(service = Servlet.class, property = {
+        "osgi.http.whiteboard.servlet.pattern=/api/das/*",
+        "osgi.http.whiteboard.servlet.name=procos-das"})
+public final class DasServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+    private static final int MAX_BYTES = 64 * 1024;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile Assistant assistant;
+
+    @Override
+    @SuppressWarnings("unchecked")
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        try {
+            Assistant a = Json.available(assistant, "the assistant (procos.das)");
+            String path = ProcessesServlet.path(request);
+            String text;
+            Map<String, Object> variables = Map.of();
+            String type = request.getContentType() == null ? "" : request.getContentType();
+            if (type.startsWith("text/plain")) {
+                text = Json.body(request, MAX_BYTES);
+            } else {
+                Map<String, Object> body = Json.objectBody(request, MAX_BYTES);
+                if (!(body.get("text") instanceof String t)) throw new Json.RequestException(400, "the body needs {\"text\": \"what you want done\"}");
+                text = t;
+                if (body.get("variables") instanceof Map<?, ?> v) variables = (Map<String, Object>) v;
+                else if (body.get("variables") != null) throw new Json.RequestException(400, "'variables' must be a JSON object");
+            }
+            try {
+                switch (path) {
+                    case "commands" -> {
+                        Started s = a.command(text, variables);
+                        Map<String, Object> out = new LinkedHashMap<>();
+                        out.put("processKey", s.processKey());
+                        out.put("id", s.instanceId());
+                        out.put("bpmn", s.bpmn());
+                        out.put("explanation", s.explanation());
+                        out.put("generator", s.generator());
+                        Json.write(response, 201, out);
+                    }
+                    case "generate" -> {
+                        Generated g = a.generate(text);
+                        response.setStatus(200);
+                        response.setContentType("application/xml");
+                        response.setCharacterEncoding("UTF-8");
+                        response.setHeader("X-Procos-Process-Key", g.processKey());
+                        response.setHeader("X-Procos-Explanation", URLEncoder.encode(g.explanation(), StandardCharsets.UTF_8));
+                        response.getWriter().write(g.bpmn());
+                    }
+                    case "ask" -> ask(a, text, variables, response);
+                    default -> throw new Json.RequestException(404, "unknown assistant resource '" + path + "'; there are commands, generate, ask and suggestions");
+                }
+            } catch (GenerationException e) {
+                throw new Json.RequestException(422, e.getMessage(), e.problems());
+            }
+        } catch (Json.RequestException e) {
+            Json.error(response, e);
+        }
+    }
+
+    private static void ask(Assistant a, String text, Map<String, Object> variables, HttpServletResponse response)
+            throws IOException, GenerationException {
+        response.setStatus(200);
+        response.setContentType("text/plain");
+        response.setCharacterEncoding("UTF-8");
+        PrintWriter out = response.getWriter();
+        try {
+            String result = a.ask(text, variables, line -> {
+                out.println(line);
+                out.flush();
+            }, Duration.ofMinutes(10));
+            out.println(result);
+        } catch (GenerationException e) {
+            out.println("Refused: " + e.getMessage());
+            out.println("Finished: REFUSED");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            out.println("Finished: INTERRUPTED");
+        }
+        out.flush();
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        try {
+            Assistant a = Json.available(assistant, "the assistant (procos.das)");
+            if (!"suggestions".equals(ProcessesServlet.path(request))) throw new Json.RequestException(404, "GET /api/das/suggestions?processKey=… is the only GET here");
+            String key = request.getParameter("processKey");
+            if (key == null || key.isBlank()) throw new Json.RequestException(400, "the query parameter 'processKey' is required");
+            try {
+                List<Suggestion> suggestions = a.suggestions(key);
+                Json.write(response, 200, Map.of("processKey", key, "suggestions", suggestions));
+            } catch (IllegalStateException e) {
+                throw new Json.RequestException(503, e.getMessage());
+            }
+        } catch (Json.RequestException e) {
+            Json.error(response, e);
+        }
+    }
+}
