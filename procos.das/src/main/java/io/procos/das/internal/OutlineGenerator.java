@@ -21,7 +21,10 @@ final class OutlineGenerator {
 
     private static final Pattern LIST_ITEM = Pattern.compile("^\\s*(?:\\d+[.)]|[-*•])\\s+(.+)$");
     private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.!?])\\s+(?=[A-Z\"“])|;\\s*|\\n+");
-    private static final Pattern THEN = Pattern.compile(",?\\s+(?:and\\s+)?(?:then|after that|afterwards|finally|next)[,]?\\s+", Pattern.CASE_INSENSITIVE);
+    private static final Pattern THEN = Pattern.compile("(?:,\\s*|\\s+)(?:and\\s+)?then[,]?\\s+|,\\s*(?:and\\s+)?(?:after that|afterwards|finally|next)[,]?\\s+",
+            Pattern.CASE_INSENSITIVE);
+    /** Quoted text and code are content: never split inside them. */
+    private static final Pattern PROTECTED = Pattern.compile("\"[^\"]*\"|“[^”]*”|`[^`]*`");
     private static final Pattern LEADING = Pattern.compile("^(?:(?:first|firstly|then|next|after that|afterwards|finally|lastly|and|also|please)[,]?\\s+)+",
             Pattern.CASE_INSENSITIVE);
     private static final Pattern PARALLEL = Pattern.compile(",?\\s*\\b(?:in parallel|at the same time|simultaneously|concurrently)\\b,?\\s*",
@@ -49,7 +52,29 @@ final class OutlineGenerator {
     }
 
     /** Numbered or bulleted lines if there are any; else sentences; each split on "then". */
-    static List<String> fragments(String words) {
+    static List<String> fragments(String text) {
+        List<String> protectedParts = new ArrayList<>();
+        Matcher q = PROTECTED.matcher(text);
+        StringBuilder masked = new StringBuilder();
+        while (q.find()) {
+            protectedParts.add(q.group());
+            q.appendReplacement(masked, "\u0000" + (protectedParts.size() - 1) + "\u0000");
+        }
+        q.appendTail(masked);
+        List<String> out = new ArrayList<>();
+        for (String f : maskedFragments(masked.toString())) out.add(unmask(f, protectedParts));
+        return out;
+    }
+
+    private static String unmask(String s, List<String> parts) {
+        Matcher m = Pattern.compile("\u0000(\\d+)\u0000").matcher(s);
+        StringBuilder out = new StringBuilder();
+        while (m.find()) m.appendReplacement(out, Matcher.quoteReplacement(parts.get(Integer.parseInt(m.group(1)))));
+        m.appendTail(out);
+        return out.toString();
+    }
+
+    private static List<String> maskedFragments(String words) {
         List<String> items = new ArrayList<>();
         for (String line : words.split("\\n")) {
             Matcher m = LIST_ITEM.matcher(line);
@@ -101,7 +126,7 @@ final class OutlineGenerator {
         }
         if (PARALLEL.matcher(f).find()) {
             String rest = PARALLEL.matcher(f).replaceAll(" ").strip();
-            String[] parts = rest.split(",\\s*(?:and\\s+)?|\\s+and\\s+(?=(?:" + String.join("|", DETERMINERS) + "|[a-z]+\\s)\\b)");
+            String[] parts = rest.split(",\\s*(?:and\\s+)?|\\s+and\\s+(?=(?:(?:" + String.join("|", DETERMINERS) + ")\\b|[a-z]+\\s))");
             List<List<Step>> branches = new ArrayList<>();
             String verb = null;
             for (String part : parts) {

@@ -46,6 +46,17 @@ class GeneratorTest {
     }
 
     @Test
+    void parallelWithQuotedContent() {
+        Outline a = offline.generate("Write \"red\" to colours/red.txt and write \"blue\" to colours/blue.txt at the same time").outline();
+        assertThat(a.steps()).singleElement().isInstanceOf(Parallel.class);
+        Outline b = offline.generate("At the same time write \"north\" to regions/north.txt and write \"south\" to regions/south.txt, then list the files in folder regions").outline();
+        assertThat(b.steps()).hasSize(2);
+        assertThat(((Parallel) b.steps().get(0)).branches()).hasSize(2);
+        Outline c = offline.generate("Simultaneously write \"a\" to batch/1.txt, write \"b\" to batch/2.txt and write \"c\" to batch/3.txt").outline();
+        assertThat(((Parallel) c.steps().get(0)).branches()).hasSize(3);
+    }
+
+    @Test
     void aCommandWithContentIsOneStepThatKeepsItAll() {
         Outline o = offline.generate("save to memory: The Rotterdam warehouse closes at 6 pm on Fridays. Trucks must arrive before 4.").outline();
         assertThat(o.steps()).singleElement().satisfies(s -> {

@@ -31,7 +31,7 @@ public final class SemanticPlanner implements Planner {
     private static final Pattern QUOTED = Pattern.compile("[\"“']([^\"”']{1,2000})[\"”']");
     private static final Pattern BACKTICKS = Pattern.compile("`([^`]{1,2000})`");
     private static final Pattern PATH = Pattern.compile("(?<![\\w/.-])((?:[\\w.-]+/)*[\\w-]+\\.[A-Za-z0-9]{1,6})(?![\\w/])");
-    private static final Pattern FOLDER = Pattern.compile("(?:folder|directory|dir)\\s+([\\w./-]+)", Pattern.CASE_INSENSITIVE);
+    private static final Pattern FOLDER = Pattern.compile("(?:folder|directory|dir)\\s+([\\w./-]*[\\w/-])", Pattern.CASE_INSENSITIVE);
     private static final Pattern AFTER_COLON = Pattern.compile(":\\s+(\\S.{0,100000})$", Pattern.DOTALL);
     private static final Pattern ASSIGNED = Pattern.compile("(?:^|[;\\n,])\\s*([A-Za-z]\\w*)\\s*=(?!=)");
     /** Words that ask for an estimate from random samples: the tool runs until its results converge. */
