@@ -157,14 +157,16 @@ final class Neo4jGraph implements VectorStore {
         params.put("process", recall.processKey());
         params.put("since", recall.since() == null ? null : recall.since().toEpochMilli());
         try (Session s = driver.session()) {
-            return s.executeRead(tx -> tx.run("CALL db.index.vector.queryNodes('" + INDEX + "', $n, $vector) YIELD node, score "
+            // one auto-commit query: a single round trip, where a transaction function would take more
+            return s.run(new org.neo4j.driver.Query("CALL db.index.vector.queryNodes('" + INDEX + "', $n, $vector) YIELD node, score "
                     + "WHERE ($kind IS NULL OR node.kind = $kind) AND ($process IS NULL OR node.processKey = $process) "
                     + "AND ($since IS NULL OR node.createdAt >= $since) "
+                    + "WITH node, score ORDER BY score DESC LIMIT $k " // only the k best are read
                     + "RETURN node.id AS id, node.kind AS kind, node.text AS text, node.processKey AS processKey, "
-                    + "node.createdAt AS createdAt, node.properties AS properties, score ORDER BY score DESC LIMIT $k", params)
+                    + "node.createdAt AS createdAt, node.properties AS properties, score", params))
                     .list(r -> new Match(new Entry(r.get("id").asString(), r.get("kind").asString(""), r.get("text").asString(""),
                             r.get("processKey").asString(""), r.get("createdAt").asLong(0), r.get("properties").asString("{}"), null),
-                            2 * r.get("score").asDouble() - 1))); // Neo4j answers (1 + cos) / 2
+                            2 * r.get("score").asDouble() - 1)); // Neo4j answers (1 + cos) / 2
         }
     }
 
