@@ -92,7 +92,7 @@ class ProcessRestTest {
                     "Call the customer and apologise|Phone Mrs. Miller about the late delivery"));
             String id = procos.json(procos.post("/api/processes/apology/start", "application/json", "{}")).path("id").asText();
             // and a task whose fitting tool gets no usable arguments from its words
-            procos.post("/api/processes", "application/xml", process("vague", null, "Save the meeting notes|Keep them safe"));
+            procos.post("/api/processes", "application/xml", process("vague", null, "Save the meeting notes|Write them to notes/meeting.txt"));
             String vague = procos.json(procos.post("/api/processes/vague/start", "application/json", "{}")).path("id").asText();
 
             // retried with backoff (2 s, 4 s), then an incident carrying the planner's reason
@@ -108,7 +108,7 @@ class ProcessRestTest {
             assertThat(invalid.path("state").asText()).as(invalid.toString()).isEqualTo("FAILED");
             assertThat(invalid.path("tasks").path(0).path("tool").asText()).isEqualTo("file.write");
             assertThat(invalid.path("incidents").path(0).path("message").asText())
-                    .contains("do not match its input schema", "path", "required");
+                    .contains("do not match its input schema", "content", "required");
             assertThat(procos.home.resolve("data/workspace").toFile().list()).isNullOrEmpty();
         }
     }
