@@ -7,6 +7,7 @@ import io.procos.api.tool.Tool;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.osgi.framework.Bundle;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -33,6 +34,10 @@ public final class ToolWatcher {
     }
 
     void removeTool(ServiceReference<Tool> ref, Tool tool) {
+        // ProcOS stopping takes every tool away: that is no change worth remembering
+        Bundle framework = ref.getBundle() == null ? null : ref.getBundle().getBundleContext() == null ? null
+                : ref.getBundle().getBundleContext().getBundle(0);
+        if (framework != null && framework.getState() == Bundle.STOPPING) return;
         remember(ref, tool, "removed");
     }
 

@@ -149,7 +149,7 @@ public final class MemoryComponent implements Memory, HealthContributor, EventHa
     @Deactivate
     void deactivate() throws InterruptedException {
         if (memory != null) {
-            memory.awaitWritten(java.time.Duration.ofSeconds(5)); // what is left stays in the log for the next start
+            memory.awaitWritten(java.time.Duration.ofSeconds(2)); // what is left stays in the log for the next start
             memory.close();
         }
         if (server != null) server.close();
