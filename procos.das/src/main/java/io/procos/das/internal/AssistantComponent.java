@@ -201,7 +201,7 @@ public final class AssistantComponent implements Assistant, HealthContributor {
                 for (InstanceView.TaskRun t : view.tasks()) {
                     String state = t.status() + (t.tool() == null ? "" : " with " + t.tool()) + (t.attempts() > 1 ? " (attempt " + t.attempts() + ")" : "");
                     if (!state.equals(seen.put(t.activityId(), state))) {
-                        progress.accept("Task \"" + t.name() + "\": " + state.toLowerCase(Locale.ROOT).replace("with", "with")
+                        progress.accept("Task \"" + t.name() + "\": " + state.toLowerCase(Locale.ROOT)
                                 + (t.error() != null && !"COMPLETED".equals(t.status()) ? " — " + t.error() : ""));
                     }
                 }

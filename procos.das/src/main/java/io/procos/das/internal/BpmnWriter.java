@@ -11,7 +11,6 @@ import org.camunda.bpm.model.bpmn.Bpmn;
 import org.camunda.bpm.model.bpmn.BpmnModelInstance;
 import org.camunda.bpm.model.bpmn.builder.AbstractFlowNodeBuilder;
 import org.camunda.bpm.model.bpmn.instance.ExclusiveGateway;
-import org.camunda.bpm.model.bpmn.instance.FlowNode;
 import org.camunda.bpm.model.bpmn.instance.SequenceFlow;
 
 /**
@@ -94,9 +93,5 @@ final class BpmnWriter {
     static String xml(BpmnModelInstance model) {
         Bpmn.validateModel(model);
         return Bpmn.convertToString(model);
-    }
-
-    static FlowNode node(BpmnModelInstance model, String id) {
-        return model.getModelElementById(id);
     }
 }

@@ -73,11 +73,6 @@ final class GraphServerProcess implements AutoCloseable {
         return lastFailure;
     }
 
-    boolean running() {
-        Process p = process;
-        return p != null && p.isAlive() && ready.isDone();
-    }
-
     /** The server's process, for tests that kill it. */
     Process process() {
         return process;

@@ -14,11 +14,9 @@ import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -304,12 +302,6 @@ public final class MemoryService implements Memory, AutoCloseable {
             Thread.sleep(20);
         }
         return backlog() == 0;
-    }
-
-    Set<String> shortTermIds() {
-        synchronized (shortTerm) {
-            return new HashSet<>(shortTerm.keySet());
-        }
     }
 
     @Override

@@ -5,7 +5,6 @@ import io.procos.api.memory.Graph;
 import io.procos.api.memory.MemoryItem;
 import io.procos.api.memory.Recall;
 import io.procos.api.memory.Relation;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -177,12 +176,6 @@ final class Neo4jGraph implements VectorStore {
         }
     }
 
-    long items() {
-        try (Session s = driver.session()) {
-            return s.run("MATCH (m:Memory) RETURN count(m) AS n").single().get("n").asLong();
-        }
-    }
-
     /** The instance, and everything reachable from it along the direction of the relations (its process, tasks, decisions, tools, errors). */
     Graph instanceGraph(String instanceId) {
         Map<String, Graph.Node> nodes = new LinkedHashMap<>();
@@ -238,10 +231,6 @@ final class Neo4jGraph implements VectorStore {
             return s.executeWrite(tx -> tx.run("MERGE (m:ProcosMeta {name: $name}) ON CREATE SET m.created = true, m.at = timestamp() "
                     + "WITH m, m.created AS first SET m.created = false RETURN first", Map.of("name", marker)).single().get("first").asBoolean());
         }
-    }
-
-    static Duration timeout() {
-        return Duration.ofSeconds(10);
     }
 
     @Override
