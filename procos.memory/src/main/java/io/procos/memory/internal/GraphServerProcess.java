@@ -39,6 +39,7 @@ final class GraphServerProcess implements AutoCloseable {
     private final int port;
     private final String maxHeap;
     private final Thread supervisor;
+    private final java.util.function.BooleanSupplier when;
     private volatile Process process;
     private volatile boolean closing;
     private volatile CompletableFuture<Void> ready = new CompletableFuture<>();
@@ -46,6 +47,13 @@ final class GraphServerProcess implements AutoCloseable {
     private volatile String lastFailure;
 
     GraphServerProcess(String classpath, Path dataDir, Path passwordFile, Path logFile, int port, String maxHeap) throws IOException {
+        this(classpath, dataDir, passwordFile, logFile, port, maxHeap, () -> true);
+    }
+
+    /** Starts the server once {@code when} holds (checked every 200 ms, for at most a minute): ProcOS's own start goes first. */
+    GraphServerProcess(String classpath, Path dataDir, Path passwordFile, Path logFile, int port, String maxHeap,
+            java.util.function.BooleanSupplier when) throws IOException {
+        this.when = when;
         this.classpath = classpath;
         this.dataDir = dataDir;
         this.logFile = logFile;
@@ -89,6 +97,13 @@ final class GraphServerProcess implements AutoCloseable {
     }
 
     private void supervise() {
+        for (int i = 0; i < 300 && !closing && !when.getAsBoolean(); i++) {
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
         long backoff = 1000;
         while (!closing) {
             long started = System.nanoTime();
@@ -130,6 +145,8 @@ final class GraphServerProcess implements AutoCloseable {
         Files.createDirectories(dataDir);
         Files.createDirectories(logFile.getParent());
         List<String> command = new ArrayList<>();
+        // memory is background work: at a lower CPU priority the engine and the embedding model start first
+        if (Files.isExecutable(Path.of("/usr/bin/nice"))) command.addAll(List.of("/usr/bin/nice", "-n", "10"));
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx" + maxHeap);
         command.add("-XX:+UseSerialGC"); // a small server beside ProcOS on a small machine

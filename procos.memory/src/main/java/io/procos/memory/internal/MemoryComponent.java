@@ -108,7 +108,7 @@ public final class MemoryComponent implements Memory, HealthContributor, EventHa
                 if (!Files.isDirectory(lib)) throw new IllegalStateException("the embedded graph server is missing: no " + lib);
                 started = new GraphServerProcess(home.resolve("neo4j").toString() + "/*" + java.io.File.pathSeparator + lib + "/*",
                         home.resolve("data/neo4j"), home.resolve("conf/neo4j-password"), home.resolve("data/log/neo4j.log"),
-                        config.graphPort(), config.graphHeap());
+                        config.graphPort(), config.graphHeap(), () -> embedder != null); // memory cannot write without it anyway
                 uri = started.uri();
                 password = started.password();
             }
