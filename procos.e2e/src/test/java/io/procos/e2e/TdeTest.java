@@ -65,6 +65,11 @@ class TdeTest {
             assertThat(put.statusCode()).as(put.body()).isEqualTo(200);
             assertThat(procos.json(procos.api("/api/prompts/tde.decide")).path("text").asText()).isEqualTo("Prefer file tools. {{task}}");
             assertThat(Files.readString(procos.home.resolve("data/prompts/tde.decide.txt"))).isEqualTo("Prefer file tools. {{task}}");
+            // and memory keeps the edit, as a version of the prompt
+            JsonNode versions = procos.json(procos.api("/api/memory/search?kind=prompt&k=3&q=" + java.net.URLEncoder.encode(
+                    "which tools the planner should prefer", java.nio.charset.StandardCharsets.UTF_8)));
+            assertThat(versions.path("hits").path(0).path("text").asText()).isEqualTo("Prefer file tools. {{task}}");
+            assertThat(versions.path("hits").path(0).path("properties").path("name").asText()).isEqualTo("tde.decide");
 
             HttpResponse<String> lost = procos.send("PUT", "/api/prompts/tde.decide", "application/json", "{\"text\": \"no placeholder\"}");
             assertThat(lost.statusCode()).isEqualTo(400);

@@ -2,6 +2,9 @@ package io.procos.llm.internal;
 
 import io.procos.api.llm.Prompt;
 import io.procos.api.llm.PromptStore;
+import io.procos.api.memory.Memory;
+import io.procos.api.memory.MemoryItem;
+import io.procos.api.memory.Relation;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -18,6 +21,9 @@ import java.util.Optional;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * The prompt templates: the shipped text from this bundle, replaced by what people put through
@@ -37,6 +43,10 @@ public final class FilePromptStore implements PromptStore {
     }
 
     private final Path folder;
+
+    /** Every edit is remembered too (a Prompt node in the graph and its versions), when memory runs. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile Memory memory;
 
     @Activate
     public FilePromptStore(BundleContext context) {
@@ -83,6 +93,14 @@ public final class FilePromptStore implements PromptStore {
             Files.move(part, folder.resolve(name + ".txt"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save the prompt " + name, e);
+        }
+        Memory m = memory;
+        if (m != null) {
+            try {
+                m.remember(new MemoryItem(null, "prompt", text, Map.of("name", name), List.of(Relation.to("VERSION_OF", new Relation.Node("Prompt", name))), null));
+            } catch (RuntimeException e) {
+                // the file is the prompt; memory keeps its history when it can
+            }
         }
         return new Prompt(name, text, true, Instant.now());
     }
