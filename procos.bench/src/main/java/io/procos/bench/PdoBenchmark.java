@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Function;
@@ -32,6 +33,8 @@ public final class PdoBenchmark {
 
     private static final Map<String, Long> READY = new ConcurrentHashMap<>();
     private static final ConcurrentLinkedQueue<Long> LATENCIES = new ConcurrentLinkedQueue<>();
+    /** Instances whose end event was reached: waiting on this costs no database work, unlike polling. */
+    private static final Set<String> ENDED = ConcurrentHashMap.newKeySet();
 
     public static void main(String[] args) throws Exception {
         int instances = args.length > 0 ? Integer.parseInt(args[0]) : 20;
@@ -39,23 +42,25 @@ public final class PdoBenchmark {
         Path dir = Files.createTempDirectory("procos-bench");
         EngineSettings base = EngineSettings.forDatabase(System.getProperty("bench.db", EngineSettings.h2File(dir.resolve("engine"))), "sa", "");
         EngineSettings settings = new EngineSettings(base.jdbcUrl(), base.jdbcUser(), base.jdbcPassword(), base.maxConnections(),
-                System.getProperty("bench.history", base.historyLevel()), base.jobExecutorThreads(), base.maxTaskAttempts(),
-                base.retryBackoff(), base.safetyNet(), base.taskLock(), base.maxTasksPerFetch());
+                System.getProperty("bench.history", base.historyLevel()), Integer.getInteger("bench.threads", base.jobExecutorThreads()), base.maxTaskAttempts(),
+                base.retryBackoff(), base.safetyNet(), base.taskLock(), base.maxTasksPerFetch(), Boolean.getBoolean("bench.stepHistory"));
         Function<String, Object> delegates = benchDelegates();
         System.out.printf("ProcOS orchestration benchmark: %d instances x %d tasks, H2 file database, %d job threads%n",
                 instances, tasks, settings.jobExecutorThreads());
         try (Orchestrator orchestrator = new Orchestrator(settings, "bench", delegates)) {
             deploy(orchestrator, tasks);
-            // warm-up: class loading, JIT, statement caches
-            runPdo(orchestrator, Math.max(2, instances / 5));
-            runRaw(orchestrator, "rawSync", Math.max(2, instances / 5), tasks);
-            runRaw(orchestrator, "rawAsync", Math.max(2, instances / 5), tasks);
+            // warm-up at full size, each side: class loading, the JIT (whose compiler threads otherwise eat
+            // the CPU of whichever side runs first) and statement caches
+            runPdo(orchestrator, instances);
+            if (!Boolean.getBoolean("bench.pdoOnly")) runRaw(orchestrator, "rawSync", instances, tasks);
+            if (!Boolean.getBoolean("bench.pdoOnly")) runRaw(orchestrator, "rawAsync", instances, tasks);
 
             Result pdo = runPdo(orchestrator, instances);
+            if (Boolean.getBoolean("bench.pdoOnly")) { print("PDO", instances * tasks, pdo); return; }
             Result sync = runRaw(orchestrator, "rawSync", instances, tasks);
             Result async = runRaw(orchestrator, "rawAsync", instances, tasks);
             int total = instances * tasks;
-            System.out.printf("%-44s %12s %16s %16s%n", "", "tasks/s", "dispatch p50", "dispatch p99");
+            System.out.printf("%-44s %12s %16s %16s %14s%n", "", "tasks/s", "dispatch p50", "dispatch p99", "CPU ms/task");
             print("PDO -> TDE (external tasks, no-op tool)", total, pdo);
             print("raw engine, Java service tasks, sync", total, sync);
             print("raw engine, Java service tasks, async", total, async);
@@ -68,11 +73,15 @@ public final class PdoBenchmark {
         }
     }
 
-    record Result(double seconds, long[] latenciesNanos) {}
+    record Result(double seconds, long[] latenciesNanos, double cpuSeconds) {}
+
+    private static double cpu() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+    }
 
     private static void print(String label, int total, Result r) {
-        System.out.printf("%-44s %12.1f %13.2f ms %13.2f ms%n", label, total / r.seconds,
-                percentile(r.latenciesNanos, 50) / 1e6, percentile(r.latenciesNanos, 99) / 1e6);
+        System.out.printf("%-44s %12.1f %13.2f ms %13.2f ms %14.2f%n", label, total / r.seconds,
+                percentile(r.latenciesNanos, 50) / 1e6, percentile(r.latenciesNanos, 99) / 1e6, 1000 * r.cpuSeconds / total);
     }
 
     private static Function<String, Object> benchDelegates() {
@@ -87,14 +96,16 @@ public final class PdoBenchmark {
             tde.setVariable("result", "{}");
         });
         d.put("procosTdeLog", (JavaDelegate) tde -> tde.setVariable("status", "COMPLETED"));
-        // marks a task ready (its external task, or the raw service task, is about to exist)
-        d.put("benchReady", (ExecutionListener) PdoBenchmark::ready);
+        // marks the next task ready: its external task, or the raw task's job, is about to exist
+        d.put("benchReadyNext", (ExecutionListener) PdoBenchmark::readyNext);
+        d.put("benchEnded", (ExecutionListener) ex -> ENDED.add(ex.getProcessInstanceId()));
         d.put("benchNoop", (JavaDelegate) ex -> toolStarted(ex.getProcessInstanceId() + "/" + ex.getCurrentActivityId()));
         return d::get;
     }
 
-    private static void ready(DelegateExecution ex) {
-        READY.put(ex.getProcessInstanceId() + "/" + ex.getCurrentActivityId(), System.nanoTime());
+    private static void readyNext(DelegateExecution ex) {
+        int next = Integer.parseInt(ex.getCurrentActivityId().substring(1)) + 1;
+        READY.put(ex.getProcessInstanceId() + "/t" + next, System.nanoTime());
     }
 
     private static void toolStarted(String key) {
@@ -108,39 +119,53 @@ public final class PdoBenchmark {
         o.processService().deploy("rawAsync.bpmn", chain("rawAsync", tasks, "java", true));
     }
 
+    /**
+     * M tasks in a row. A task is ready when the step before it has ended: an external task (PDO) is
+     * created then, and a raw task's asynchronous job too, so both latencies include waiting for a thread.
+     */
     private static String chain(String key, int tasks, String kind, boolean async) {
-        AbstractFlowNodeBuilder<?, ?> flow = Bpmn.createExecutableProcess(key).startEvent();
+        AbstractFlowNodeBuilder<?, ?> flow = Bpmn.createExecutableProcess(key).startEvent("t0")
+                .camundaExecutionListenerDelegateExpression("end", "${benchReadyNext}");
         for (int i = 1; i <= tasks; i++) {
-            var task = flow.serviceTask("t" + i).name("Task " + i).camundaExecutionListenerDelegateExpression("start", "${benchReady}");
+            var task = flow.serviceTask("t" + i).name("Task " + i);
             flow = "external".equals(kind) ? task.camundaType("external").camundaTopic("procos.task")
-                    : task.camundaDelegateExpression("${benchNoop}").camundaAsyncBefore(async).camundaExclusive(true);
+                    .camundaExecutionListenerDelegateExpression("end", "${benchReadyNext}")
+                    : task.camundaDelegateExpression("${benchNoop}").camundaAsyncBefore(async).camundaExclusive(true)
+                    .camundaExecutionListenerDelegateExpression("end", "${benchReadyNext}");
         }
-        return Bpmn.convertToString(flow.endEvent().done());
+        return Bpmn.convertToString(flow.endEvent().camundaExecutionListenerDelegateExpression("end", "${benchEnded}").done());
     }
 
     private static Result runPdo(Orchestrator o, int instances) throws InterruptedException {
         LATENCIES.clear();
+        READY.clear();
+        double cpu0 = cpu();
         long start = System.nanoTime();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < instances; i++) ids.add(o.processService().start("bench", Map.of()));
-        var runtime = o.engine().getRuntimeService();
-        for (String id : ids) {
-            // a cheap query: the benchmark must not eat the CPU it measures
-            while (runtime.createProcessInstanceQuery().processInstanceId(id).count() > 0) Thread.sleep(20);
-        }
-        return new Result((System.nanoTime() - start) / 1e9, LATENCIES.stream().mapToLong(Long::longValue).toArray());
+        awaitEnd(o, ids);
+        return new Result((System.nanoTime() - start) / 1e9, LATENCIES.stream().mapToLong(Long::longValue).toArray(), cpu() - cpu0);
     }
 
     private static Result runRaw(Orchestrator o, String key, int instances, int tasks) throws InterruptedException {
         LATENCIES.clear();
+        READY.clear();
         var runtime = o.engine().getRuntimeService();
+        double cpu0 = cpu();
         long start = System.nanoTime();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < instances; i++) ids.add(runtime.startProcessInstanceByKey(key).getId());
+        awaitEnd(o, ids);
+        return new Result((System.nanoTime() - start) / 1e9, LATENCIES.stream().mapToLong(Long::longValue).toArray(), cpu() - cpu0);
+    }
+
+    /** Waits until every instance reached its end event, then makes sure the engine agrees (a rolled-back end is retried). */
+    private static void awaitEnd(Orchestrator o, List<String> ids) throws InterruptedException {
+        while (!ENDED.containsAll(ids)) Thread.sleep(2);
+        var runtime = o.engine().getRuntimeService();
         for (String id : ids) {
-            while (runtime.createProcessInstanceQuery().processInstanceId(id).count() > 0) Thread.sleep(20);
+            while (runtime.createProcessInstanceQuery().processInstanceId(id).count() > 0) Thread.sleep(5);
         }
-        return new Result((System.nanoTime() - start) / 1e9, LATENCIES.stream().mapToLong(Long::longValue).toArray());
     }
 
     private static double percentile(long[] values, int p) {

@@ -42,7 +42,9 @@ final class DecisionMemory {
         if (!task.isBlank()) relations.add(Relation.from(Node.task(task), "DECIDED"));
         if (!instance.isBlank() && !task.isBlank()) relations.add(new Relation(Node.instance(instance), "RAN", Node.task(task)));
         if (!instance.isBlank() && !process.isBlank()) relations.add(new Relation(Node.instance(instance), "INSTANCE_OF", Node.process(process)));
-        String id = UUID.randomUUID().toString();
+        // one item per attempt of a task: the same decision posted again (its transaction was retried) is the same item
+        String id = task.isBlank() ? UUID.randomUUID().toString()
+                : UUID.nameUUIDFromBytes(("decision:" + task + "#" + str(event.get("attempt"))).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
         List<MemoryItem> out = new ArrayList<>();
         out.add(new MemoryItem(id, "decision", text, props, relations, Instant.now()));
         String error = str(event.get("error"));
@@ -55,7 +57,8 @@ final class DecisionMemory {
             errorProps.put("taskName", taskName);
             errorProps.put("processKey", process);
             errorProps.put("instanceId", instance);
-            out.add(new MemoryItem(null, "error", error, errorProps, errorRelations, Instant.now()));
+            out.add(new MemoryItem(task.isBlank() ? null : UUID.nameUUIDFromBytes(("error:" + id).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString(),
+                    "error", error, errorProps, errorRelations, Instant.now()));
         }
         return out;
     }

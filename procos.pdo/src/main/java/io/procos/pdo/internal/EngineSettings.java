@@ -11,15 +11,16 @@ import java.time.Duration;
  * @param retryBackoff        wait before the second attempt; doubles with each further attempt
  * @param safetyNet           longest wait of an idle orchestrator before it looks for ready tasks anyway
  * @param taskLock            how long a fetched task stays locked to its orchestrator
+ * @param stepHistory         keep the history of every PDO and TDE step too, not only each TDE run's outcome
  */
 public record EngineSettings(String jdbcUrl, String jdbcUser, String jdbcPassword, int maxConnections,
         String historyLevel, int jobExecutorThreads, int maxTaskAttempts, Duration retryBackoff,
-        Duration safetyNet, Duration taskLock, int maxTasksPerFetch) {
+        Duration safetyNet, Duration taskLock, int maxTasksPerFetch, boolean stepHistory) {
 
     /** Defaults for everything but the database. */
     public static EngineSettings forDatabase(String jdbcUrl, String user, String password) {
         return new EngineSettings(jdbcUrl, user, password, 10, "audit", 8, 3, Duration.ofSeconds(2),
-                Duration.ofSeconds(30), Duration.ofMinutes(30), 100);
+                Duration.ofSeconds(30), Duration.ofMinutes(30), 100, false);
     }
 
     /**
@@ -32,7 +33,7 @@ public record EngineSettings(String jdbcUrl, String jdbcUser, String jdbcPasswor
 
     public EngineSettings withRetry(int attempts, Duration backoff) {
         return new EngineSettings(jdbcUrl, jdbcUser, jdbcPassword, maxConnections, historyLevel, jobExecutorThreads,
-                attempts, backoff, safetyNet, taskLock, maxTasksPerFetch);
+                attempts, backoff, safetyNet, taskLock, maxTasksPerFetch, stepHistory);
     }
 
     String jdbcDriver() {

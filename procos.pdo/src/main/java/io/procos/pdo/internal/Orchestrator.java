@@ -55,6 +55,7 @@ public final class Orchestrator implements AutoCloseable {
         cfg.setJdbcMaxActiveConnections(settings.maxConnections());
         cfg.setDatabaseSchemaUpdate(ProcessEngineConfiguration.DB_SCHEMA_UPDATE_TRUE);
         cfg.setHistory(settings.historyLevel());
+        cfg.setHistoryEventHandler(new OrchestrationHistory(settings.stepHistory()));
         cfg.setIdGenerator(new StrongUuidGenerator());
         cfg.setBeans(new DelegateBeans(own, delegateLookup));
         cfg.setCustomPreBPMNParseListeners(List.of(notifier));

@@ -19,8 +19,11 @@ import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.ExecutionListener;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.camunda.bpm.engine.externaltask.ExternalTask;
+import org.camunda.bpm.engine.variable.Variables;
 import org.camunda.bpm.engine.impl.context.Context;
 import org.camunda.bpm.engine.impl.db.entitymanager.cache.DbEntityCache;
+import org.camunda.bpm.engine.impl.interceptor.CommandContext;
+import org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity;
 import org.camunda.bpm.engine.impl.persistence.entity.ExternalTaskEntity;
 import org.camunda.bpm.model.bpmn.BpmnModelInstance;
 import org.camunda.bpm.model.bpmn.instance.Documentation;
@@ -57,50 +60,51 @@ public final class PdoDelegates {
         @Override
         public void execute(DelegateExecution pdo) {
             String domainId = (String) pdo.getVariable("domainInstanceId");
-            ExternalTaskService tasks = pdo.getProcessEngineServices().getExternalTaskService();
-            boolean ended = pdo.getProcessEngineServices().getRuntimeService().createProcessInstanceQuery()
-                    .processInstanceId(domainId).count() == 0;
+            // Entities, not queries: the domain instance and its tasks are mostly in this transaction's cache
+            // already (the TDE that just ended completed one of them), and tasks created by this very
+            // transaction are not in the database yet, so no query would see them.
+            CommandContext context = Context.getCommandContext();
+            DbEntityCache cache = context.getDbEntityManager().getDbEntityCache();
+            ExecutionEntity domain = context.getExecutionManager().findExecutionById(domainId);
+            boolean ended = domain == null || domain.isEnded() || cache.isDeleted(domain);
+            long now = System.currentTimeMillis();
+            long wakeAt = now + settings.safetyNet().toMillis();
             List<String> ready = new ArrayList<>();
             if (!ended) {
-                for (ExternalTask task : tasks.createExternalTaskQuery().processInstanceId(domainId)
-                        .topicName(ProcessService.TASK_TOPIC).notLocked().withRetriesLeft().active()
-                        .listPage(0, settings.maxTasksPerFetch())) {
-                    tasks.lock(task.getId(), workerId(pdo), settings.taskLock().toMillis());
-                    ready.add(task.getId());
+                Map<String, ExternalTaskEntity> tasks = new LinkedHashMap<>();
+                for (ExternalTaskEntity task : context.getExternalTaskManager().findExternalTasksByProcessInstanceId(domainId)) {
+                    tasks.put(task.getId(), task);
                 }
-                // Tasks created by this very transaction (the TDE that just ended let the domain instance move
-                // on) are not in the database yet, so no query sees them: take them from the engine's cache.
-                // Without this the orchestrator would wait for the notification of a task it already holds.
-                DbEntityCache cache = Context.getCommandContext().getDbEntityManager().getDbEntityCache();
                 for (ExternalTaskEntity task : cache.getEntitiesByType(ExternalTaskEntity.class)) {
-                    if (cache.isTransient(task) && domainId.equals(task.getProcessInstanceId())
-                            && ProcessService.TASK_TOPIC.equals(task.getTopicName()) && task.getLockExpirationTime() == null
-                            && !task.isSuspended() && !ready.contains(task.getId()) && ready.size() < settings.maxTasksPerFetch()) {
-                        task.lock(workerId(pdo), settings.taskLock().toMillis());
-                        ready.add(task.getId());
+                    if (domainId.equals(task.getProcessInstanceId())) tasks.putIfAbsent(task.getId(), task);
+                }
+                for (ExternalTaskEntity task : tasks.values()) {
+                    if (cache.isDeleted(task) || !ProcessService.TASK_TOPIC.equals(task.getTopicName()) || task.isSuspended()
+                            || task.getRetries() != null && task.getRetries() <= 0) {
+                        continue;
+                    }
+                    Date lockedUntil = task.getLockExpirationTime();
+                    if (lockedUntil == null || lockedUntil.getTime() <= now) {
+                        if (ready.size() < settings.maxTasksPerFetch()) {
+                            task.lock(workerId(pdo), settings.taskLock().toMillis());
+                            ready.add(task.getId());
+                        }
+                    } else if (task.getRetries() != null) {
+                        // a task waiting out its retry backoff is locked until its next attempt is due
+                        wakeAt = Math.min(wakeAt, lockedUntil.getTime() + 50);
                     }
                 }
             }
-            long now = System.currentTimeMillis();
-            long wakeAt = now + settings.safetyNet().toMillis();
-            // a retry this orchestrator scheduled in the transaction that brought it here (not yet visible to queries)
+            // a retry this orchestrator scheduled in the transaction that brought it here
             if (pdo.getVariable("retryDueAt") instanceof Date due) {
                 if (due.getTime() > now) wakeAt = Math.min(wakeAt, due.getTime());
                 else pdo.removeVariable("retryDueAt");
             }
-            if (!ended && ready.isEmpty()) {
-                // a task waiting out its retry backoff is locked until its next attempt is due
-                for (ExternalTask waiting : tasks.createExternalTaskQuery().processInstanceId(domainId)
-                        .topicName(ProcessService.TASK_TOPIC).locked().list()) {
-                    if (waiting.getRetries() != null && waiting.getRetries() > 0 && waiting.getLockExpirationTime() != null) {
-                        wakeAt = Math.min(wakeAt, waiting.getLockExpirationTime().getTime() + 50);
-                    }
-                }
-            }
-            pdo.setVariable("domainEnded", ended);
-            // plain text, not a serialized list: this variable is written on every round
-            pdo.setVariable("readyTasks", String.join(",", ready));
-            pdo.setVariable("wakeAt", new Date(Math.max(wakeAt, now + 50)));
+            // transient: read by the gateway, the multi-instance collection and the timer of this same
+            // transaction, so never written to the database
+            pdo.setVariable("domainEnded", Variables.booleanValue(ended, true));
+            pdo.setVariable("readyTasks", Variables.stringValue(String.join(",", ready), true));
+            pdo.setVariable("wakeAt", Variables.dateValue(new Date(Math.max(wakeAt, now + 50)), true));
         }
     }
 
@@ -116,8 +120,7 @@ public final class PdoDelegates {
         @Override
         public void notify(DelegateExecution call) throws JsonProcessingException {
             String taskId = (String) call.getVariable("externalTaskId");
-            ExternalTask task = call.getProcessEngineServices().getExternalTaskService().createExternalTaskQuery()
-                    .externalTaskId(taskId).singleResult();
+            ExternalTaskEntity task = Context.getCommandContext().getExternalTaskManager().findExternalTaskById(taskId);
             call.setVariableLocal("domainInstanceId", call.getVariable("domainInstanceId"));
             if (task == null) { // the domain instance was cancelled meanwhile; UpdateTask will find nothing to do
                 call.setVariableLocal("taskName", "");
@@ -130,8 +133,8 @@ public final class PdoDelegates {
             FlowElement element = model.getModelElementById(task.getActivityId());
             String documentation = element == null ? "" : element.getDocumentations().stream()
                     .map(Documentation::getTextContent).map(String::strip).collect(Collectors.joining("\n"));
-            Map<String, Object> input = call.getProcessEngineServices().getRuntimeService()
-                    .getVariables(task.getExecutionId());
+            // the variables the task sees where it waits; its execution stays cached for completing it
+            Map<String, Object> input = task.getExecution().getVariables();
             call.setVariableLocal("activityId", task.getActivityId());
             call.setVariableLocal("processKey", task.getProcessDefinitionKey());
             call.setVariableLocal("taskName", element == null || element.getName() == null ? task.getActivityId() : element.getName());
@@ -139,6 +142,7 @@ public final class PdoDelegates {
             call.setVariableLocal("taskInput", toJson(input));
             int attempt = task.getRetries() == null ? 1 : settings.maxTaskAttempts() - task.getRetries() + 1;
             call.setVariableLocal("attempt", attempt);
+            call.setVariableLocal("startedAt", System.currentTimeMillis());
         }
     }
 
@@ -156,6 +160,7 @@ public final class PdoDelegates {
             String taskId = (String) call.getVariable("externalTaskId");
             ExternalTaskService tasks = call.getProcessEngineServices().getExternalTaskService();
             String status = (String) call.getVariableLocal("status");
+            record(call, taskId, status);
             try {
                 if ("COMPLETED".equals(status)) {
                     tasks.complete(taskId, workerId(call), resultVariables((String) call.getVariableLocal("result")));
@@ -187,12 +192,35 @@ public final class PdoDelegates {
         }
     }
 
-    /** "Update state": count the round; the batch's tasks were updated one by one. */
+    /**
+     * One TDE run, kept in history as the variable {@value OrchestrationHistory#TASK_RUN} of this call's
+     * scope: the scope ends in this transaction, so the record costs one history row and no runtime row.
+     */
+    static void record(DelegateExecution call, String taskId, String status) {
+        Map<String, Object> run = new LinkedHashMap<>();
+        run.put("externalTaskId", taskId);
+        for (String name : List.of("activityId", "attempt", "tool", "mode", "arguments", "result", "error", "planner",
+                "confidence", "correction", "startedAt")) {
+            Object v = call.getVariableLocal(name);
+            if (v != null) run.put(name, v);
+        }
+        run.put("status", status == null ? "FAILED" : status);
+        run.put("endedAt", System.currentTimeMillis());
+        try {
+            String json = JSON.writeValueAsString(run);
+            // an engine string variable holds at most 4,000 characters; longer records are kept as bytes
+            call.setVariableLocal(OrchestrationHistory.TASK_RUN, json.length() <= 4000 ? json
+                    : Variables.byteArrayValue(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (JsonProcessingException e) {
+            LOG.warn("The run of task {} could not be recorded: {}", taskId, e.getMessage());
+        }
+    }
+
+    /** "Update state": the round is over; each task was completed or failed as its TDE ended. */
     static final class UpdateState implements JavaDelegate {
         @Override
         public void execute(DelegateExecution pdo) {
-            Object rounds = pdo.getVariable("rounds");
-            pdo.setVariable("rounds", rounds instanceof Integer n ? n + 1 : 1);
+            LOG.debug("Orchestrator {} finished a round for {}", pdo.getProcessInstanceId(), pdo.getVariable("domainInstanceId"));
         }
     }
 

@@ -191,40 +191,35 @@ final class ProcessServiceImpl implements ProcessService {
             default -> incidents.isEmpty() ? InstanceState.ACTIVE : InstanceState.FAILED;
         };
 
-        // every TDE run for this instance, grouped by the domain task (external task id = TDE business key)
-        List<HistoricProcessInstance> tdes = history.createHistoricProcessInstanceQuery()
-                .processDefinitionKey(Orchestrator.TDE_KEY).variableValueEquals("domainInstanceId", id)
-                .orderByProcessInstanceStartTime().asc().list();
-        Map<String, Map<String, Object>> tdeVars = new HashMap<>();
-        if (!tdes.isEmpty()) {
-            for (HistoricVariableInstance v : history.createHistoricVariableInstanceQuery()
-                    .processInstanceIdIn(tdes.stream().map(HistoricProcessInstance::getId).toArray(String[]::new)).list()) {
-                tdeVars.computeIfAbsent(v.getProcessInstanceId(), k -> new HashMap<>()).put(v.getName(), v.getValue());
+        // every TDE run for this instance (recorded by its orchestrator), grouped by the domain task
+        Map<String, LinkedHashMap<String, List<Map<String, Object>>>> runsByActivity = new HashMap<>();
+        for (Map<String, Object> run : taskRuns(id)) {
+            runsByActivity.computeIfAbsent(String.valueOf(run.get("activityId")), k -> new LinkedHashMap<>())
+                    .computeIfAbsent(String.valueOf(run.get("externalTaskId")), k -> new ArrayList<>()).add(run);
+        }
+        // a first attempt is running while its orchestrator holds the task's lock
+        Date now = new Date();
+        java.util.Set<String> running = new java.util.HashSet<>();
+        engine.getExternalTaskService().createExternalTaskQuery().processInstanceId(id).list().forEach(t -> {
+            if (t.getErrorMessage() == null && t.getLockExpirationTime() != null && t.getLockExpirationTime().after(now)) {
+                running.add(t.getActivityId());
             }
-        }
-        // activityId -> external task ids in order of first TDE, each with its runs
-        Map<String, LinkedHashMap<String, List<HistoricProcessInstance>>> runsByActivity = new HashMap<>();
-        for (HistoricProcessInstance tde : tdes) {
-            Object activityId = tdeVars.getOrDefault(tde.getId(), Map.of()).get("activityId");
-            runsByActivity.computeIfAbsent(String.valueOf(activityId), k -> new LinkedHashMap<>())
-                    .computeIfAbsent(tde.getBusinessKey(), k -> new ArrayList<>()).add(tde);
-        }
+        });
         Map<String, Integer> seen = new HashMap<>();
         List<TaskRun> tasks = new ArrayList<>();
         for (HistoricActivityInstance a : history.createHistoricActivityInstanceQuery().processInstanceId(id)
                 .activityType("serviceTask").orderByHistoricActivityInstanceStartTime().asc()
                 .orderPartiallyByOccurrence().asc().list()) {
             int index = seen.merge(a.getActivityId(), 1, Integer::sum) - 1;
-            List<List<HistoricProcessInstance>> byTask = new ArrayList<>(
+            List<List<Map<String, Object>>> byTask = new ArrayList<>(
                     runsByActivity.getOrDefault(a.getActivityId(), new LinkedHashMap<>()).values());
-            List<HistoricProcessInstance> runs = index < byTask.size() ? byTask.get(index) : List.of();
-            Map<String, Object> last = runs.isEmpty() ? Map.of() : tdeVars.getOrDefault(runs.get(runs.size() - 1).getId(), Map.of());
+            List<Map<String, Object>> runs = index < byTask.size() ? byTask.get(index) : List.of();
+            Map<String, Object> last = runs.isEmpty() ? Map.of() : runs.get(runs.size() - 1);
             String status;
             if (a.getEndTime() != null) status = a.isCanceled() ? "CANCELLED" : "COMPLETED";
             else if (incidents.stream().anyMatch(i -> a.getActivityId().equals(i.activityId()))) status = "FAILED";
-            else if (runs.isEmpty()) status = "WAITING";
-            else if (last.get("status") == null) status = "RUNNING";
-            else status = "RETRYING";
+            else if (runs.isEmpty()) status = running.contains(a.getActivityId()) ? "RUNNING" : "WAITING";
+            else status = "RETRYING"; // a run ended, the task did not: its next attempt is due or running
             tasks.add(new TaskRun(a.getActivityId(), a.getActivityName(), status, str(last.get("tool")), str(last.get("mode")),
                     str(last.get("arguments")), str(last.get("result")), str(last.get("error")), runs.size(),
                     instant(a.getStartTime()), instant(a.getEndTime())));
@@ -238,6 +233,29 @@ final class ProcessServiceImpl implements ProcessService {
         variables.replaceAll((k, v) -> v == null || v instanceof Number || v instanceof Boolean || v instanceof String ? v : v.toString());
         return new InstanceView(id, h.getProcessDefinitionKey(), h.getProcessDefinitionVersion() == null ? 0 : h.getProcessDefinitionVersion(),
                 state, instant(h.getStartTime()), instant(h.getEndTime()), variables, tasks, incidents);
+    }
+
+    /** The TDE runs of a domain instance, in the order they started: the records its orchestrator kept. */
+    private List<Map<String, Object>> taskRuns(String domainInstanceId) {
+        HistoryService history = engine.getHistoryService();
+        String[] pdoIds = history.createHistoricProcessInstanceQuery().processDefinitionKey(Orchestrator.PDO_KEY)
+                .processInstanceBusinessKey(domainInstanceId).list().stream().map(HistoricProcessInstance::getId).toArray(String[]::new);
+        if (pdoIds.length == 0) return List.of();
+        List<Map<String, Object>> runs = new ArrayList<>();
+        for (HistoricVariableInstance v : history.createHistoricVariableInstanceQuery().processInstanceIdIn(pdoIds)
+                .variableName(OrchestrationHistory.TASK_RUN).includeDeleted().list()) {
+            Object value = v.getValue();
+            String json = value instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(value);
+            try {
+                Map<String, Object> run = PdoDelegates.JSON.readValue(json, new com.fasterxml.jackson.core.type.TypeReference<>() {});
+                run.replaceAll((k, x) -> x instanceof Map || x instanceof List ? PdoDelegates.JSON.valueToTree(x).toString() : x);
+                runs.add(run);
+            } catch (JsonProcessingException e) {
+                // a record is for display only; an unreadable one is left out
+            }
+        }
+        runs.sort(Comparator.comparingLong(r -> r.get("startedAt") instanceof Number n ? n.longValue() : 0L));
+        return runs;
     }
 
     /** Values from JSON: scalars stay as they are, objects and arrays are kept as JSON text. */

@@ -14,6 +14,7 @@ import org.camunda.bpm.engine.impl.bpmn.parser.AbstractBpmnParseListener;
 import org.camunda.bpm.engine.impl.bpmn.parser.BpmnParse;
 import org.camunda.bpm.engine.impl.context.Context;
 import org.camunda.bpm.engine.impl.cfg.TransactionState;
+import org.camunda.bpm.engine.impl.persistence.entity.ExternalTaskEntity;
 import org.camunda.bpm.engine.impl.persistence.entity.ProcessDefinitionEntity;
 import org.camunda.bpm.engine.impl.pvm.process.ActivityImpl;
 import org.camunda.bpm.engine.impl.pvm.process.ScopeImpl;
@@ -46,7 +47,8 @@ final class TaskReadyNotifier extends AbstractBpmnParseListener {
     private final Map<String, String> pdoByDomain = new ConcurrentHashMap<>();
     private volatile RuntimeService runtime;
 
-    private final ExecutionListener notifyAfterCommit = this::notifyAfterCommit;
+    private final ExecutionListener taskCreated = this::taskCreated;
+    private final ExecutionListener domainEnded = this::domainEnded;
 
     void start(RuntimeService runtimeService) {
         this.runtime = runtimeService;
@@ -69,7 +71,7 @@ final class TaskReadyNotifier extends AbstractBpmnParseListener {
     @Override
     public void parseProcess(Element processElement, ProcessDefinitionEntity processDefinition) {
         if (!Orchestrator.isOwnProcess(processDefinition.getKey())) {
-            processDefinition.addListener(ExecutionListener.EVENTNAME_END, notifyAfterCommit);
+            processDefinition.addListener(ExecutionListener.EVENTNAME_END, domainEnded);
         }
     }
 
@@ -78,14 +80,32 @@ final class TaskReadyNotifier extends AbstractBpmnParseListener {
         String type = serviceTaskElement.attributeNS(BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS, "type");
         String topic = serviceTaskElement.attributeNS(BpmnParse.CAMUNDA_BPMN_EXTENSIONS_NS, "topic");
         if ("external".equals(type) && io.procos.api.process.ProcessService.TASK_TOPIC.equals(topic)) {
-            activity.addListener(ExecutionListener.EVENTNAME_START, notifyAfterCommit);
+            activity.addListener(ExecutionListener.EVENTNAME_START, taskCreated);
         }
     }
 
-    private void notifyAfterCommit(DelegateExecution execution) {
+    private void domainEnded(DelegateExecution execution) {
         String domainInstanceId = execution.getProcessInstanceId();
         Context.getCommandContext().getTransactionContext()
                 .addTransactionListener(TransactionState.COMMITTED, ctx -> schedule(domainInstanceId, 0));
+    }
+
+    /**
+     * Most tasks need no notification: the orchestrator whose TDE let the domain instance move on
+     * fetches (and locks) the new tasks in the same transaction. Only a task still unlocked when the
+     * transaction commits is one an orchestrator has not seen.
+     */
+    private void taskCreated(DelegateExecution execution) {
+        String domainInstanceId = execution.getProcessInstanceId();
+        Context.getCommandContext().getTransactionContext().addTransactionListener(TransactionState.COMMITTED, ctx -> {
+            for (ExternalTaskEntity task : ctx.getDbEntityManager().getDbEntityCache().getEntitiesByType(ExternalTaskEntity.class)) {
+                if (domainInstanceId.equals(task.getProcessInstanceId()) && task.getLockExpirationTime() == null
+                        && io.procos.api.process.ProcessService.TASK_TOPIC.equals(task.getTopicName())) {
+                    schedule(domainInstanceId, 0);
+                    return;
+                }
+            }
+        });
     }
 
     private void schedule(String domainInstanceId, int attempt) {

@@ -26,6 +26,9 @@ final class ScriptedTde {
 
     final List<Run> runs = new CopyOnWriteArrayList<>();
     final Map<String, Behaviour> behaviours = new ConcurrentHashMap<>();
+    /** How often Execute was entered, retried transactions included. */
+    final java.util.concurrent.atomic.AtomicInteger executions = new java.util.concurrent.atomic.AtomicInteger();
+    private final Map<String, Object> outcomes = new ConcurrentHashMap<>();
     private final Behaviour fallback = (name, input) -> "{\"done\":\"" + name + "\"}";
 
     Function<String, Object> delegates() {
@@ -42,11 +45,28 @@ final class ScriptedTde {
         tde.setVariable("arguments", "{}");
     }
 
+    /**
+     * Like the real TDE, runs the tool once per attempt of a task: when the engine retries a TDE's
+     * transaction (a sibling ended at the same moment), the outcome of that attempt is reused.
+     */
     private void execute(DelegateExecution tde) throws Exception {
+        executions.incrementAndGet();
         String name = (String) tde.getVariable("taskName");
+        String attempt = tde.getVariable("externalTaskId") + "#" + tde.getVariable("attempt");
+        Object done = outcomes.get(attempt);
+        if (done instanceof BpmnError e) throw e;
+        if (done != null) {
+            tde.setVariable("result", done);
+            return;
+        }
         long start = System.nanoTime();
         try {
-            tde.setVariable("result", behaviours.getOrDefault(name, fallback).run(name, (String) tde.getVariable("taskInput")));
+            String result = behaviours.getOrDefault(name, fallback).run(name, (String) tde.getVariable("taskInput"));
+            outcomes.put(attempt, result);
+            tde.setVariable("result", result);
+        } catch (BpmnError e) {
+            outcomes.put(attempt, e);
+            throw e;
         } finally {
             runs.add(new Run(name, start, System.nanoTime()));
         }

@@ -106,8 +106,13 @@ final class TaskExecutorSteps {
                 throw new BpmnError(TASK_FAILED, "no planner is available yet (the embedding model may still be loading); the task will be retried");
             }
             long start = System.nanoTime();
-            TaskDescription task = task(tde);
-            Decision d = p.decide(task, c.tools(), precedents(memory, task));
+            String key = AttemptMemo.key(tde, "decide");
+            Decision d = AttemptMemo.INSTANCE.get(key, Decision.class);
+            if (d == null) {
+                TaskDescription task = task(tde);
+                d = p.decide(task, c.tools(), precedents(memory, task));
+                AttemptMemo.INSTANCE.put(key, d);
+            }
             tde.setVariable("decideMillis", (System.nanoTime() - start) / 1_000_000L);
             tde.setVariable("tool", d.tool());
             tde.setVariable("arguments", json(d.arguments()));
@@ -153,8 +158,20 @@ final class TaskExecutorSteps {
             ToolCatalog c = catalog;
             if (c == null) throw new BpmnError(TASK_FAILED, "the tool catalogue is not available");
             long start = System.nanoTime();
-            ToolRunner.Outcome outcome = run(new ToolRunner(c, planner, validator), task(tde), ToolRunner.decision(tde.getVariables()),
-                    String.valueOf(tde.getVariable("externalTaskId")), true);
+            String key = AttemptMemo.key(tde, "execute");
+            Object done = AttemptMemo.INSTANCE.get(key, Object.class);
+            if (done instanceof String failure) throw new BpmnError(TASK_FAILED, failure);
+            ToolRunner.Outcome outcome = done instanceof ToolRunner.Outcome o ? o : null;
+            if (outcome == null) {
+                try {
+                    outcome = run(new ToolRunner(c, planner, validator), task(tde), ToolRunner.decision(tde.getVariables()),
+                            String.valueOf(tde.getVariable("externalTaskId")), true);
+                } catch (BpmnError failed) {
+                    AttemptMemo.INSTANCE.put(key, failed.getMessage());
+                    throw failed;
+                }
+                AttemptMemo.INSTANCE.put(key, outcome);
+            }
             tde.setVariable("executeMillis", (System.nanoTime() - start) / 1_000_000L);
             record(tde, outcome);
             ToolResult result = outcome.result();

@@ -1,0 +1,53 @@
+package io.procos.tde.internal;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.camunda.bpm.engine.delegate.DelegateExecution;
+
+/**
+ * What one attempt of a task has already decided and done. A TDE runs in one engine transaction; when
+ * that transaction cannot commit (most often a sibling TDE of the same round finished at the same
+ * moment and the engine retries the job), the retry finds the decision and the tool's outcome here and
+ * does not ask the planner or run the tool a second time. Entries are per attempt (a real retry of a
+ * failed task decides afresh), expire after {@value #TTL_MILLIS} ms and are bounded in number; after a
+ * stop of ProcOS the memo is empty, so a tool whose transaction never committed runs again (tools get
+ * the task id as idempotency key for that case).
+ */
+final class AttemptMemo {
+
+    static final long TTL_MILLIS = 10 * 60_000L;
+    static final int MAX_ENTRIES = 10_000;
+    static final AttemptMemo INSTANCE = new AttemptMemo();
+
+    private record Entry(Object value, long at) {}
+
+    private final Map<String, Entry> entries = new ConcurrentHashMap<>();
+
+    /** The key of a step of this TDE's attempt, or null when the TDE does not belong to a domain task. */
+    static String key(DelegateExecution tde, String step) {
+        Object task = tde.getVariable("externalTaskId");
+        return task == null ? null : task + "#" + tde.getVariable("attempt") + "#" + step;
+    }
+
+    @SuppressWarnings("unchecked")
+    <T> T get(String key, Class<T> type) {
+        if (key == null) return null;
+        Entry e = entries.get(key);
+        if (e == null || System.currentTimeMillis() - e.at() > TTL_MILLIS || !type.isInstance(e.value())) return null;
+        return (T) e.value();
+    }
+
+    void put(String key, Object value) {
+        if (key == null) return;
+        long now = System.currentTimeMillis();
+        if (entries.size() >= MAX_ENTRIES) {
+            entries.values().removeIf(e -> now - e.at() > TTL_MILLIS);
+            if (entries.size() >= MAX_ENTRIES) entries.clear(); // only under a flood of tasks: a memo, not a record
+        }
+        entries.put(key, new Entry(value, now));
+    }
+
+    int size() {
+        return entries.size();
+    }
+}
