@@ -103,7 +103,9 @@ public final class PdoDelegates {
             // transient: read by the gateway, the multi-instance collection and the timer of this same
             // transaction, so never written to the database
             pdo.setVariable("domainEnded", Variables.booleanValue(ended, true));
-            pdo.setVariable("readyTasks", Variables.stringValue(String.join(",", ready), true));
+            pdo.setVariable("readyCount", Variables.integerValue(ready.size(), true));
+            // kept: the single-task call reads it after its asynchronous start
+            pdo.setVariable("readyTasks", String.join(",", ready));
             pdo.setVariable("wakeAt", Variables.dateValue(new Date(Math.max(wakeAt, now + 50)), true));
         }
     }
@@ -119,7 +121,12 @@ public final class PdoDelegates {
 
         @Override
         public void notify(DelegateExecution call) throws JsonProcessingException {
-            String taskId = (String) call.getVariable("externalTaskId");
+            // the multi-instance call has its task as element variable; the single call takes the round's one task
+            String taskId = (String) call.getVariableLocal("externalTaskId");
+            if (taskId == null) {
+                taskId = (String) call.getVariable("readyTasks");
+                call.setVariableLocal("externalTaskId", taskId);
+            }
             ExternalTaskEntity task = Context.getCommandContext().getExternalTaskManager().findExternalTaskById(taskId);
             call.setVariableLocal("domainInstanceId", call.getVariable("domainInstanceId"));
             if (task == null) { // the domain instance was cancelled meanwhile; UpdateTask will find nothing to do
