@@ -14,6 +14,8 @@ import org.camunda.bpm.engine.impl.bpmn.parser.AbstractBpmnParseListener;
 import org.camunda.bpm.engine.impl.bpmn.parser.BpmnParse;
 import org.camunda.bpm.engine.impl.context.Context;
 import org.camunda.bpm.engine.impl.cfg.TransactionState;
+import org.camunda.bpm.engine.impl.db.entitymanager.cache.DbEntityCache;
+import org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity;
 import org.camunda.bpm.engine.impl.persistence.entity.ExternalTaskEntity;
 import org.camunda.bpm.engine.impl.persistence.entity.ProcessDefinitionEntity;
 import org.camunda.bpm.engine.impl.pvm.process.ActivityImpl;
@@ -92,13 +94,22 @@ final class TaskReadyNotifier extends AbstractBpmnParseListener {
 
     /**
      * Most tasks need no notification: the orchestrator whose TDE let the domain instance move on
-     * fetches (and locks) the new tasks in the same transaction. Only a task still unlocked when the
-     * transaction commits is one an orchestrator has not seen.
+     * fetches (and locks) the new tasks in the same transaction, and an orchestrator started with its
+     * domain instance fetches first thing. Only a task still unlocked when the transaction commits, in
+     * an instance whose orchestrator did not just start, is one no orchestrator will look for by itself.
      */
     private void taskCreated(DelegateExecution execution) {
         String domainInstanceId = execution.getProcessInstanceId();
         Context.getCommandContext().getTransactionContext().addTransactionListener(TransactionState.COMMITTED, ctx -> {
-            for (ExternalTaskEntity task : ctx.getDbEntityManager().getDbEntityCache().getEntitiesByType(ExternalTaskEntity.class)) {
+            DbEntityCache cache = ctx.getDbEntityManager().getDbEntityCache();
+            for (ExecutionEntity e : cache.getEntitiesByType(ExecutionEntity.class)) {
+                // the orchestrator started with its domain instance: its first fetch finds the task
+                if (cache.isTransient(e) && e.isProcessInstanceExecution() && domainInstanceId.equals(e.getBusinessKey())
+                        && e.getProcessDefinitionId() != null && e.getProcessDefinitionId().startsWith(Orchestrator.PDO_KEY + ":")) {
+                    return;
+                }
+            }
+            for (ExternalTaskEntity task : cache.getEntitiesByType(ExternalTaskEntity.class)) {
                 if (domainInstanceId.equals(task.getProcessInstanceId()) && task.getLockExpirationTime() == null
                         && io.procos.api.process.ProcessService.TASK_TOPIC.equals(task.getTopicName())) {
                     schedule(domainInstanceId, 0);
@@ -136,7 +147,11 @@ final class TaskReadyNotifier extends AbstractBpmnParseListener {
         } catch (OptimisticLockingException e) {
             delivered = false; // the PDO moved at the same moment: look again shortly
         } catch (RuntimeException e) {
-            LOG.warn("Could not notify the orchestrator of domain instance {}: {}", domainInstanceId, e.toString());
+            // mostly the orchestrator moving at the same moment (the engine reports some such races as
+            // persistence errors); only the last attempt's failure is worth a warning
+            boolean last = attempt + 1 >= RETRY_DELAYS_MS.length;
+            if (last) LOG.warn("Could not notify the orchestrator of domain instance {} (its safety net will look): {}", domainInstanceId, e.toString());
+            else LOG.debug("Notifying the orchestrator of domain instance {} failed, trying again: {}", domainInstanceId, e.toString());
             delivered = false;
         }
         LOG.debug("notify {} attempt {} delivered {}", domainInstanceId, attempt, delivered);
