@@ -81,18 +81,37 @@ public final class Orchestrator implements AutoCloseable {
         ClassLoader previous = thread.getContextClassLoader();
         thread.setContextClassLoader(Orchestrator.class.getClassLoader());
         try {
+            // JUEL finds its expression factory through the context class loader, once: load it now, with ours
+            Class.forName("org.camunda.bpm.impl.juel.jakarta.el.ELUtil", true, Orchestrator.class.getClassLoader());
             this.engine = cfg.buildProcessEngine();
             this.configuration = cfg;
             deployOwnProcesses();
             releaseStaleJobLocks(nodeId);
             notifier.start(engine.getRuntimeService());
             jobExecutor.start();
+        } catch (ClassNotFoundException e) {
+            throw new IllegalStateException("the engine's expression language is missing from the engine bundle", e);
         } finally {
             thread.setContextClassLoader(previous);
         }
         this.processService = new ProcessServiceImpl(engine, configuration, notifier);
         LOG.info("ProcOS engine ready on {} (history {}, {} job threads)", settings.jdbcUrl(),
                 settings.historyLevel(), settings.jobExecutorThreads());
+    }
+
+    /**
+     * Runs engine work from a caller's thread (HTTP, shell, a notifier) with the engine bundle as context
+     * class loader, which the engine's libraries use to find their parts.
+     */
+    static <T> T withEngineClassLoader(java.util.function.Supplier<T> work) {
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(Orchestrator.class.getClassLoader());
+        try {
+            return work.get();
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
     }
 
     public static boolean isOwnProcess(String processKey) {

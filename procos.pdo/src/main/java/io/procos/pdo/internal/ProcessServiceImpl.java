@@ -138,8 +138,9 @@ final class ProcessServiceImpl implements ProcessService {
             throw new IllegalArgumentException("no deployed process with key '" + processKey + "'");
         }
         Map<String, Object> vars = engineVariables(variables);
-        // domain instance and its orchestrator start together or not at all
-        return configuration.getCommandExecutorTxRequired().execute(context -> {
+        // domain instance and its orchestrator start together or not at all; the orchestrator's first round
+        // runs here, in the caller's thread (an HTTP request, the shell), with the engine's class loader
+        return Orchestrator.withEngineClassLoader(() -> configuration.getCommandExecutorTxRequired().execute(context -> {
             ProcessInstance domain = engine.getRuntimeService().startProcessInstanceByKey(processKey, vars);
             Map<String, Object> pdoVars = new HashMap<>();
             pdoVars.put("domainInstanceId", domain.getId());
@@ -147,7 +148,7 @@ final class ProcessServiceImpl implements ProcessService {
             ProcessInstance pdo = engine.getRuntimeService().startProcessInstanceByKey(Orchestrator.PDO_KEY, domain.getId(), pdoVars);
             notifier.remember(domain.getId(), pdo.getId());
             return domain.getId();
-        });
+        }));
     }
 
     @Override

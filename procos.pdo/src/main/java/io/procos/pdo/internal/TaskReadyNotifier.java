@@ -41,6 +41,8 @@ final class TaskReadyNotifier extends AbstractBpmnParseListener {
     private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(2, r -> {
         Thread t = new Thread(r, "procos-pdo-notifier");
         t.setDaemon(true);
+        // created lazily, by whichever thread committed first (an HTTP request's, say): run orchestrator code as the engine's
+        t.setContextClassLoader(TaskReadyNotifier.class.getClassLoader());
         return t;
     });
     /** Domain instances with a notification already queued: one per transaction burst is enough. */
