@@ -74,9 +74,10 @@ public final class ChatModelComponent implements HealthContributor {
             ChatModel model = ChatModels.create(config);
             Dictionary<String, Object> ranked = new Hashtable<>();
             ranked.put(Constants.SERVICE_RANKING, 100); // above the offline planner
+            // the model first: whoever sees the LLM planner finds the language model too
+            registrations.add(context.registerService(LanguageModel.class, new ChatLanguageModel(model, description), null));
             registrations.add(context.registerService(Planner.class,
                     new LlmPlanner(model, description, LlmPlanner.template(prompts), config.confidenceThreshold()), ranked));
-            registrations.add(context.registerService(LanguageModel.class, new ChatLanguageModel(model, description), null));
         } catch (ChatModels.InvalidConfiguration | RuntimeException e) {
             problem = "the chat model configuration (" + PID + ") cannot work: " + e.getMessage();
         }
