@@ -39,38 +39,63 @@ public final class PdoBenchmark {
     public static void main(String[] args) throws Exception {
         int instances = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         int tasks = args.length > 1 ? Integer.parseInt(args[1]) : 10;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        boolean pdoOnly = Boolean.getBoolean("bench.pdoOnly");
         Path dir = Files.createTempDirectory("procos-bench");
         EngineSettings base = EngineSettings.forDatabase(System.getProperty("bench.db", EngineSettings.h2File(dir.resolve("engine"))), "sa", "");
         EngineSettings settings = new EngineSettings(base.jdbcUrl(), base.jdbcUser(), base.jdbcPassword(), base.maxConnections(),
                 System.getProperty("bench.history", base.historyLevel()), Integer.getInteger("bench.threads", base.jobExecutorThreads()), base.maxTaskAttempts(),
                 base.retryBackoff(), base.safetyNet(), base.taskLock(), base.maxTasksPerFetch(), Boolean.getBoolean("bench.stepHistory"));
         Function<String, Object> delegates = benchDelegates();
-        System.out.printf("ProcOS orchestration benchmark: %d instances x %d tasks, H2 file database, %d job threads%n",
-                instances, tasks, settings.jobExecutorThreads());
+        System.out.printf("ProcOS orchestration benchmark: %d instances x %d tasks, %d rounds, H2 file database, history %s, %d job threads%n",
+                instances, tasks, rounds, settings.historyLevel(), settings.jobExecutorThreads());
         try (Orchestrator orchestrator = new Orchestrator(settings, "bench", delegates)) {
             deploy(orchestrator, tasks);
             // warm-up at full size, each side: class loading, the JIT (whose compiler threads otherwise eat
             // the CPU of whichever side runs first) and statement caches
             runPdo(orchestrator, instances);
-            if (!Boolean.getBoolean("bench.pdoOnly")) runRaw(orchestrator, "rawSync", instances, tasks);
-            if (!Boolean.getBoolean("bench.pdoOnly")) runRaw(orchestrator, "rawAsync", instances, tasks);
+            if (!pdoOnly) runRaw(orchestrator, "rawSync", instances, tasks);
+            if (!pdoOnly) runRaw(orchestrator, "rawAsync", instances, tasks);
 
-            Result pdo = runPdo(orchestrator, instances);
-            if (Boolean.getBoolean("bench.pdoOnly")) { print("PDO", instances * tasks, pdo); return; }
-            Result sync = runRaw(orchestrator, "rawSync", instances, tasks);
-            Result async = runRaw(orchestrator, "rawAsync", instances, tasks);
+            // the sides take turns, round after round, so a noisy moment of the machine hits all of them
             int total = instances * tasks;
+            List<Result> pdo = new ArrayList<>();
+            List<Result> sync = new ArrayList<>();
+            List<Result> async = new ArrayList<>();
             System.out.printf("%-44s %12s %16s %16s %14s%n", "", "tasks/s", "dispatch p50", "dispatch p99", "CPU ms/task");
-            print("PDO -> TDE (external tasks, no-op tool)", total, pdo);
-            print("raw engine, Java service tasks, sync", total, sync);
-            print("raw engine, Java service tasks, async", total, async);
-            System.out.printf("PDO throughput: %.0f%% of raw sync, %.0f%% of raw async%n",
-                    100.0 * sync.seconds / pdo.seconds, 100.0 * async.seconds / pdo.seconds);
+            for (int r = 1; r <= rounds; r++) {
+                pdo.add(runPdo(orchestrator, instances));
+                print("round " + r + ": PDO -> TDE", total, pdo.get(r - 1));
+                if (pdoOnly) continue;
+                sync.add(runRaw(orchestrator, "rawSync", instances, tasks));
+                print("round " + r + ": raw engine, sync", total, sync.get(r - 1));
+                async.add(runRaw(orchestrator, "rawAsync", instances, tasks));
+                print("round " + r + ": raw engine, async", total, async.get(r - 1));
+            }
+            System.out.println("median of the rounds (dispatch latencies of all rounds together):");
+            Result p = median(pdo);
+            print("PDO -> TDE (external tasks, no-op tool)", total, p);
+            if (!pdoOnly) {
+                Result s = median(sync);
+                Result a = median(async);
+                print("raw engine, Java service tasks, sync", total, s);
+                print("raw engine, Java service tasks, async", total, a);
+                System.out.printf("PDO throughput: %.0f%% of raw sync, %.0f%% of raw async%n",
+                        100.0 * s.seconds / p.seconds, 100.0 * a.seconds / p.seconds);
+            }
             // let the orchestrators end with their domain instances before the engine closes
             var runtime = orchestrator.engine().getRuntimeService();
             long deadline = System.nanoTime() + 60_000_000_000L;
             while (runtime.createProcessInstanceQuery().count() > 0 && System.nanoTime() < deadline) Thread.sleep(50);
         }
+    }
+
+    /** The median round's time and CPU; the latencies of all rounds. */
+    private static Result median(List<Result> results) {
+        double[] seconds = results.stream().mapToDouble(Result::seconds).sorted().toArray();
+        double[] cpu = results.stream().mapToDouble(Result::cpuSeconds).sorted().toArray();
+        long[] latencies = results.stream().flatMapToLong(r -> Arrays.stream(r.latenciesNanos())).toArray();
+        return new Result(seconds[seconds.length / 2], latencies, cpu[cpu.length / 2]);
     }
 
     record Result(double seconds, long[] latenciesNanos, double cpuSeconds) {}
