@@ -70,6 +70,10 @@ public final class Orchestrator implements AutoCloseable {
         jobExecutor.setQueueSize(settings.jobExecutorThreads() * 4);
         jobExecutor.setMaxJobsPerAcquisition(settings.jobExecutorThreads() * 2);
         jobExecutor.setLockOwner(nodeId);
+        // a TDE's job holds its lock while the tool runs (up to 10 minutes a call, two calls at most); the
+        // engine's default of 5 minutes would let another thread take a long tool's job again. This node
+        // releases its own locks when it starts, so a long lock costs nothing after a crash.
+        jobExecutor.setLockTimeInMillis((int) Math.min(Integer.MAX_VALUE, settings.taskLock().toMillis()));
         // Jobs due now wake the executor at once (hints); timers (retry backoff, the PDO's safety net,
         // users' timer events) are found by polling, so poll often: at most 250 ms late, not 5 s.
         jobExecutor.setWaitTimeInMillis(250);
