@@ -145,8 +145,8 @@ public final class PdoDelegates {
             call.setVariableLocal("activityId", task.getActivityId());
             call.setVariableLocal("processKey", task.getProcessDefinitionKey());
             call.setVariableLocal("taskName", element == null || element.getName() == null ? task.getActivityId() : element.getName());
-            call.setVariableLocal("taskDocumentation", documentation);
-            call.setVariableLocal("taskInput", toJson(input));
+            call.setVariableLocal("taskDocumentation", EngineValues.toEngine(documentation));
+            call.setVariableLocal("taskInput", EngineValues.toEngine(toJson(input)));
             int attempt = task.getRetries() == null ? 1 : settings.maxTaskAttempts() - task.getRetries() + 1;
             call.setVariableLocal("attempt", attempt);
             call.setVariableLocal("startedAt", System.currentTimeMillis());
@@ -166,11 +166,11 @@ public final class PdoDelegates {
             if (call.isCanceled()) return; // the PDO itself is being cancelled
             String taskId = (String) call.getVariable("externalTaskId");
             ExternalTaskService tasks = call.getProcessEngineServices().getExternalTaskService();
-            String status = (String) call.getVariableLocal("status");
+            String status = EngineValues.text(call.getVariableLocal("status"));
             record(call, taskId, status);
             try {
                 if ("COMPLETED".equals(status)) {
-                    tasks.complete(taskId, workerId(call), resultVariables((String) call.getVariableLocal("result")));
+                    tasks.complete(taskId, workerId(call), resultVariables(EngineValues.text(call.getVariableLocal("result"))));
                 } else {
                     ExternalTask task = tasks.createExternalTaskQuery().externalTaskId(taskId).singleResult();
                     if (task == null) return;
@@ -178,7 +178,7 @@ public final class PdoDelegates {
                     int retriesLeft = Math.max(0, retriesBefore - 1);
                     int attempt = settings.maxTaskAttempts() - retriesBefore + 1;
                     long backoff = settings.retryBackoff().toMillis() << Math.min(attempt - 1, 16);
-                    Object error = call.getVariableLocal("error");
+                    Object error = EngineValues.fromEngine(call.getVariableLocal("error"));
                     String message = error == null || error.toString().isBlank()
                             ? "the task executor ended without a result" : error.toString();
                     String details = "attempt " + attempt + " of " + settings.maxTaskAttempts()
@@ -208,7 +208,7 @@ public final class PdoDelegates {
         run.put("externalTaskId", taskId);
         for (String name : List.of("activityId", "attempt", "tool", "mode", "arguments", "result", "error", "planner",
                 "confidence", "correction", "startedAt")) {
-            Object v = call.getVariableLocal(name);
+            Object v = EngineValues.fromEngine(call.getVariableLocal(name));
             if (v != null) run.put(name, v);
         }
         run.put("status", status == null ? "FAILED" : status);
@@ -238,24 +238,27 @@ public final class PdoDelegates {
         try {
             JsonNode result = JSON.readTree(resultJson);
             if (!(result instanceof ObjectNode object)) {
-                variables.put("result", result.isValueNode() ? JSON.treeToValue(result, Object.class) : result.toString());
+                variables.put("result", EngineValues.toEngine(result.isValueNode() ? JSON.treeToValue(result, Object.class) : result.toString()));
                 return variables;
             }
             for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> field = it.next();
                 JsonNode v = field.getValue();
-                variables.put(field.getKey(), v.isContainerNode() ? v.toString() : JSON.treeToValue(v, Object.class));
+                variables.put(field.getKey(), EngineValues.toEngine(v.isContainerNode() ? v.toString() : JSON.treeToValue(v, Object.class)));
             }
         } catch (JsonProcessingException e) {
-            variables.put("result", resultJson);
+            variables.put("result", EngineValues.toEngine(resultJson));
         }
         return variables;
     }
 
     static String toJson(Map<String, Object> variables) throws JsonProcessingException {
         Map<String, Object> plain = new LinkedHashMap<>();
-        variables.forEach((k, v) -> plain.put(k, v == null || v instanceof Number || v instanceof Boolean
-                || v instanceof String || v instanceof Map || v instanceof List ? v : v.toString()));
+        variables.forEach((k, value) -> {
+            Object v = EngineValues.fromEngine(value);
+            plain.put(k, v == null || v instanceof Number || v instanceof Boolean || v instanceof String || v instanceof Map
+                    || v instanceof List ? v : v.toString());
+        });
         return JSON.writeValueAsString(plain);
     }
 }

@@ -230,7 +230,7 @@ final class ProcessServiceImpl implements ProcessService {
         history.createHistoricVariableInstanceQuery().processInstanceId(id).list().stream()
                 .filter(v -> v.getActivityInstanceId() == null || v.getActivityInstanceId().equals(id))
                 .sorted(Comparator.comparing(HistoricVariableInstance::getName))
-                .forEach(v -> variables.put(v.getName(), v.getValue()));
+                .forEach(v -> variables.put(v.getName(), EngineValues.fromEngine(v.getValue())));
         variables.replaceAll((k, v) -> v == null || v instanceof Number || v instanceof Boolean || v instanceof String ? v : v.toString());
         return new InstanceView(id, h.getProcessDefinitionKey(), h.getProcessDefinitionVersion() == null ? 0 : h.getProcessDefinitionVersion(),
                 state, instant(h.getStartTime()), instant(h.getEndTime()), variables, tasks, incidents);
@@ -259,19 +259,19 @@ final class ProcessServiceImpl implements ProcessService {
         return runs;
     }
 
-    /** Values from JSON: scalars stay as they are, objects and arrays are kept as JSON text. */
+    /** Values from JSON: scalars stay as they are, objects and arrays are kept as JSON text, long text as bytes. */
     private static Map<String, Object> engineVariables(Map<String, Object> variables) {
         Map<String, Object> vars = new HashMap<>();
         if (variables == null) return vars;
         variables.forEach((k, v) -> {
             if (v instanceof Map || v instanceof List) {
                 try {
-                    vars.put(k, PdoDelegates.JSON.writeValueAsString(v));
+                    vars.put(k, EngineValues.toEngine(PdoDelegates.JSON.writeValueAsString(v)));
                 } catch (JsonProcessingException e) {
                     throw new IllegalArgumentException("variable '" + k + "' cannot be stored: " + e.getOriginalMessage());
                 }
             } else {
-                vars.put(k, v);
+                vars.put(k, EngineValues.toEngine(v));
             }
         });
         return vars;

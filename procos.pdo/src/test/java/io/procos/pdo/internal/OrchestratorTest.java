@@ -90,6 +90,31 @@ class OrchestratorTest {
     }
 
     @Test
+    void longTextsPassThroughTasksWhole() throws Exception {
+        // given a first task that yields 20,000 characters and a second that reads them back from its input
+        Orchestrator o = start(memoryDb());
+        String report = "0123456789".repeat(2_000);
+        tde.behaviours.put("Read the report", (n, in) -> "{\"report\":\"" + report + "\"}");
+        java.util.concurrent.atomic.AtomicReference<String> seen = new java.util.concurrent.atomic.AtomicReference<>();
+        tde.behaviours.put("Summarise it", (n, in) -> {
+            seen.set(in);
+            return "{\"summary\":\"short\"}";
+        });
+        o.processService().deploy("long.bpmn", sequential("long", "Read the report", "Summarise it"));
+
+        // when
+        String id = o.processService().start("long", Map.of("note", "x".repeat(5_000)));
+        InstanceView view = awaitEnd(id, Duration.ofSeconds(30));
+
+        // then nothing was cut or refused: the engine holds at most 4,000 characters in a text variable
+        assertThat(view.state()).isEqualTo(InstanceState.COMPLETED);
+        assertThat(view.variables().get("report")).isEqualTo(report);
+        assertThat(view.variables().get("note")).isEqualTo("x".repeat(5_000));
+        assertThat(seen.get()).contains(report).contains("x".repeat(5_000));
+        assertThat(view.tasks()).extracting(InstanceView.TaskRun::result).first().asString().contains(report);
+    }
+
+    @Test
     void fourParallelTasksRunTheirTdesAtTheSameTime() throws Exception {
         // given a parallel gateway of four tasks, each taking half a second
         Orchestrator o = start(memoryDb());

@@ -61,7 +61,7 @@ final class ScriptedTde {
         }
         long start = System.nanoTime();
         try {
-            String result = behaviours.getOrDefault(name, fallback).run(name, (String) tde.getVariable("taskInput"));
+            String result = behaviours.getOrDefault(name, fallback).run(name, EngineValues.text(tde.getVariable("taskInput")));
             outcomes.put(attempt, result);
             tde.setVariable("result", result);
         } catch (BpmnError e) {

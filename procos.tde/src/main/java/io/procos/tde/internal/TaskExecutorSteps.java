@@ -45,11 +45,29 @@ final class TaskExecutorSteps {
 
     private TaskExecutorSteps() {}
 
+    /**
+     * Text from an engine variable: the engine keeps at most {@value #MAX_TEXT} characters in a text
+     * variable, so longer text (a task's documentation, its input, a script as argument) arrives as UTF-8 bytes.
+     */
+    static String text(Object value) {
+        if (value instanceof byte[] bytes) return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+        return value == null ? null : value.toString();
+    }
+
+    static final int MAX_TEXT = 4000;
+
+    /** Sets a text variable so that the engine can store it whatever its length. */
+    static void setText(DelegateExecution tde, String name, String value) {
+        tde.setVariable(name, value != null && value.length() > MAX_TEXT
+                ? org.camunda.bpm.engine.variable.Variables.byteArrayValue(value.getBytes(java.nio.charset.StandardCharsets.UTF_8)) : value);
+    }
+
     @SuppressWarnings("unchecked")
-    static Map<String, Object> object(Object json) {
-        if (json == null || json.toString().isBlank()) return Map.of();
+    static Map<String, Object> object(Object value) {
+        String json = text(value);
+        if (json == null || json.isBlank()) return Map.of();
         try {
-            return JSON.readValue(json.toString(), Map.class);
+            return JSON.readValue(json, Map.class);
         } catch (JsonProcessingException e) {
             throw new BpmnError(TASK_FAILED, "not a JSON object: " + e.getOriginalMessage());
         }
@@ -64,7 +82,7 @@ final class TaskExecutorSteps {
     }
 
     static TaskDescription task(DelegateExecution tde) {
-        return new TaskDescription((String) tde.getVariable("taskName"), (String) tde.getVariable("taskDocumentation"),
+        return new TaskDescription(text(tde.getVariable("taskName")), text(tde.getVariable("taskDocumentation")),
                 object(tde.getVariable("taskInput")));
     }
 
@@ -79,10 +97,10 @@ final class TaskExecutorSteps {
     static void record(DelegateExecution tde, ToolRunner.Outcome outcome) {
         if (outcome.correction() == null) return;
         Decision d = outcome.decision();
-        tde.setVariable("correction", outcome.correction());
+        setText(tde, "correction", outcome.correction());
         tde.setVariable("tool", d.tool());
-        tde.setVariable("arguments", json(d.arguments()));
-        tde.setVariable("rationale", d.rationale());
+        setText(tde, "arguments", json(d.arguments()));
+        setText(tde, "rationale", d.rationale());
     }
 
     @Component(service = JavaDelegate.class, property = "procos.delegate.name=procosTdeDecide")
@@ -115,10 +133,10 @@ final class TaskExecutorSteps {
             }
             tde.setVariable("decideMillis", (System.nanoTime() - start) / 1_000_000L);
             tde.setVariable("tool", d.tool());
-            tde.setVariable("arguments", json(d.arguments()));
+            setText(tde, "arguments", json(d.arguments()));
             tde.setVariable("mode", d.mode());
             tde.setVariable("confidence", d.confidence());
-            tde.setVariable("rationale", d.rationale());
+            setText(tde, "rationale", d.rationale());
             tde.setVariable("planner", d.planner());
             if (d.tool() == null) throw new BpmnError(TASK_FAILED, d.rationale());
         }
@@ -175,8 +193,8 @@ final class TaskExecutorSteps {
             tde.setVariable("executeMillis", (System.nanoTime() - start) / 1_000_000L);
             record(tde, outcome);
             ToolResult result = outcome.result();
-            tde.setVariable("result", json(result.content()));
-            tde.setVariable("resultText", result.text());
+            setText(tde, "result", json(result.content()));
+            setText(tde, "resultText", result.text());
         }
     }
 
@@ -237,8 +255,8 @@ final class TaskExecutorSteps {
                 result.put("converged", converged);
                 if (numeric) result.put("spread", spread(samples));
                 result.put("lastResult", outcome.result().content());
-                tde.setVariable("result", json(result));
-                tde.setVariable("resultText", (converged ? "converged after " : "did not converge; stopped at the maximum of ")
+                setText(tde, "result", json(result));
+                setText(tde, "resultText", (converged ? "converged after " : "did not converge; stopped at the maximum of ")
                         + samples.size() + " samples (" + rule.describe() + ")");
             }
         }
@@ -280,7 +298,7 @@ final class TaskExecutorSteps {
                     "tool", "arguments", "mode", "confidence", "rationale", "planner", "correction", "result", "resultText", "error",
                     "decideMillis", "executeMillis", "iterations", "converged")) {
                 Object v = tde.getVariable(name);
-                if (v != null) p.put(name, v);
+                if (v != null) p.put(name, v instanceof byte[] ? text(v) : v);
             }
             p.put("status", status);
             p.put("tdeInstanceId", tde.getProcessInstanceId());

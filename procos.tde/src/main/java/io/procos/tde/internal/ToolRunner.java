@@ -74,6 +74,6 @@ final class ToolRunner {
     static Decision decision(Map<String, Object> variables) {
         return new Decision((String) variables.get("tool"), TaskExecutorSteps.object(variables.get("arguments")),
                 (String) variables.get("mode"), variables.get("confidence") instanceof Number n ? n.doubleValue() : 0,
-                (String) variables.get("rationale"), (String) variables.get("planner"));
+                TaskExecutorSteps.text(variables.get("rationale")), (String) variables.get("planner"));
     }
 }

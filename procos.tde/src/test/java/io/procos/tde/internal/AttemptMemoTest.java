@@ -21,11 +21,19 @@ class AttemptMemoTest {
 
     /** A DelegateExecution that holds variables and nothing else. */
     static DelegateExecution execution(Map<String, Object> variables) {
+        return execution(variables, new HashMap<>());
+    }
+
+    /** The same, also keeping every value set, as it was set (typed values included). */
+    static DelegateExecution execution(Map<String, Object> variables, Map<String, Object> set) {
         Map<String, Object> vars = new HashMap<>(variables);
         return (DelegateExecution) Proxy.newProxyInstance(AttemptMemoTest.class.getClassLoader(), new Class<?>[] {DelegateExecution.class},
                 (proxy, method, args) -> switch (method.getName()) {
                     case "getVariable" -> vars.get((String) args[0]);
-                    case "setVariable" -> vars.put((String) args[0], args[1]);
+                    case "setVariable" -> {
+                        set.put((String) args[0], args[1]);
+                        yield vars.put((String) args[0], args[1] instanceof org.camunda.bpm.engine.variable.value.TypedValue t ? t.getValue() : args[1]);
+                    }
                     case "getVariables" -> new HashMap<>(vars);
                     case "toString" -> "execution " + vars;
                     default -> throw new UnsupportedOperationException(method.getName());
