@@ -46,8 +46,4 @@ final class AttemptMemo {
         }
         entries.put(key, new Entry(value, now));
     }
-
-    int size() {
-        return entries.size();
-    }
 }
