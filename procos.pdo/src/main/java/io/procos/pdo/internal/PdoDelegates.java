@@ -214,10 +214,7 @@ public final class PdoDelegates {
         run.put("status", status == null ? "FAILED" : status);
         run.put("endedAt", System.currentTimeMillis());
         try {
-            String json = JSON.writeValueAsString(run);
-            // an engine string variable holds at most 4,000 characters; longer records are kept as bytes
-            call.setVariableLocal(OrchestrationHistory.TASK_RUN, json.length() <= 4000 ? json
-                    : Variables.byteArrayValue(json.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            call.setVariableLocal(OrchestrationHistory.TASK_RUN, EngineValues.toEngine(JSON.writeValueAsString(run)));
         } catch (JsonProcessingException e) {
             LOG.warn("The run of task {} could not be recorded: {}", taskId, e.getMessage());
         }

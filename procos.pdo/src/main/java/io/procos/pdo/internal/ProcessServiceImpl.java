@@ -245,8 +245,7 @@ final class ProcessServiceImpl implements ProcessService {
         List<Map<String, Object>> runs = new ArrayList<>();
         for (HistoricVariableInstance v : history.createHistoricVariableInstanceQuery().processInstanceIdIn(pdoIds)
                 .variableName(OrchestrationHistory.TASK_RUN).includeDeleted().list()) {
-            Object value = v.getValue();
-            String json = value instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(value);
+            String json = EngineValues.text(v.getValue());
             try {
                 Map<String, Object> run = PdoDelegates.JSON.readValue(json, new com.fasterxml.jackson.core.type.TypeReference<>() {});
                 run.replaceAll((k, x) -> x instanceof Map || x instanceof List ? PdoDelegates.JSON.valueToTree(x).toString() : x);

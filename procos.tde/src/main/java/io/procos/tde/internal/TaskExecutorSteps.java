@@ -45,6 +45,9 @@ final class TaskExecutorSteps {
 
     private TaskExecutorSteps() {}
 
+    /** What an engine text variable holds at most (the column's width on H2 and PostgreSQL). */
+    static final int MAX_TEXT = 4000;
+
     /**
      * Text from an engine variable: the engine keeps at most {@value #MAX_TEXT} characters in a text
      * variable, so longer text (a task's documentation, its input, a script as argument) arrives as UTF-8 bytes.
@@ -53,8 +56,6 @@ final class TaskExecutorSteps {
         if (value instanceof byte[] bytes) return new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
         return value == null ? null : value.toString();
     }
-
-    static final int MAX_TEXT = 4000;
 
     /** Sets a text variable so that the engine can store it whatever its length. */
     static void setText(DelegateExecution tde, String name, String value) {
