@@ -24,7 +24,7 @@ import org.camunda.bpm.model.bpmn.builder.AbstractFlowNodeBuilder;
  * running the same M tasks as plain Java service tasks on the same database, in the same run:
  * synchronously (one transaction per instance) and with an asynchronous continuation per task (each
  * task its own job, as a long-running tool must be run). Prints tasks per second and the dispatch
- * latency (task ready → tool start) p50/p99.
+ * latency (task ready → tool start) p50/p99, CPU milliseconds and SQL statements per task.
  *
  * <p>The TDE's Decide/Execute here are a fixed no-op decision and tool, so the figures are the
  * orchestration's cost, not a planner's.
@@ -35,12 +35,14 @@ public final class PdoBenchmark {
     private static final ConcurrentLinkedQueue<Long> LATENCIES = new ConcurrentLinkedQueue<>();
     /** Instances whose end event was reached: waiting on this costs no database work, unlike polling. */
     private static final Set<String> ENDED = ConcurrentHashMap.newKeySet();
+    private static StatementCount statements = StatementCount.NONE;
 
     public static void main(String[] args) throws Exception {
         int instances = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         int tasks = args.length > 1 ? Integer.parseInt(args[1]) : 10;
-        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 3;
+        int rounds = args.length > 2 ? Integer.parseInt(args[2]) : 5;
         boolean pdoOnly = Boolean.getBoolean("bench.pdoOnly");
+        double warmupSeconds = Double.parseDouble(System.getProperty("bench.warmupSeconds", "30"));
         Path dir = Files.createTempDirectory("procos-bench");
         EngineSettings base = EngineSettings.forDatabase(System.getProperty("bench.db", EngineSettings.h2File(dir.resolve("engine"))), "sa", "");
         EngineSettings settings = new EngineSettings(base.jdbcUrl(), base.jdbcUser(), base.jdbcPassword(), base.maxConnections(),
@@ -50,19 +52,28 @@ public final class PdoBenchmark {
         System.out.printf("ProcOS orchestration benchmark: %d instances x %d tasks, %d rounds, H2 file database, history %s, %d job threads%n",
                 instances, tasks, rounds, settings.historyLevel(), settings.jobExecutorThreads());
         try (Orchestrator orchestrator = new Orchestrator(settings, "bench", delegates)) {
+            statements = StatementCount.of(orchestrator);
             deploy(orchestrator, tasks);
-            // warm-up at full size, each side: class loading, the JIT (whose compiler threads otherwise eat
-            // the CPU of whichever side runs first) and statement caches
-            runPdo(orchestrator, instances);
-            if (!pdoOnly) runRaw(orchestrator, "rawSync", instances, tasks);
-            if (!pdoOnly) runRaw(orchestrator, "rawAsync", instances, tasks);
+            // warm-up at full size, the sides taking turns until the warm-up time is over: class loading,
+            // statement caches and the JIT, which needs thousands of tasks before the PDO's longer code path
+            // is compiled (its throughput still rises for the first 15-20 s on two cores) and whose compiler
+            // threads otherwise eat the CPU of whichever side runs first
+            long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+            int warmups = 0;
+            do {
+                runPdo(orchestrator, instances);
+                if (!pdoOnly) runRaw(orchestrator, "rawSync", instances, tasks);
+                if (!pdoOnly) runRaw(orchestrator, "rawAsync", instances, tasks);
+                warmups++;
+            } while (System.nanoTime() < warmupEnd);
+            System.out.printf("warm-up: %d turns of each side in %.0f s%n", warmups, warmupSeconds);
 
             // the sides take turns, round after round, so a noisy moment of the machine hits all of them
             int total = instances * tasks;
             List<Result> pdo = new ArrayList<>();
             List<Result> sync = new ArrayList<>();
             List<Result> async = new ArrayList<>();
-            System.out.printf("%-44s %12s %16s %16s %14s%n", "", "tasks/s", "dispatch p50", "dispatch p99", "CPU ms/task");
+            System.out.printf("%-44s %12s %16s %16s %14s %10s%n", "", "tasks/s", "dispatch p50", "dispatch p99", "CPU ms/task", "SQL/task");
             for (int r = 1; r <= rounds; r++) {
                 pdo.add(runPdo(orchestrator, instances));
                 print("round " + r + ": PDO -> TDE", total, pdo.get(r - 1));
@@ -94,19 +105,22 @@ public final class PdoBenchmark {
     private static Result median(List<Result> results) {
         double[] seconds = results.stream().mapToDouble(Result::seconds).sorted().toArray();
         double[] cpu = results.stream().mapToDouble(Result::cpuSeconds).sorted().toArray();
+        long[] sql = results.stream().mapToLong(Result::statements).sorted().toArray();
         long[] latencies = results.stream().flatMapToLong(r -> Arrays.stream(r.latenciesNanos())).toArray();
-        return new Result(seconds[seconds.length / 2], latencies, cpu[cpu.length / 2]);
+        return new Result(seconds[seconds.length / 2], latencies, cpu[cpu.length / 2], sql[sql.length / 2]);
     }
 
-    record Result(double seconds, long[] latenciesNanos, double cpuSeconds) {}
+    /** One round of one side: wall time, dispatch latencies, CPU of the whole process, SQL statements run. */
+    record Result(double seconds, long[] latenciesNanos, double cpuSeconds, long statements) {}
 
     private static double cpu() {
         return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
     }
 
     private static void print(String label, int total, Result r) {
-        System.out.printf("%-44s %12.1f %13.2f ms %13.2f ms %14.2f%n", label, total / r.seconds,
-                percentile(r.latenciesNanos, 50) / 1e6, percentile(r.latenciesNanos, 99) / 1e6, 1000 * r.cpuSeconds / total);
+        System.out.printf("%-44s %12.1f %13.2f ms %13.2f ms %14.2f %10s%n", label, total / r.seconds,
+                percentile(r.latenciesNanos, 50) / 1e6, percentile(r.latenciesNanos, 99) / 1e6, 1000 * r.cpuSeconds / total,
+                r.statements < 0 ? "-" : String.format("%.1f", (double) r.statements / total));
     }
 
     private static Function<String, Object> benchDelegates() {
@@ -164,24 +178,28 @@ public final class PdoBenchmark {
     private static Result runPdo(Orchestrator o, int instances) throws InterruptedException {
         LATENCIES.clear();
         READY.clear();
+        long sql0 = statements.total();
         double cpu0 = cpu();
         long start = System.nanoTime();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < instances; i++) ids.add(o.processService().start("bench", Map.of()));
         awaitEnd(o, ids);
-        return new Result((System.nanoTime() - start) / 1e9, LATENCIES.stream().mapToLong(Long::longValue).toArray(), cpu() - cpu0);
+        return new Result((System.nanoTime() - start) / 1e9, LATENCIES.stream().mapToLong(Long::longValue).toArray(), cpu() - cpu0,
+                statements.since(sql0));
     }
 
     private static Result runRaw(Orchestrator o, String key, int instances, int tasks) throws InterruptedException {
         LATENCIES.clear();
         READY.clear();
         var runtime = o.engine().getRuntimeService();
+        long sql0 = statements.total();
         double cpu0 = cpu();
         long start = System.nanoTime();
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < instances; i++) ids.add(runtime.startProcessInstanceByKey(key).getId());
         awaitEnd(o, ids);
-        return new Result((System.nanoTime() - start) / 1e9, LATENCIES.stream().mapToLong(Long::longValue).toArray(), cpu() - cpu0);
+        return new Result((System.nanoTime() - start) / 1e9, LATENCIES.stream().mapToLong(Long::longValue).toArray(), cpu() - cpu0,
+                statements.since(sql0));
     }
 
     /** Waits until every instance reached its end event, then makes sure the engine agrees (a rolled-back end is retried). */
@@ -190,6 +208,42 @@ public final class PdoBenchmark {
         var runtime = o.engine().getRuntimeService();
         for (String id : ids) {
             while (runtime.createProcessInstanceQuery().processInstanceId(id).count() > 0) Thread.sleep(5);
+        }
+    }
+
+    /**
+     * SQL statements the database ran, all connections together (H2's query statistics): the work each
+     * side asks of the database, independent of how fast this machine is at the moment.
+     */
+    interface StatementCount {
+        StatementCount NONE = () -> -1;
+
+        long total();
+
+        default long since(long before) {
+            long now = total();
+            return now < 0 || before < 0 ? -1 : now - before;
+        }
+
+        static StatementCount of(Orchestrator o) {
+            var config = (org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl) o.engine().getProcessEngineConfiguration();
+            if (!config.getJdbcUrl().startsWith("jdbc:h2:")) return NONE;
+            javax.sql.DataSource db = config.getDataSource();
+            try (var c = db.getConnection(); var s = c.createStatement()) {
+                s.execute("SET QUERY_STATISTICS_MAX_ENTRIES 2000");
+                s.execute("SET QUERY_STATISTICS TRUE");
+            } catch (java.sql.SQLException e) {
+                System.out.println("SQL statements are not counted: " + e.getMessage());
+                return NONE;
+            }
+            return () -> {
+                try (var c = db.getConnection(); var s = c.createStatement();
+                        var r = s.executeQuery("SELECT SUM(EXECUTION_COUNT) FROM INFORMATION_SCHEMA.QUERY_STATISTICS")) {
+                    return r.next() ? r.getLong(1) : -1;
+                } catch (java.sql.SQLException e) {
+                    return -1;
+                }
+            };
         }
     }
 
