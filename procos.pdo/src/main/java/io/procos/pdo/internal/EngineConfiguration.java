@@ -31,6 +31,11 @@ public @interface EngineConfiguration {
             + "/api/instances shows; domain processes always keep history at the level above.")
     boolean orchestratorStepHistory() default false;
 
+    @AttributeDefinition(name = "History cleanup window", description = "Daily time, HH:mm-HH:mm on this machine's clock, "
+            + "in which the history of instances that ended longer ago than their process's time to live is removed "
+            + "(camunda:historyTimeToLive in the BPMN; 180 days where it says nothing). Empty: history is never removed.")
+    String historyCleanupWindow() default EngineSettings.DEFAULT_CLEANUP_WINDOW;
+
     @AttributeDefinition(name = "Job executor threads", description = "How many tasks may run at the same time.")
     int jobExecutorThreads() default 8;
 

@@ -1,6 +1,7 @@
 package io.procos.pdo.internal;
 
 import java.time.Duration;
+import java.util.regex.Pattern;
 
 /**
  * How the engine and the orchestrator loop are set up; built from {@link EngineConfiguration} in
@@ -12,15 +13,34 @@ import java.time.Duration;
  * @param safetyNet           longest wait of an idle orchestrator before it looks for ready tasks anyway
  * @param taskLock            how long a fetched task stays locked to its orchestrator
  * @param stepHistory         keep the history of every PDO and TDE step too, not only each TDE run's outcome
+ * @param cleanupWindow       daily HH:mm-HH:mm in which history older than its time to live is removed; empty: never
  */
 public record EngineSettings(String jdbcUrl, String jdbcUser, String jdbcPassword, int maxConnections,
         String historyLevel, int jobExecutorThreads, int maxTaskAttempts, Duration retryBackoff,
-        Duration safetyNet, Duration taskLock, int maxTasksPerFetch, boolean stepHistory) {
+        Duration safetyNet, Duration taskLock, int maxTasksPerFetch, boolean stepHistory, String cleanupWindow) {
+
+    public static final String DEFAULT_CLEANUP_WINDOW = "01:00-05:00";
+    private static final Pattern WINDOW = Pattern.compile("([01]\\d|2[0-3]):[0-5]\\d-([01]\\d|2[0-3]):[0-5]\\d");
+
+    /**
+     * Start and end of the cleanup window, or null for none.
+     *
+     * @throws IllegalArgumentException saying what is wrong with a window that is not HH:mm-HH:mm
+     */
+    String[] cleanupWindowTimes() {
+        String window = cleanupWindow == null ? "" : cleanupWindow.strip();
+        if (window.isEmpty()) return null;
+        if (!WINDOW.matcher(window).matches()) {
+            throw new IllegalArgumentException("history cleanup window '" + window
+                    + "' is not HH:mm-HH:mm on a 24-hour clock (for example " + DEFAULT_CLEANUP_WINDOW + "), nor empty for never");
+        }
+        return window.split("-");
+    }
 
     /** Defaults for everything but the database. */
     public static EngineSettings forDatabase(String jdbcUrl, String user, String password) {
         return new EngineSettings(jdbcUrl, user, password, 10, "audit", 8, 3, Duration.ofSeconds(2),
-                Duration.ofSeconds(30), Duration.ofMinutes(30), 100, false);
+                Duration.ofSeconds(30), Duration.ofMinutes(30), 100, false, DEFAULT_CLEANUP_WINDOW);
     }
 
     /**
@@ -33,7 +53,7 @@ public record EngineSettings(String jdbcUrl, String jdbcUser, String jdbcPasswor
 
     public EngineSettings withRetry(int attempts, Duration backoff) {
         return new EngineSettings(jdbcUrl, jdbcUser, jdbcPassword, maxConnections, historyLevel, jobExecutorThreads,
-                attempts, backoff, safetyNet, taskLock, maxTasksPerFetch, stepHistory);
+                attempts, backoff, safetyNet, taskLock, maxTasksPerFetch, stepHistory, cleanupWindow);
     }
 
     String jdbcDriver() {

@@ -217,4 +217,48 @@ class OrchestratorTest {
         assertThat(second.processService().instance(id).orElseThrow().tasks()).extracting(InstanceView.TaskRun::status)
                 .containsExactly("COMPLETED", "COMPLETED");
     }
+
+    @Test
+    void historyOlderThanItsTimeToLiveIsRemoved() throws Exception {
+        // given a finished instance of a process that keeps its history no day, and one of a process that keeps
+        // it 180 days
+        Orchestrator o = start(memoryDb());
+        o.processService().deploy("brief.bpmn", sequential("brief", "Note it")
+                .replaceAll("camunda:historyTimeToLive=\"[^\"]*\"", "camunda:historyTimeToLive=\"P0D\""));
+        o.processService().deploy("kept.bpmn", sequential("kept", "Keep it"));
+        String brief = o.processService().start("brief", Map.of());
+        String kept = o.processService().start("kept", Map.of());
+        assertThat(awaitEnd(brief, Duration.ofSeconds(30)).state()).isEqualTo(InstanceState.COMPLETED);
+        assertThat(awaitEnd(kept, Duration.ofSeconds(30)).state()).isEqualTo(InstanceState.COMPLETED);
+        // and the cleanup waits for its window, 01:00-05:00 by default
+        var history = o.engine().getHistoryService();
+        assertThat(history.findHistoryCleanupJobs()).isNotEmpty();
+
+        // when the cleanup runs (now rather than in the window)
+        history.cleanUpHistoryAsync(true);
+        for (long end = System.nanoTime() + 30_000_000_000L; o.processService().instance(brief).isPresent()
+                && System.nanoTime() < end; ) {
+            Thread.sleep(50);
+        }
+
+        // then the instance past its time to live is gone, the other one is still there with its task runs
+        assertThat(o.processService().instance(brief)).isEmpty();
+        InstanceView view = o.processService().instance(kept).orElseThrow();
+        assertThat(view.state()).isEqualTo(InstanceState.COMPLETED);
+        assertThat(view.tasks()).extracting(InstanceView.TaskRun::status).containsExactly("COMPLETED");
+    }
+
+    @Test
+    void aCleanupWindowThatIsNoTimeOfDayIsRefusedWithWhatIsWrong() {
+        EngineSettings base = memoryDb();
+        EngineSettings wrong = new EngineSettings(base.jdbcUrl(), base.jdbcUser(), base.jdbcPassword(), base.maxConnections(),
+                base.historyLevel(), base.jobExecutorThreads(), base.maxTaskAttempts(), base.retryBackoff(), base.safetyNet(),
+                base.taskLock(), base.maxTasksPerFetch(), base.stepHistory(), "1am-5am");
+        assertThatThrownBy(() -> start(wrong)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'1am-5am'").hasMessageContaining("HH:mm-HH:mm");
+        EngineSettings none = new EngineSettings(base.jdbcUrl(), base.jdbcUser(), base.jdbcPassword(), base.maxConnections(),
+                base.historyLevel(), base.jobExecutorThreads(), base.maxTaskAttempts(), base.retryBackoff(), base.safetyNet(),
+                base.taskLock(), base.maxTasksPerFetch(), base.stepHistory(), "");
+        assertThat(start(none).engine().getHistoryService().findHistoryCleanupJobs()).isEmpty();
+    }
 }
