@@ -47,7 +47,8 @@ public final class PdoBenchmark {
         EngineSettings base = EngineSettings.forDatabase(System.getProperty("bench.db", EngineSettings.h2File(dir.resolve("engine"))), "sa", "");
         EngineSettings settings = new EngineSettings(base.jdbcUrl(), base.jdbcUser(), base.jdbcPassword(), base.maxConnections(),
                 System.getProperty("bench.history", base.historyLevel()), Integer.getInteger("bench.threads", base.jobExecutorThreads()), base.maxTaskAttempts(),
-                base.retryBackoff(), base.safetyNet(), base.taskLock(), base.maxTasksPerFetch(), Boolean.getBoolean("bench.stepHistory"), "");
+                base.retryBackoff(), base.safetyNet(), base.taskLock(), base.maxTasksPerFetch(), Boolean.getBoolean("bench.stepHistory"),
+                ""); // no history cleanup window: nothing but the benchmark runs
         Function<String, Object> delegates = benchDelegates();
         System.out.printf("ProcOS orchestration benchmark: %d instances x %d tasks, %d rounds, H2 file database, history %s, %d job threads%n",
                 instances, tasks, rounds, settings.historyLevel(), settings.jobExecutorThreads());

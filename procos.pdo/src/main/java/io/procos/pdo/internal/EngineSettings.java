@@ -56,6 +56,11 @@ public record EngineSettings(String jdbcUrl, String jdbcUser, String jdbcPasswor
                 attempts, backoff, safetyNet, taskLock, maxTasksPerFetch, stepHistory, cleanupWindow);
     }
 
+    public EngineSettings withCleanupWindow(String window) {
+        return new EngineSettings(jdbcUrl, jdbcUser, jdbcPassword, maxConnections, historyLevel, jobExecutorThreads,
+                maxTaskAttempts, retryBackoff, safetyNet, taskLock, maxTasksPerFetch, stepHistory, window);
+    }
+
     String jdbcDriver() {
         if (jdbcUrl.startsWith("jdbc:h2:")) return "org.h2.Driver";
         if (jdbcUrl.startsWith("jdbc:postgresql:")) return "org.postgresql.Driver";

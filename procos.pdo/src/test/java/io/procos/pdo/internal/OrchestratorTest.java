@@ -250,15 +250,10 @@ class OrchestratorTest {
 
     @Test
     void aCleanupWindowThatIsNoTimeOfDayIsRefusedWithWhatIsWrong() {
-        EngineSettings base = memoryDb();
-        EngineSettings wrong = new EngineSettings(base.jdbcUrl(), base.jdbcUser(), base.jdbcPassword(), base.maxConnections(),
-                base.historyLevel(), base.jobExecutorThreads(), base.maxTaskAttempts(), base.retryBackoff(), base.safetyNet(),
-                base.taskLock(), base.maxTasksPerFetch(), base.stepHistory(), "1am-5am");
+        EngineSettings wrong = memoryDb().withCleanupWindow("1am-5am");
         assertThatThrownBy(() -> start(wrong)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'1am-5am'").hasMessageContaining("HH:mm-HH:mm");
-        EngineSettings none = new EngineSettings(base.jdbcUrl(), base.jdbcUser(), base.jdbcPassword(), base.maxConnections(),
-                base.historyLevel(), base.jobExecutorThreads(), base.maxTaskAttempts(), base.retryBackoff(), base.safetyNet(),
-                base.taskLock(), base.maxTasksPerFetch(), base.stepHistory(), "");
+        EngineSettings none = memoryDb().withCleanupWindow("");
         assertThat(start(none).engine().getHistoryService().findHistoryCleanupJobs()).isEmpty();
     }
 }
