@@ -6,23 +6,29 @@ import io.procos.api.tool.ToolResult;
 import io.procos.api.tool.Workspace;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.DirectoryStream;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import java.util.stream.Stream;
 
-/** The three file tools. Each is a {@link Tool} service; they share one {@link Workspace}. */
+/**
+ * The three file tools. Each is a {@link Tool} service; they share one {@link Workspace}. A path is
+ * checked with {@link Workspace#resolve} (for its message) but opened only through the workspace's
+ * operations that never follow a link, so a link swapped in after the check leads nowhere.
+ */
 final class FileTools {
 
+    /** Tests only: runs after a task's path passed the check and before the file is opened. */
+    static volatile Runnable betweenCheckAndUse;
+
     private FileTools() {}
+
+    private static void beforeUse() {
+        Runnable hook = betweenCheckAndUse;
+        if (hook != null) hook.run();
+    }
 
     static String string(Map<String, Object> input, String key, String fallback) {
         Object v = input.get(key);
@@ -65,23 +71,23 @@ final class FileTools {
 
         @Override
         public ToolResult invoke(Map<String, Object> input, ToolContext context) throws IOException {
-            Path file;
+            String path = string(input, "path", null);
+            String shown;
+            byte[] bytes;
             try {
-                file = workspace.resolve(string(input, "path", null));
+                shown = workspace.relative(workspace.resolve(path));
+                beforeUse();
+                bytes = workspace.read(path, maxBytes);
             } catch (Workspace.Refused e) {
                 return ToolResult.error(e.getMessage());
             }
-            if (!Files.isRegularFile(file)) return ToolResult.error("no file '" + workspace.relative(file) + "' in the workspace");
-            long size = Files.size(file);
-            if (size > maxBytes) return ToolResult.error("'" + workspace.relative(file) + "' has " + size + " bytes; file.read returns at most " + maxBytes);
-            byte[] bytes = Files.readAllBytes(file);
             boolean base64 = "base64".equals(string(input, "encoding", "utf-8"));
             Map<String, Object> out = new LinkedHashMap<>();
-            out.put("path", workspace.relative(file));
-            out.put("size", size);
+            out.put("path", shown);
+            out.put("size", (long) bytes.length);
             out.put("encoding", base64 ? "base64" : "utf-8");
             out.put("content", base64 ? Base64.getEncoder().encodeToString(bytes) : new String(bytes, StandardCharsets.UTF_8));
-            return ToolResult.ok(out, "read " + size + " bytes from " + workspace.relative(file));
+            return ToolResult.ok(out, "read " + bytes.length + " bytes from " + shown);
         }
     }
 
@@ -118,9 +124,10 @@ final class FileTools {
 
         @Override
         public ToolResult invoke(Map<String, Object> input, ToolContext context) throws IOException {
-            Path file;
+            String path = string(input, "path", null);
+            String shown;
             try {
-                file = workspace.resolve(string(input, "path", null));
+                shown = workspace.relative(workspace.resolve(path));
             } catch (Workspace.Refused e) {
                 return ToolResult.error(e.getMessage());
             }
@@ -134,25 +141,18 @@ final class FileTools {
                 return ToolResult.error("'content' is not valid base64: " + e.getMessage());
             }
             if (bytes.length > maxBytes) return ToolResult.error("the content has " + bytes.length + " bytes; file.write accepts at most " + maxBytes);
-            if (Files.isDirectory(file)) return ToolResult.error("'" + workspace.relative(file) + "' is a folder, not a file");
-            Files.createDirectories(file.getParent());
-            if (flag(input, "append", false)) {
-                Files.write(file, bytes, StandardOpenOption.CREATE, StandardOpenOption.APPEND, StandardOpenOption.WRITE);
-            } else {
-                // readers never see half a file: write beside it, then move into place
-                Path temp = Files.createTempFile(file.getParent(), ".procos-", ".part");
-                try {
-                    Files.write(temp, bytes);
-                    Files.move(temp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } finally {
-                    Files.deleteIfExists(temp);
-                }
+            long size;
+            try {
+                beforeUse();
+                size = workspace.write(path, bytes, flag(input, "append", false));
+            } catch (Workspace.Refused e) {
+                return ToolResult.error(e.getMessage());
             }
             Map<String, Object> out = new LinkedHashMap<>();
-            out.put("path", workspace.relative(file));
+            out.put("path", shown);
             out.put("bytesWritten", bytes.length);
-            out.put("size", Files.size(file));
-            return ToolResult.ok(out, "wrote " + bytes.length + " bytes to " + workspace.relative(file));
+            out.put("size", size);
+            return ToolResult.ok(out, "wrote " + bytes.length + " bytes to " + shown);
         }
     }
 
@@ -187,42 +187,28 @@ final class FileTools {
 
         @Override
         public ToolResult invoke(Map<String, Object> input, ToolContext context) throws IOException {
-            Path dir;
+            String path = string(input, "path", "");
+            Workspace.Listing listing;
             try {
-                dir = workspace.resolve(string(input, "path", ""));
+                workspace.resolve(path);
+                beforeUse();
+                listing = workspace.list(path, flag(input, "recursive", false), maxEntries);
             } catch (Workspace.Refused e) {
                 return ToolResult.error(e.getMessage());
             }
-            if (!Files.isDirectory(dir)) return ToolResult.error("no folder '" + workspace.relative(dir) + "' in the workspace");
             List<Map<String, Object>> entries = new ArrayList<>();
-            boolean truncated = false;
-            try (Stream<Path> paths = flag(input, "recursive", false) ? Files.walk(dir).skip(1) : list(dir)) {
-                for (Path p : (Iterable<Path>) paths.sorted()::iterator) {
-                    if (entries.size() >= maxEntries) {
-                        truncated = true;
-                        break;
-                    }
-                    Map<String, Object> e = new LinkedHashMap<>();
-                    e.put("path", workspace.relative(p));
-                    boolean link = Files.isSymbolicLink(p);
-                    e.put("type", link ? "link" : Files.isDirectory(p, LinkOption.NOFOLLOW_LINKS) ? "folder" : "file");
-                    if (!link && Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) e.put("size", Files.size(p));
-                    entries.add(e);
-                }
+            for (Workspace.Entry entry : listing.entries()) {
+                Map<String, Object> e = new LinkedHashMap<>();
+                e.put("path", entry.path());
+                e.put("type", entry.type().name().toLowerCase(Locale.ROOT)); // file, folder, link, other
+                if (entry.type() == Workspace.Entry.Type.FILE) e.put("size", entry.size());
+                entries.add(e);
             }
             Map<String, Object> out = new LinkedHashMap<>();
-            out.put("path", workspace.relative(dir));
+            out.put("path", listing.path());
             out.put("entries", entries);
-            out.put("truncated", truncated);
-            return ToolResult.ok(out, entries.size() + " entries in " + workspace.relative(dir));
-        }
-
-        private static Stream<Path> list(Path dir) throws IOException {
-            List<Path> all = new ArrayList<>();
-            try (DirectoryStream<Path> s = Files.newDirectoryStream(dir)) {
-                s.forEach(all::add);
-            }
-            return all.stream();
+            out.put("truncated", listing.truncated());
+            return ToolResult.ok(out, entries.size() + " entries in " + listing.path());
         }
     }
 }

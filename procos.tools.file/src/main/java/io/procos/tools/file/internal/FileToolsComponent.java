@@ -1,8 +1,11 @@
 package io.procos.tools.file.internal;
 
 import io.procos.api.tool.Tool;
+import io.procos.api.tool.ToolReach;
 import io.procos.api.tool.Workspace;
 import java.nio.file.Path;
+import java.util.Dictionary;
+import java.util.Hashtable;
 import java.util.List;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -24,9 +27,19 @@ public final class FileToolsComponent {
         Path root = Path.of(home == null ? "." : home).resolve(config.root());
         Workspace workspace = new Workspace(root);
         this.registrations = List.of(
-                context.registerService(Tool.class, new FileTools.Read(workspace, config.maxReadBytes()), null),
-                context.registerService(Tool.class, new FileTools.Write(workspace, config.maxWriteBytes()), null),
-                context.registerService(Tool.class, new FileTools.ListFiles(workspace, config.maxListEntries()), null));
+                context.registerService(Tool.class, new FileTools.Read(workspace, config.maxReadBytes()),
+                        reach(ToolReach.READS_WORKSPACE)),
+                // writing needs no read: the tool returns only the size it wrote
+                context.registerService(Tool.class, new FileTools.Write(workspace, config.maxWriteBytes()),
+                        reach(ToolReach.WRITES_WORKSPACE)),
+                context.registerService(Tool.class, new FileTools.ListFiles(workspace, config.maxListEntries()),
+                        reach(ToolReach.READS_WORKSPACE)));
+    }
+
+    private static Dictionary<String, Object> reach(String... words) {
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put(ToolReach.PROPERTY, words);
+        return props;
     }
 
     @Deactivate
