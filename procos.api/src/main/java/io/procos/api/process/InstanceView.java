@@ -8,16 +8,23 @@ import java.util.Map;
 
 /**
  * A domain process instance as a person wants to see it: its state, each task with the decision
- * the task executor took and what came of it, and any incident.
+ * the task executor took and what came of it, and any incident; {@code toolPolicy} is what its tasks
+ * may use ({@link io.procos.api.tool.ToolPolicy}, the default expanded).
  */
 public record InstanceView(String id, String processKey, int processVersion, InstanceState state,
         Instant startedAt, Instant endedAt, Map<String, Object> variables, List<TaskRun> tasks,
-        List<Incident> incidents) {
+        List<Incident> incidents, String toolPolicy) {
 
     public InstanceView {
         variables = Collections.unmodifiableMap(new LinkedHashMap<>(variables)); // values may be null
         tasks = List.copyOf(tasks);
         incidents = List.copyOf(incidents);
+    }
+
+    /** An instance whose process states no tool policy: the configured default applies. */
+    public InstanceView(String id, String processKey, int processVersion, InstanceState state, Instant startedAt,
+            Instant endedAt, Map<String, Object> variables, List<TaskRun> tasks, List<Incident> incidents) {
+        this(id, processKey, processVersion, state, startedAt, endedAt, variables, tasks, incidents, null);
     }
 
     /** One task of the instance: the latest attempt's decision and outcome, and how many attempts ran. */

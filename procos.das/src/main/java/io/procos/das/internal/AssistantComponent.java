@@ -22,6 +22,7 @@ import io.procos.api.tde.Decision;
 import io.procos.api.tde.Planner;
 import io.procos.api.tde.TaskDescription;
 import io.procos.api.tool.ToolCatalog;
+import io.procos.api.tool.ToolPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -30,6 +31,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
+import org.camunda.bpm.model.bpmn.Bpmn;
 import org.camunda.bpm.model.bpmn.BpmnModelInstance;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -86,6 +88,14 @@ public final class AssistantComponent implements Assistant, HealthContributor {
         if (!samples.isEmpty() && samples.get(0).score() >= REUSE && samples.get(0).item().properties().get("bpmn") instanceof String bpmn) {
             Hit s = samples.get(0);
             String key = String.valueOf(s.item().properties().get("processKey"));
+            // recalled BPMN is data like any other: the same lint, parser and deployment policy
+            List<String> recalledProblems;
+            try {
+                recalledProblems = Lint.problems(Bpmn.readModelFromStream(new java.io.ByteArrayInputStream(bpmn.getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+            } catch (RuntimeException e) {
+                recalledProblems = List.of("the recalled process is not valid BPMN: " + e.getMessage());
+            }
+            if (!recalledProblems.isEmpty()) throw new GenerationException("the recalled process does not pass ProcOS's checks", recalledProblems);
             validate(ps, key, bpmn);
             return new Generated(key, bpmn, String.format(Locale.ROOT, "Reused the sample process \"%s\": it says the same (similarity %.2f).",
                     s.item().properties().get("name"), s.score()), "memory (recalled sample)");
@@ -108,7 +118,10 @@ public final class AssistantComponent implements Assistant, HealthContributor {
         List<String> problems = outline.problems();
         if (!problems.isEmpty()) throw new GenerationException("the outline cannot become a process", problems);
         String key = BpmnWriter.key(outline.name(), text);
-        BpmnModelInstance bpmn = new BpmnWriter().write(key, outline);
+        String toolPolicy = RequestedTools.policy(text);
+        BpmnModelInstance bpmn = new BpmnWriter().write(key, outline, toolPolicy);
+        if (toolPolicy != null) notes.add("the command names " + toolPolicy.replace(ToolPolicy.DEFAULT + ", ", "")
+                + ", so the process may use it beside the default tools");
         problems = Lint.problems(bpmn);
         if (!problems.isEmpty()) throw new GenerationException("the generated process does not pass ProcOS's checks", problems);
         String xml;

@@ -5,12 +5,17 @@ import io.procos.das.internal.Outline.Choice;
 import io.procos.das.internal.Outline.Parallel;
 import io.procos.das.internal.Outline.Step;
 import io.procos.das.internal.Outline.Task;
+import io.procos.api.tool.ToolPolicy;
 import java.util.List;
 import java.util.Locale;
 import org.camunda.bpm.model.bpmn.Bpmn;
 import org.camunda.bpm.model.bpmn.BpmnModelInstance;
 import org.camunda.bpm.model.bpmn.builder.AbstractFlowNodeBuilder;
 import org.camunda.bpm.model.bpmn.instance.ExclusiveGateway;
+import org.camunda.bpm.model.bpmn.instance.ExtensionElements;
+import org.camunda.bpm.model.bpmn.instance.Process;
+import org.camunda.bpm.model.bpmn.instance.camunda.CamundaProperties;
+import org.camunda.bpm.model.bpmn.instance.camunda.CamundaProperty;
 import org.camunda.bpm.model.bpmn.instance.SequenceFlow;
 
 /**
@@ -30,10 +35,26 @@ final class BpmnWriter {
     }
 
     BpmnModelInstance write(String key, Outline outline) {
+        return write(key, outline, null);
+    }
+
+    /** @param toolPolicy what the tasks may use ({@link ToolPolicy}), or null for the configured default */
+    BpmnModelInstance write(String key, Outline outline, String toolPolicy) {
         AbstractFlowNodeBuilder<?, ?> b = Bpmn.createExecutableProcess(key).name(outline.name()).camundaHistoryTimeToLive(30)
                 .startEvent("start").name("Start");
         b = steps(b, outline.steps());
         BpmnModelInstance model = b.endEvent("end").name("Done").done();
+        if (toolPolicy != null) {
+            Process process = model.getModelElementById(key);
+            ExtensionElements extensions = model.newInstance(ExtensionElements.class);
+            CamundaProperties properties = model.newInstance(CamundaProperties.class);
+            CamundaProperty property = model.newInstance(CamundaProperty.class);
+            property.setCamundaName(ToolPolicy.PROPERTY);
+            property.setCamundaValue(toolPolicy);
+            properties.addChildElement(property);
+            extensions.addChildElement(properties);
+            process.setExtensionElements(extensions);
+        }
         return model;
     }
 

@@ -1,5 +1,6 @@
 package io.procos.das.internal;
 
+import io.procos.api.process.ConditionExpression;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -8,9 +9,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Conditions in words as expressions on process variables: "the amount is more than 1000" becomes
- * {@code ${execution.hasVariable('amount') && amount > 1000}}. A variable that is not set makes the
- * condition false, so the "otherwise" branch runs instead of the instance stopping.
+ * Conditions in words as {@link ConditionExpression}s on process variables: "the amount is more than
+ * 1000" becomes {@code ${amount > 1000}}. A variable that is not set makes a comparison false, so the
+ * "otherwise" branch runs instead of the instance stopping. A condition already written as an expression
+ * is kept only when it is one of the grammar, which can call nothing.
  */
 final class Conditions {
 
@@ -27,7 +29,13 @@ final class Conditions {
     /** A JUEL expression, or null when the words are no condition ProcOS understands. */
     static String expression(String words) {
         String w = words.strip().replaceAll("[.,;:]+$", "").replaceFirst("(?i)^(if|when|whenever|in case)\\s+", "");
-        if (w.matches("\\$\\{[\\w\\s.'\"<>=!&|()+\\-*/]+}")) return w;
+        if (w.contains("${") || w.contains("#{")) {
+            try {
+                return ConditionExpression.parse(w).text();
+            } catch (IllegalArgumentException notOfTheGrammar) {
+                return null;
+            }
+        }
         Matcher m = NUMERIC.matcher(w);
         if (m.matches()) {
             String variable = variable(m.group(1));
@@ -50,13 +58,25 @@ final class Conditions {
         if (m.matches()) {
             String variable = variable(m.group(1) + " " + m.group(3));
             if (variable == null) return null;
-            return m.group(2) == null ? guarded(variable, variable + " == true") : "${!execution.hasVariable('" + variable + "') || " + variable + " != true}";
+            return m.group(2) == null ? guarded(variable, variable + " == true") : "${not (" + variable + " == true)}";
         }
         return null;
     }
 
+    /** Why {@code words} are no condition ProcOS can evaluate, and what would be. */
+    static String why(String words) {
+        if (words != null && (words.contains("${") || words.contains("#{"))) {
+            try {
+                ConditionExpression.parse(words.strip().replaceFirst("(?i)^(if|when|whenever|in case)\\s+", "").replaceAll("[.,;:]+$", ""));
+            } catch (IllegalArgumentException e) {
+                return e.getMessage();
+            }
+        }
+        return "say it like \"the amount is more than 1000\" or write ${amount > 1000}";
+    }
+
     private static String guarded(String variable, String test) {
-        return "${execution.hasVariable('" + variable + "') && " + test + "}";
+        return ConditionExpression.parse("${" + test + "}").text(); // a variable that is not set makes it false
     }
 
     /** "the delay of the shipment" → delay; "the order total" → orderTotal; "customer approved" → customerApproved. */

@@ -1,5 +1,6 @@
 package io.procos.das.internal;
 
+import io.procos.api.process.ConditionExpression;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.ArrayList;
@@ -58,7 +59,7 @@ record Outline(String name, List<Step> steps) {
                 if (c.branches() == null || c.branches().isEmpty()) problems.add(at + " is a choice without conditions");
                 else for (int b = 0; b < c.branches().size(); b++) {
                     Branch br = c.branches().get(b);
-                    if (br.condition() == null || !br.condition().matches("\\$\\{.+}")) {
+                    if (br.condition() == null || !ConditionExpression.isValid(br.condition())) {
                         problems.add(at + ", branch " + (b + 1) + " has no condition like ${amount > 1000}");
                     }
                     if (br.steps() == null || br.steps().isEmpty()) problems.add(at + ", branch " + (b + 1) + " has no steps");
@@ -117,7 +118,10 @@ record Outline(String name, List<Step> steps) {
                     if (branch.has("otherwise")) otherwise = steps(branch.path("otherwise"), at + ", otherwise, ", problems);
                     else {
                         String condition = Conditions.expression(branch.path("if").asText(""));
-                        if (condition == null) problems.add(at + ": the condition \"" + branch.path("if").asText("") + "\" is not one ProcOS can evaluate");
+                        if (condition == null) {
+                            problems.add(at + ": the condition \"" + branch.path("if").asText("") + "\" is not one ProcOS can evaluate: "
+                                    + Conditions.why(branch.path("if").asText("")));
+                        }
                         branches.add(new Branch(branch.path("if").asText(""), condition, steps(branch.path("steps"), at + ", branch, ", problems)));
                     }
                 }

@@ -108,7 +108,8 @@ final class OutlineGenerator {
         if (when.matches()) {
             String condition = Conditions.expression(when.group(1));
             if (condition == null) {
-                notes.add("the condition \"" + when.group(1) + "\" is not one ProcOS can evaluate, so \"" + f + "\" became one task");
+                notes.add("the condition \"" + when.group(1) + "\" is not one ProcOS can evaluate (" + Conditions.why(when.group(1))
+                        + "), so \"" + f + "\" became one task");
                 steps.add(task(f));
                 return;
             }

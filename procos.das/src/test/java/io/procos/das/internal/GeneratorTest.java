@@ -41,7 +41,7 @@ class GeneratorTest {
 
         Outline choice = offline.generate("Check the delay of the shipment. If the delay is more than 3 days, book another carrier; otherwise inform the customer.").outline();
         Choice c = (Choice) choice.steps().get(1);
-        assertThat(c.branches().get(0).condition()).isEqualTo("${execution.hasVariable('delay') && delay > 3}");
+        assertThat(c.branches().get(0).condition()).isEqualTo("${delay > 3}");
         assertThat(((Task) c.otherwise().get(0)).name()).isEqualTo("Inform the customer");
     }
 
@@ -125,7 +125,7 @@ class GeneratorTest {
                         .anySatisfy(p -> assertThat(p).contains("step 4 is neither a task")));
         assertThat(model.prompts.get(1)).contains("Examples: - sample Request: read and write");
         Outline good = assertDoesNotThrow(() -> llm.generate("report", List.of()));
-        assertThat(((Choice) good.steps().get(1)).branches().get(0).condition()).isEqualTo("${execution.hasVariable('amount') && amount > 1000}");
+        assertThat(((Choice) good.steps().get(1)).branches().get(0).condition()).isEqualTo("${amount > 1000}");
     }
 
     static <T> T assertDoesNotThrow(org.junit.jupiter.api.function.ThrowingSupplier<T> s) {

@@ -57,8 +57,11 @@ public final class Orchestrator implements AutoCloseable {
         cfg.setHistory(settings.historyLevel());
         cfg.setHistoryEventHandler(new OrchestrationHistory(settings.stepHistory()));
         cfg.setIdGenerator(new StrongUuidGenerator());
-        cfg.setBeans(new DelegateBeans(own, delegateLookup));
-        cfg.setCustomPreBPMNParseListeners(List.of(notifier));
+        DelegateBeans beans = new DelegateBeans(own, delegateLookup);
+        cfg.setBeans(beans);
+        cfg.setExpressionManager(new ConfinedExpressionManager(beans));
+        // every deployment passes the policy, whoever makes it; conditions of domain processes are ProcOS's grammar
+        cfg.setCustomPreBPMNParseListeners(List.of(new DeploymentPolicy(), notifier));
         cfg.setMetricsEnabled(false);
         cfg.setDbMetricsReporterActivate(false);
         // BPMN drawn by users rarely says how long to keep history; keep it half a year

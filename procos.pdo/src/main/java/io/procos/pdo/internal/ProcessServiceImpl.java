@@ -66,7 +66,7 @@ final class ProcessServiceImpl implements ProcessService {
         } catch (ParseException e) {
             throw refused(e);
         } catch (ProcessEngineException e) {
-            throw new InvalidProcessException("the engine refused the BPMN: " + e.getMessage(), List.of(e.getMessage()));
+            throw refused(e);
         }
     }
 
@@ -78,6 +78,8 @@ final class ProcessServiceImpl implements ProcessService {
         try {
             conf.getCommandExecutorTxRequired().execute(context -> {
                 BpmnParser parser = new BpmnParser(conf.getExpressionManager(), conf.getBpmnParseFactory());
+                // the listeners a deployment's parse has, the deployment policy among them
+                parser.getParseListeners().addAll(conf.getCustomPreBPMNParseListeners());
                 DeploymentEntity deployment = new DeploymentEntity();
                 deployment.setName(name);
                 parser.createParse().sourceString(bpmnXml).deployment(deployment).name(name).execute();
@@ -86,13 +88,24 @@ final class ProcessServiceImpl implements ProcessService {
         } catch (ParseException e) {
             throw refused(e);
         } catch (ProcessEngineException e) {
-            throw new InvalidProcessException("the engine refused the BPMN: " + e.getMessage(), List.of(e.getMessage()));
+            throw refused(e);
         }
     }
 
     private static String resourceName(String resourceName) {
         return resourceName == null || resourceName.isBlank() ? "process.bpmn"
                 : resourceName.endsWith(".bpmn") || resourceName.endsWith(".bpmn20.xml") ? resourceName : resourceName + ".bpmn";
+    }
+
+    private static InvalidProcessException refused(ProcessEngineException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof DeploymentPolicy.Refused policy) {
+                return new InvalidProcessException("refused by ProcOS's deployment policy: " + String.join("; ", policy.problems()),
+                        policy.problems());
+            }
+            if (t instanceof ParseException parse && t != e) return refused(parse);
+        }
+        return new InvalidProcessException("the engine refused the BPMN: " + e.getMessage(), List.of(e.getMessage()));
     }
 
     private static InvalidProcessException refused(ParseException e) {
