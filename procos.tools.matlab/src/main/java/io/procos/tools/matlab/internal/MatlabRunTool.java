@@ -1,6 +1,7 @@
 package io.procos.tools.matlab.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.procos.api.tool.Sandbox;
 import io.procos.api.tool.Tool;
 import io.procos.api.tool.ToolContext;
 import io.procos.api.tool.ToolResult;
@@ -26,9 +27,10 @@ import java.util.regex.Pattern;
 
 /**
  * matlab.run: a MATLAB script, inline or a file in the workspace, run in the workspace with a time
- * limit; returns stdout, stderr and the requested variables as JSON (via jsonencode, which MATLAB and
- * Octave both have). Scripts that would start other programs are refused; beyond that the script runs
- * with ProcOS's rights, so this is a guard, not a sandbox (use docker.run for untrusted code).
+ * limit inside the operating-system {@link Sandbox} (no network, nothing of ProcOS but the workspace);
+ * returns stdout, stderr and the requested variables as JSON (via jsonencode, which MATLAB and Octave
+ * both have). Without a working sandbox it runs nothing. Scripts that plainly start programs are
+ * refused early with a friendlier message, but the sandbox is the boundary, not that check.
  */
 final class MatlabRunTool implements Tool {
 
@@ -39,11 +41,14 @@ final class MatlabRunTool implements Tool {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Supplier<Optional<MatlabEngine>> engine;
+    private final Supplier<Optional<Sandbox>> sandbox;
     private final Workspace workspace;
     private final MatlabConfiguration config;
 
-    MatlabRunTool(Supplier<Optional<MatlabEngine>> engine, Workspace workspace, MatlabConfiguration config) {
+    MatlabRunTool(Supplier<Optional<MatlabEngine>> engine, Supplier<Optional<Sandbox>> sandbox, Workspace workspace,
+            MatlabConfiguration config) {
         this.engine = engine;
+        this.sandbox = sandbox;
         this.workspace = workspace;
         this.config = config;
     }
@@ -57,7 +62,8 @@ final class MatlabRunTool implements Tool {
     public String description() {
         return "Runs a MATLAB script (inline code, or a .m file in the ProcOS workspace) with MATLAB, or GNU Octave where MATLAB "
                 + "is not installed, and returns its printed output and the values of the variables you name (matrices as nested "
-                + "arrays). Use it for numeric work: matrices, statistics, signal processing, engineering calculations.";
+                + "arrays). Use it for numeric work: matrices, statistics, signal processing, engineering calculations. The script "
+                + "runs in a sandbox: it sees only the workspace and has no network.";
     }
 
     @Override
@@ -79,6 +85,13 @@ final class MatlabRunTool implements Tool {
             return ToolResult.error("neither MATLAB ('" + config.matlabCommand() + "') nor GNU Octave ('" + config.octaveCommand()
                     + "') is installed on this machine");
         }
+        Optional<Sandbox> box = sandbox.get();
+        String unavailable = box.isEmpty() ? "no sandbox service is running (the bundle procos.sandbox is not started)"
+                : box.get().unavailableReason();
+        if (unavailable != null) {
+            return ToolResult.error("matlab.run runs scripts only inside an operating-system sandbox, and none is available: "
+                    + unavailable);
+        }
         String code;
         try {
             if (input.get("script") instanceof String s && !s.isBlank()) {
@@ -86,7 +99,11 @@ final class MatlabRunTool implements Tool {
             } else if (input.get("file") instanceof String f) {
                 Path file = workspace.resolve(f);
                 if (!Files.isRegularFile(file)) return ToolResult.error("no file '" + f + "' in the workspace");
-                code = Files.readString(file);
+                try {
+                    code = ScriptFolder.read(workspace.root(), file);
+                } catch (IOException e) {
+                    return ToolResult.error("could not read '" + f + "' from the workspace: " + e.getMessage());
+                }
             } else {
                 return ToolResult.error("give 'script' (MATLAB code) or 'file' (a .m file in the workspace)");
             }
@@ -96,7 +113,7 @@ final class MatlabRunTool implements Tool {
         Matcher escape = ESCAPE.matcher(code);
         if (escape.find()) {
             return ToolResult.error("the script uses '" + escape.group().strip() + "', which could start programs outside the "
-                    + "workspace; matlab.run refuses it (run such code with docker.run)");
+                    + "workspace; matlab.run refuses it (compute in MATLAB itself, or run such code with docker.run)");
         }
         List<String> variables = new ArrayList<>();
         if (input.get("variables") instanceof List<?> names) {
@@ -111,17 +128,21 @@ final class MatlabRunTool implements Tool {
         } catch (Workspace.Refused e) {
             return ToolResult.error(e.getMessage());
         }
-        Files.createDirectories(workdir);
         int timeout = input.get("timeoutSeconds") instanceof Number n ? n.intValue() : config.defaultTimeoutSeconds();
         timeout = Math.max(1, Math.min(timeout, config.maxTimeoutSeconds()));
         long remaining = Duration.between(Instant.now(), context.deadline()).toSeconds();
         if (remaining > 0) timeout = (int) Math.min(timeout, remaining);
 
-        Path dir = Files.createTempDirectory("procos-matlab-");
-        try {
-            Path script = dir.resolve("procos_run.m");
-            Files.writeString(script, wrapper(code, variables, workdir));
-            Process process = new ProcessBuilder(found.get().command(script)).directory(workdir.toFile()).start();
+        // a missing workdir is made by the script inside the sandbox: made here, a swapped link could lead it outside
+        Path startIn = Files.isDirectory(workdir) ? workdir : workspace.root();
+        try (ScriptFolder folder = ScriptFolder.create(workspace.root(), wrapper(code, variables, workdir))) {
+            Process process;
+            try {
+                process = box.get().start(found.get().command(folder.script()), workspace, startIn, environment());
+            } catch (IOException e) {
+                return ToolResult.error("the sandbox (" + box.get().name() + ") could not start " + found.get().kind() + ": "
+                        + e.getMessage());
+            }
             process.getOutputStream().close();
             CompletableFuture<String> out = read(process.getInputStream());
             CompletableFuture<String> err = read(process.getErrorStream());
@@ -156,17 +177,24 @@ final class MatlabRunTool implements Tool {
             }
             List<String> missing = variables.stream().filter(v -> !values.containsKey(v)).toList();
             return ToolResult.ok(result, "ran with " + found.get().kind() + (missing.isEmpty() ? "" : "; not defined by the script: " + missing));
-        } finally {
-            try (var files = Files.walk(dir)) {
-                files.sorted((a, b) -> b.compareTo(a)).forEach(p -> p.toFile().delete());
-            }
         }
+    }
+
+    /** The locale and time zone of ProcOS, nothing else of its environment. */
+    private static Map<String, String> environment() {
+        Map<String, String> env = new LinkedHashMap<>();
+        for (String name : List.of("LANG", "LC_ALL", "TZ")) {
+            String value = System.getenv(name);
+            if (value != null) env.put(name, value);
+        }
+        return env;
     }
 
     /** The user's code, then the requested variables printed as one JSON object after a marker line. */
     static String wrapper(String code, List<String> variables, Path workdir) {
         StringBuilder m = new StringBuilder();
-        m.append("cd('").append(workdir.toString().replace("'", "''")).append("');\n");
+        String dir = "'" + workdir.toString().replace("'", "''") + "'";
+        m.append("if ~exist(").append(dir).append(", 'dir'), mkdir(").append(dir).append("); end, cd(").append(dir).append(");\n");
         m.append(code).append("\n");
         m.append("procos_out__ = struct();\n");
         for (String v : variables) {

@@ -3,9 +3,11 @@ package io.procos.tools.matlab.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.procos.api.tool.Sandbox;
 import io.procos.api.tool.ToolContext;
 import io.procos.api.tool.ToolResult;
 import io.procos.api.tool.Workspace;
+import io.procos.sandbox.internal.BubblewrapSandbox;
 import java.lang.annotation.Annotation;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** matlab.run with the real engine on this machine (GNU Octave here; `./procos test` installs it). */
+/** matlab.run with the real engine on this machine (GNU Octave here; `./procos test` installs it), in the real sandbox. */
 class MatlabRunToolTest {
 
     static final ToolContext CONTEXT = new ToolContext() {
@@ -35,8 +37,10 @@ class MatlabRunToolTest {
     void setUp() throws Exception {
         Optional<MatlabEngine> engine = MatlabEngine.find("matlab", "octave-cli");
         assumeTrue(engine.isPresent(), "SKIPPED: neither MATLAB nor GNU Octave (octave-cli) is on the PATH; `./procos test` installs Octave");
+        assumeTrue(onPath("bwrap"), "SKIPPED: bubblewrap (bwrap) is not on the PATH; install the Debian package bubblewrap");
         workspace = new Workspace(dir.resolve("workspace"));
-        tool = new MatlabRunTool(() -> engine, workspace, config());
+        Optional<Sandbox> sandbox = Optional.of(new BubblewrapSandbox("bwrap", List.of(), dir));
+        tool = new MatlabRunTool(() -> engine, () -> sandbox, workspace, config());
     }
 
     @Test
@@ -63,6 +67,16 @@ class MatlabRunToolTest {
     }
 
     @Test
+    void aMissingWorkdirIsMadeInsideTheWorkspace() throws Exception {
+        ToolResult r = tool.invoke(Map.of("workdir", "results/run1",
+                "script", "fid = fopen('out.txt', 'w'); fprintf(fid, '%d', 42); fclose(fid); here = pwd;",
+                "variables", List.of("here")), CONTEXT);
+        assertThat(r.isError()).as(r.text()).isFalse();
+        assertThat(workspace.root().resolve("results/run1/out.txt")).hasContent("42");
+        assertThat(r.content().get("variables")).isEqualTo(Map.of("here", workspace.root().resolve("results/run1").toString()));
+    }
+
+    @Test
     void errorsEscapesAndTimeoutsAreToolErrors() throws Exception {
         ToolResult failing = tool.invoke(Map.of("script", "x = [1 2] * [3 4];"), CONTEXT);
         assertThat(failing.isError()).isTrue();
@@ -73,6 +87,12 @@ class MatlabRunToolTest {
         assertThat(outside.text()).contains("outside the workspace");
         ToolResult slow = tool.invoke(Map.of("script", "pause(30);", "timeoutSeconds", 2), CONTEXT);
         assertThat(slow.text()).contains("did not finish within 2 s");
+    }
+
+    static boolean onPath(String command) {
+        String path = System.getenv("PATH");
+        return path != null && java.util.Arrays.stream(path.split(java.io.File.pathSeparator))
+                .anyMatch(d -> Files.isExecutable(Path.of(d, command)));
     }
 
     static MatlabConfiguration config() {

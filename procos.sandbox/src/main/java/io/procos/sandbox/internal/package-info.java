@@ -1,0 +1,2 @@
+/** ProcOS sandbox: implementation. Not exported. */
+package io.procos.sandbox.internal;
