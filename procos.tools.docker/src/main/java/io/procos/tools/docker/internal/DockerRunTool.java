@@ -4,9 +4,11 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
 import com.github.dockerjava.api.command.WaitContainerResultCallback;
 import com.github.dockerjava.api.exception.DockerClientException;
+import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Bind;
 import com.github.dockerjava.api.model.Capability;
+import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.StreamType;
@@ -19,30 +21,47 @@ import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
- * docker.run: one command in a fresh container, never privileged, all capabilities dropped, no new
- * privileges, no network unless allowed, memory, process and time limits; the container is removed
- * afterwards whatever happens. Images are not pulled: they must be on the engine already.
+ * docker.run: one command in a fresh container of an allowed local image, contained: an unprivileged user,
+ * a read-only root with a small tmpfs /tmp, no capabilities, no new privileges, no network unless allowed,
+ * CPU, memory, process and time limits, and at most one workspace folder on a nosuid,nodev mount. Every
+ * container carries ProcOS's labels and is removed afterwards; a call repeated for a task whose container
+ * finished (its removal failed) answers that container's result instead of running the command again.
+ * Images are not pulled: they must be on the engine already.
  */
 final class DockerRunTool implements Tool {
 
     private final Supplier<DockerClient> docker;
     private final Workspace workspace;
+    private final WorkspaceMount mount;
+    private final ContainerOwner owner;
     private final DockerConfiguration config;
+    private final List<String> allowedImages;
 
-    DockerRunTool(Supplier<DockerClient> docker, Workspace workspace, DockerConfiguration config) {
+    DockerRunTool(Supplier<DockerClient> docker, Workspace workspace, WorkspaceMount mount, ContainerOwner owner,
+            DockerConfiguration config) {
         this.docker = docker;
         this.workspace = workspace;
+        this.mount = mount;
+        this.owner = owner;
         this.config = config;
+        // a .cfg file may give the list as one comma-separated string
+        this.allowedImages = Arrays.stream(config.allowedImages()).flatMap(e -> Arrays.stream(e.split("[,\\s]+")))
+                .filter(e -> !e.isBlank()).toList();
     }
 
     @Override
@@ -54,6 +73,7 @@ final class DockerRunTool implements Tool {
     public String description() {
         return "Runs a command in a Docker container from an image already on the local Docker engine and returns its exit code, "
                 + "stdout and stderr. A folder of the ProcOS workspace can be mounted at /workspace (the working directory). "
+                + "The command runs as an unprivileged user; only /workspace and /tmp are writable. "
                 + "Use it for programs, scripts or builds that need their own environment.";
     }
 
@@ -74,7 +94,8 @@ final class DockerRunTool implements Tool {
     public String outputSchema() {
         return """
             {"type":"object","properties":{"exitCode":{"type":"integer"},"stdout":{"type":"string"},"stderr":{"type":"string"},
-              "timedOut":{"type":"boolean"},"durationMs":{"type":"integer"}}}""";
+              "timedOut":{"type":"boolean"},"durationMs":{"type":"integer"},
+              "reused":{"type":"boolean","description":"the result of this task's earlier, finished container"}}}""";
     }
 
     @Override
@@ -83,6 +104,10 @@ final class DockerRunTool implements Tool {
         if (!(image instanceof String img) || img.isBlank()) return ToolResult.error("'image' is required, e.g. \"alpine:3.20\"");
         if (!(input.get("command") instanceof List<?> cmd) || cmd.isEmpty()) {
             return ToolResult.error("'command' is required: a list like [\"sh\", \"-c\", \"echo hi\"]");
+        }
+        if (!allowed(img)) {
+            return ToolResult.error("image '" + img + "' is not allowed; the allowed images are " + String.join(", ", allowedImages)
+                    + " (allowedImages in conf/io.procos.tools.docker.cfg): use one of them");
         }
         List<String> command = cmd.stream().map(String::valueOf).toList();
         int timeout = clamp(input.get("timeoutSeconds"), config.defaultTimeoutSeconds(), 1, config.maxTimeoutSeconds());
@@ -93,16 +118,21 @@ final class DockerRunTool implements Tool {
         if (network && !config.allowNetwork()) {
             return ToolResult.error("network access for containers is switched off (allowNetwork=false in conf/io.procos.tools.docker.cfg)");
         }
-        List<String> env = new ArrayList<>();
-        if (input.get("env") instanceof Map<?, ?> vars) vars.forEach((k, v) -> env.add(k + "=" + v));
+        Map<String, String> vars = new TreeMap<>();
+        if (input.get("env") instanceof Map<?, ?> given) given.forEach((k, v) -> vars.put(String.valueOf(k), String.valueOf(v)));
+        List<String> env = vars.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+        String user = config.user().strip();
 
         HostConfig host = HostConfig.newHostConfig()
                 .withPrivileged(false)
                 .withCapDrop(Capability.ALL)
                 .withSecurityOpts(List.of("no-new-privileges"))
+                .withReadonlyRootfs(true)
+                .withTmpFs(Map.of("/tmp", tmpfsOptions(user)))
                 .withMemory(memoryMb * 1024L * 1024L)
                 .withMemorySwap(memoryMb * 1024L * 1024L)
-                .withPidsLimit(256L)
+                .withNanoCPUs(Math.max(10_000_000L, Math.round(config.cpus() * 1e9)))
+                .withPidsLimit((long) config.pidsLimit())
                 .withNetworkMode(network ? "bridge" : "none");
         String workdir = null;
         if (input.get("workdir") != null) {
@@ -113,7 +143,14 @@ final class DockerRunTool implements Tool {
                 return ToolResult.error(e.getMessage());
             }
             Files.createDirectories(dir);
+            String unsafe = mount.secure();
+            if (unsafe != null && config.workspaceNosuidRequired()) {
+                return ToolResult.error("the workspace folder was not mounted: " + unsafe
+                        + " (or set workspaceNosuidRequired=false in conf/io.procos.tools.docker.cfg)");
+            }
+            List<String> groups = WorkspaceMount.letWrite(dir, user);
             host = host.withBinds(new Bind(dir.toString(), new Volume("/workspace")));
+            if (!groups.isEmpty()) host = host.withGroupAdd(groups);
             workdir = "/workspace";
         }
 
@@ -128,11 +165,22 @@ final class DockerRunTool implements Tool {
             return ToolResult.error("the Docker engine is not reachable: " + e.getMessage());
         }
 
+        String inputKey = inputKey(img, command, vars, workdir == null ? null : input.get("workdir").toString());
+        ToolResult earlier = earlierRun(client, context.taskId(), inputKey);
+        if (earlier != null) return earlier;
+
         long started = System.nanoTime();
         var create = client.createContainerCmd(img).withCmd(command).withEnv(env).withHostConfig(host)
-                .withLabels(Map.of("io.procos.task", String.valueOf(context.taskId())));
+                .withLabels(owner.labels(context.taskId(), inputKey));
+        if (!user.isEmpty()) create = create.withUser(user);
         if (workdir != null) create = create.withWorkingDir(workdir);
-        String id = create.exec().getId();
+        String id;
+        try {
+            id = create.exec().getId();
+        } catch (DockerException e) {
+            return ToolResult.error("the Docker engine refused the container: " + e.getMessage()
+                    + " (check cpus, pidsLimit and user in conf/io.procos.tools.docker.cfg)");
+        }
         try {
             client.startContainerCmd(id).exec();
             Integer exitCode = null;
@@ -151,8 +199,7 @@ final class DockerRunTool implements Tool {
                     }
                 }
             }
-            Output out = new Output(config.maxOutputBytes());
-            client.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(false).exec(out).awaitCompletion(10, TimeUnit.SECONDS);
+            Output out = logs(client, id);
             Map<String, Object> result = new LinkedHashMap<>();
             result.put("exitCode", exitCode);
             result.put("stdout", out.stdout());
@@ -164,10 +211,97 @@ final class DockerRunTool implements Tool {
             return ToolResult.ok(result, "exit code " + exitCode);
         } finally {
             try {
-                client.removeContainerCmd(id).withForce(true).exec();
+                ContainerOwner.remove(client, id);
             } catch (RuntimeException ignored) {
-                // already gone
+                // the engine went away; the next start of ProcOS removes the container
             }
+        }
+    }
+
+    /**
+     * The task's earlier container, if one is left: a finished one of the same input answers with its result
+     * (the call is not run twice); one still running in this start refuses the call; any other is removed.
+     */
+    private ToolResult earlierRun(DockerClient client, String taskId, String inputKey) throws InterruptedException {
+        ToolResult answer = null;
+        for (Container c : owner.ofTask(client, taskId)) {
+            if ("running".equals(c.getState()) && owner.ofThisStart(c)) {
+                return ToolResult.error("task " + taskId + " already has a running container (" + c.getId().substring(0, 12)
+                        + "); wait until it ends, then call docker.run again to get its result");
+            }
+            try {
+                if (answer == null && "exited".equals(c.getState()) && inputKey.equals(c.getLabels().get(ContainerOwner.INPUT))) {
+                    answer = resultOf(client, c.getId());
+                }
+            } finally {
+                ContainerOwner.remove(client, c.getId());
+            }
+        }
+        return answer;
+    }
+
+    private ToolResult resultOf(DockerClient client, String id) throws InterruptedException {
+        var state = client.inspectContainerCmd(id).exec().getState();
+        Output out = logs(client, id);
+        Map<String, Object> result = new LinkedHashMap<>();
+        Long exitCode = state.getExitCodeLong();
+        result.put("exitCode", exitCode == null ? null : exitCode.intValue());
+        result.put("stdout", out.stdout());
+        result.put("stderr", out.stderr());
+        result.put("timedOut", false);
+        long ms = 0;
+        try {
+            ms = Duration.between(Instant.parse(state.getStartedAt()), Instant.parse(state.getFinishedAt())).toMillis();
+        } catch (RuntimeException unknown) {
+            // the engine gave no usable times
+        }
+        result.put("durationMs", Math.max(0, ms));
+        result.put("reused", true);
+        return ToolResult.ok(result, "exit code " + exitCode + " (the result of this task's earlier container; not run again)");
+    }
+
+    private Output logs(DockerClient client, String id) throws InterruptedException {
+        Output out = new Output(config.maxOutputBytes());
+        client.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(false).exec(out).awaitCompletion(10, TimeUnit.SECONDS);
+        return out;
+    }
+
+    private boolean allowed(String image) {
+        if (allowedImages.isEmpty()) return true;
+        String wanted = normalised(image);
+        return allowedImages.stream().anyMatch(a -> normalised(a).equals(wanted));
+    }
+
+    /** The engine's spelling: alpine, library/alpine and docker.io/library/alpine:latest are one image. */
+    static String normalised(String image) {
+        String s = image.strip();
+        if (s.startsWith("docker.io/")) s = s.substring("docker.io/".length());
+        if (s.startsWith("library/")) s = s.substring("library/".length());
+        if (!s.contains("@") && s.indexOf(':', s.lastIndexOf('/') + 1) < 0) s += ":latest";
+        return s;
+    }
+
+    /** Writable for the container's user even where the image's /tmp is not (the engine keeps that folder's mode). */
+    private String tmpfsOptions(String user) {
+        String options = "rw,nosuid,nodev,noexec,size=" + Math.max(1, config.tmpSizeMb()) + "m,mode=1777";
+        int[] ids = WorkspaceMount.numericUser(user);
+        if (ids != null) options += ",uid=" + ids[0] + (ids[1] >= 0 ? ",gid=" + ids[1] : "");
+        return options;
+    }
+
+    /** What makes two calls the same: image, command, environment and folder, each length-prefixed so none runs into the next. */
+    static String inputKey(String image, List<String> command, Map<String, String> env, String workdir) {
+        StringBuilder s = new StringBuilder();
+        Consumer<String> part = p -> s.append(p == null ? -1 : p.length()).append(':').append(p == null ? "" : p);
+        part.accept(image);
+        command.forEach(part);
+        part.accept("env");
+        new TreeMap<>(env).forEach((k, v) -> part.accept(k + "=" + v));
+        part.accept(workdir);
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.toString().getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java has SHA-256", e);
         }
     }
 

@@ -8,25 +8,43 @@ import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import io.procos.api.health.Health;
 import io.procos.api.health.HealthContributor;
 import io.procos.api.tool.Tool;
+import io.procos.api.tool.ToolReach;
 import io.procos.api.tool.Workspace;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.UUID;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Publishes docker.run. The tool stays listed when no engine is reachable (calls then answer a clear
- * tool error) and the "docker" health check says so.
+ * Publishes docker.run, declaring that it runs code and reads and writes the workspace. On activation it
+ * removes the containers an earlier start of this ProcOS left behind. The tool stays listed when no engine
+ * is reachable (calls then answer a clear tool error) and the "docker" health check says so.
  */
 @Component(immediate = true, service = HealthContributor.class, configurationPid = DockerConfiguration.PID)
 @Designate(ocd = DockerConfiguration.class)
 public final class DockerToolComponent implements HealthContributor {
 
+    private static final Logger LOG = LoggerFactory.getLogger(DockerToolComponent.class);
+
+    /**
+     * One per start of ProcOS (per load of this class): a reconfigured component keeps it, so its
+     * reactivation does not remove the containers of tasks still running.
+     */
+    static final String START = UUID.randomUUID().toString();
+
     private final String host;
+    private final ContainerOwner owner;
+    private final WorkspaceMount mount;
     private final ServiceRegistration<Tool> registration;
     private volatile DockerClient client;
     private volatile long checkedAt;
@@ -37,8 +55,35 @@ public final class DockerToolComponent implements HealthContributor {
         String configured = config.host().isBlank() ? System.getenv("DOCKER_HOST") : config.host();
         this.host = configured == null || configured.isBlank() ? "unix:///var/run/docker.sock" : configured;
         String home = context.getProperty("procos.home");
-        Workspace workspace = new Workspace(Path.of(home == null ? "." : home).resolve(config.workspace()));
-        this.registration = context.registerService(Tool.class, new DockerRunTool(this::client, workspace, config), null);
+        Path homePath = Path.of(home == null ? "." : home).toAbsolutePath().normalize();
+        Workspace workspace = new Workspace(homePath.resolve(config.workspace()));
+        this.owner = new ContainerOwner(homePath.toString(), START);
+        this.mount = new WorkspaceMount(workspace.root());
+        String user = config.user().strip();
+        int[] ids = WorkspaceMount.numericUser(user);
+        if (user.isEmpty() || user.startsWith("root") || ids != null && ids[0] == 0) {
+            LOG.warn("docker.run containers run as {} (user in conf/{}.cfg): root in a container is root on the files it can reach",
+                    user.isEmpty() ? "the image's user" : user, DockerConfiguration.PID);
+        }
+        removeLeftovers();
+        Hashtable<String, Object> props = new Hashtable<>();
+        List<String> reach = new ArrayList<>(List.of(ToolReach.RUNS_CODE, ToolReach.READS_WORKSPACE, ToolReach.WRITES_WORKSPACE));
+        if (config.allowNetwork()) reach.add(ToolReach.NETWORK);
+        props.put(ToolReach.PROPERTY, reach.toArray(String[]::new));
+        this.registration = context.registerService(Tool.class, new DockerRunTool(this::client, workspace, mount, owner, config), props);
+    }
+
+    /** At start no task of this ProcOS runs, so every container of its earlier starts goes, running or not. */
+    int removeLeftovers() {
+        try {
+            int removed = owner.removeLeftovers(client());
+            LOG.info("removed {} container(s) that an earlier start of ProcOS left on the Docker engine at {}", removed, host);
+            return removed;
+        } catch (RuntimeException e) {
+            LOG.warn("could not look for containers an earlier start of ProcOS left behind (Docker engine at {}: {}); "
+                    + "docker.run removes a task's old container before it runs the task again", host, e.getMessage());
+            return 0;
+        }
     }
 
     /** Built on first use: docker-java finds parts of itself through the context class loader. */
@@ -63,6 +108,7 @@ public final class DockerToolComponent implements HealthContributor {
     @Deactivate
     void deactivate() throws Exception {
         registration.unregister();
+        mount.release();
         if (client != null) client.close();
     }
 
