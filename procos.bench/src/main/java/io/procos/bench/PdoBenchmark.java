@@ -48,7 +48,7 @@ public final class PdoBenchmark {
         EngineSettings settings = new EngineSettings(base.jdbcUrl(), base.jdbcUser(), base.jdbcPassword(), base.maxConnections(),
                 System.getProperty("bench.history", base.historyLevel()), Integer.getInteger("bench.threads", base.jobExecutorThreads()), base.maxTaskAttempts(),
                 base.retryBackoff(), base.safetyNet(), base.taskLock(), base.maxTasksPerFetch(), Boolean.getBoolean("bench.stepHistory"),
-                ""); // no history cleanup window: nothing but the benchmark runs
+                "", base.defaultToolPolicy()); // no history cleanup window: nothing but the benchmark runs
         Function<String, Object> delegates = benchDelegates();
         System.out.printf("ProcOS orchestration benchmark: %d instances x %d tasks, %d rounds, H2 file database, history %s, %d job threads%n",
                 instances, tasks, rounds, settings.historyLevel(), settings.jobExecutorThreads());

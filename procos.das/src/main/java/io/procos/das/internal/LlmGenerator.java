@@ -1,5 +1,6 @@
 package io.procos.das.internal;
 
+import io.procos.api.llm.DataBlock;
 import io.procos.api.llm.LanguageModel;
 import java.util.List;
 import java.util.function.Supplier;
@@ -24,11 +25,14 @@ final class LlmGenerator {
     }
 
     Outline generate(String request, List<String> examples) throws Outline.InvalidOutline {
-        String system = template.get().replace("{{examples}}", examples.isEmpty() ? "(none)" : String.join("\n", examples))
-                .replace("{{request}}", request);
+        // recalled examples and the request are data in quoted blocks; the instructions are ProcOS's alone
+        String boundary = DataBlock.boundary();
+        String system = DataBlock.rule(boundary) + "\n\n" + template.get()
+                .replace("{{examples}}", DataBlock.quote(examples.isEmpty() ? "(none)" : String.join("\n", examples), boundary))
+                .replace("{{request}}", DataBlock.quote(request, boundary));
         String answer;
         try {
-            answer = model.chat(system, request);
+            answer = model.chat(system, "Write the outline, as JSON only, for what the person wants (the last data block above).");
         } catch (RuntimeException e) {
             throw new Outline.InvalidOutline(List.of("the language model could not be asked: " + e.getMessage()));
         }

@@ -123,12 +123,37 @@ class GeneratorTest {
                         .anySatisfy(p -> assertThat(p).contains("fewer than two branches"))
                         .anySatisfy(p -> assertThat(p).contains("is not one ProcOS can evaluate"))
                         .anySatisfy(p -> assertThat(p).contains("step 4 is neither a task")));
-        assertThat(model.prompts.get(1)).contains("Examples: - sample Request: read and write");
+        // the recalled examples and the request reach the model as quoted data, not as instructions
+        assertThat(model.prompts.get(1)).containsPattern("Examples: <<<DATA-[0-9a-f]{16}\n- sample\nDATA-[0-9a-f]{16}>>> "
+                + "Request: <<<DATA-[0-9a-f]{16}\nread and write\nDATA-[0-9a-f]{16}>>>");
         Outline good = assertDoesNotThrow(() -> llm.generate("report", List.of()));
         assertThat(((Choice) good.steps().get(1)).branches().get(0).condition()).isEqualTo("${amount > 1000}");
     }
 
     static <T> T assertDoesNotThrow(org.junit.jupiter.api.function.ThrowingSupplier<T> s) {
         return org.junit.jupiter.api.Assertions.assertDoesNotThrow(s);
+    }
+
+    @Test
+    void anLlmOutlinesExpressionConditionIsParsedIntoTheGrammarOrRefusedWithTheReason() {
+        // given a scripted model whose outline carries expression payloads as conditions
+        String marker = "/tmp/procos-outline-marker-" + System.nanoTime();
+        ScriptedLanguageModel model = new ScriptedLanguageModel(
+                "{\"name\": \"x\", \"steps\": [{\"choice\": [{\"if\": \"${''.getClass().forName('java.lang.Runtime').getMethod('getRuntime').invoke(null).exec('touch "
+                        + marker + "')}\", \"steps\": [{\"task\": \"A\"}]}, {\"otherwise\": [{\"task\": \"B\"}]}]}]}",
+                "{\"name\": \"x\", \"steps\": [{\"choice\": [{\"if\": \"${execution.getProcessEngineServices() != null}\", \"steps\": [{\"task\": \"A\"}]}]}]}",
+                "{\"name\": \"x\", \"steps\": [{\"choice\": [{\"if\": \"${amount > 1000 and region == 'EU'}\", \"steps\": [{\"task\": \"A\"}]}]}]}");
+        LlmGenerator llm = new LlmGenerator(model, () -> "{{examples}} {{request}}");
+
+        // then the payloads are refused with what is wrong, a grammar condition is kept
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> llm.generate("choose", List.of())).isInstanceOfSatisfying(Outline.InvalidOutline.class, e -> {
+                System.out.println("outline refused: " + e.problems);
+                assertThat(e.problems).anySatisfy(p -> assertThat(p).contains("is not one ProcOS can evaluate").contains("calls nothing"));
+            });
+        }
+        Outline ok = assertDoesNotThrow(() -> llm.generate("choose", List.of()));
+        assertThat(((Choice) ok.steps().get(0)).branches().get(0).condition()).isEqualTo("${amount > 1000 and region == 'EU'}");
+        assertThat(new java.io.File(marker)).doesNotExist();
     }
 }

@@ -13,6 +13,7 @@ import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import io.procos.api.llm.PromptStore;
+import io.procos.api.llm.DataBlock;
 import io.procos.api.tde.Decision;
 import io.procos.api.tde.Planner;
 import io.procos.api.tde.Precedent;
@@ -82,21 +83,30 @@ final class LlmPlanner implements Planner {
         if (wire != null) {
             ToolExecutionRequest call = ToolExecutionRequest.builder().id("procos-1").name(wire).arguments(json(rejected.arguments())).build();
             messages.add(AiMessage.from(call));
-            messages.add(ToolExecutionResultMessage.from(call, "ERROR: " + problem
-                    + "\nCorrect the arguments, or call another tool, or call " + NO_TOOL + "."));
+            String boundary = DataBlock.boundary();
+            messages.add(ToolExecutionResultMessage.from(call, "ERROR (" + DataBlock.rule(boundary) + ")\n" + DataBlock.quote(problem, boundary)
+                    + "\nCorrect the arguments, or call another tool you are offered, or call " + NO_TOOL + "."));
         } else {
-            messages.add(UserMessage.from("An earlier answer could not be used: " + problem + "\nCall the right tool, or " + NO_TOOL + "."));
+            String boundary = DataBlock.boundary();
+            messages.add(UserMessage.from("An earlier answer could not be used (" + DataBlock.rule(boundary) + "):\n"
+                    + DataBlock.quote(problem, boundary) + "\nCall the right tool you are offered, or " + NO_TOOL + "."));
         }
         return ask(messages, offer, 1);
     }
 
+    /**
+     * The prompt: ProcOS's instructions, and everything from outside (task words, variables, precedents)
+     * as quoted data blocks with a boundary new for this prompt, whatever the configured template says.
+     */
     private List<ChatMessage> opening(TaskDescription task, List<Precedent> precedents) {
-        String system = promptTemplate.get()
-                .replace("{{task}}", task.name())
-                .replace("{{documentation}}", task.documentation().isBlank() ? "(none)" : task.documentation())
-                .replace("{{variables}}", json(task.variables()))
-                .replace("{{precedents}}", precedents(precedents));
-        return List.of(SystemMessage.from(system), UserMessage.from("Do this task: " + task.text()));
+        String boundary = DataBlock.boundary();
+        String system = DataBlock.rule(boundary) + "\n\n" + promptTemplate.get()
+                .replace("{{task}}", DataBlock.quote(task.name(), boundary))
+                .replace("{{documentation}}", DataBlock.quote(task.documentation().isBlank() ? "(none)" : task.documentation(), boundary))
+                .replace("{{variables}}", DataBlock.quote(json(task.variables()), boundary))
+                .replace("{{precedents}}", DataBlock.quote(precedents(precedents), boundary));
+        return List.of(SystemMessage.from(system), UserMessage.from("Decide how the task described in the data blocks above is done: "
+                + "call one of the tools you are offered, or " + NO_TOOL + "."));
     }
 
     private static String precedents(List<Precedent> precedents) {

@@ -58,7 +58,8 @@ public final class EngineComponent implements HealthContributor {
         this.settings = new EngineSettings(url, config.jdbcUser(), config.jdbcPassword(), config.maxConnections(),
                 config.historyLevel(), config.jobExecutorThreads(), config.maxTaskAttempts(),
                 Duration.ofMillis(config.retryBackoffMillis()), Duration.ofSeconds(config.safetyNetSeconds()),
-                Duration.ofMinutes(30), 100, config.orchestratorStepHistory(), config.historyCleanupWindow());
+                Duration.ofMinutes(30), 100, config.orchestratorStepHistory(), config.historyCleanupWindow(),
+                config.defaultToolPolicy());
         this.delegateTracker = new ServiceTracker<>(context, context.createFilter("(" + DELEGATE_NAME + "=*)"), null) {
             @Override
             public Object addingService(ServiceReference<Object> reference) {

@@ -36,6 +36,12 @@ public @interface EngineConfiguration {
             + "(camunda:historyTimeToLive in the BPMN; 180 days where it says nothing). Empty: history is never removed.")
     String historyCleanupWindow() default EngineSettings.DEFAULT_CLEANUP_WINDOW;
 
+    @AttributeDefinition(name = "Default tool policy", description = "What the tasks of a process may use when its BPMN "
+            + "names nothing (the process property procos.tools): tool names such as file.write, patterns such as file.*, "
+            + "and reach words (reads-workspace, writes-workspace, runs-code, network, memory; a tool is allowed when all "
+            + "it reaches is listed), or * for every tool. Tools that reach nothing are always allowed.")
+    String defaultToolPolicy() default io.procos.api.tool.ToolPolicy.DEFAULT_SPEC;
+
     @AttributeDefinition(name = "Job executor threads", description = "How many tasks may run at the same time.")
     int jobExecutorThreads() default 8;
 

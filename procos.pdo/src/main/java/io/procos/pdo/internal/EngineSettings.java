@@ -14,10 +14,12 @@ import java.util.regex.Pattern;
  * @param taskLock            how long a fetched task stays locked to its orchestrator
  * @param stepHistory         keep the history of every PDO and TDE step too, not only each TDE run's outcome
  * @param cleanupWindow       daily HH:mm-HH:mm in which history older than its time to live is removed; empty: never
+ * @param defaultToolPolicy   what the tasks of a process that names nothing may use ({@link io.procos.api.tool.ToolPolicy})
  */
 public record EngineSettings(String jdbcUrl, String jdbcUser, String jdbcPassword, int maxConnections,
         String historyLevel, int jobExecutorThreads, int maxTaskAttempts, Duration retryBackoff,
-        Duration safetyNet, Duration taskLock, int maxTasksPerFetch, boolean stepHistory, String cleanupWindow) {
+        Duration safetyNet, Duration taskLock, int maxTasksPerFetch, boolean stepHistory, String cleanupWindow,
+        String defaultToolPolicy) {
 
     public static final String DEFAULT_CLEANUP_WINDOW = "01:00-05:00";
     private static final Pattern WINDOW = Pattern.compile("([01]\\d|2[0-3]):[0-5]\\d-([01]\\d|2[0-3]):[0-5]\\d");
@@ -40,7 +42,8 @@ public record EngineSettings(String jdbcUrl, String jdbcUser, String jdbcPasswor
     /** Defaults for everything but the database. */
     public static EngineSettings forDatabase(String jdbcUrl, String user, String password) {
         return new EngineSettings(jdbcUrl, user, password, 10, "audit", 8, 3, Duration.ofSeconds(2),
-                Duration.ofSeconds(30), Duration.ofMinutes(30), 100, false, DEFAULT_CLEANUP_WINDOW);
+                Duration.ofSeconds(30), Duration.ofMinutes(30), 100, false, DEFAULT_CLEANUP_WINDOW,
+                io.procos.api.tool.ToolPolicy.DEFAULT_SPEC);
     }
 
     /**
@@ -53,12 +56,26 @@ public record EngineSettings(String jdbcUrl, String jdbcUser, String jdbcPasswor
 
     public EngineSettings withRetry(int attempts, Duration backoff) {
         return new EngineSettings(jdbcUrl, jdbcUser, jdbcPassword, maxConnections, historyLevel, jobExecutorThreads,
-                attempts, backoff, safetyNet, taskLock, maxTasksPerFetch, stepHistory, cleanupWindow);
+                attempts, backoff, safetyNet, taskLock, maxTasksPerFetch, stepHistory, cleanupWindow, defaultToolPolicy);
     }
 
     public EngineSettings withCleanupWindow(String window) {
         return new EngineSettings(jdbcUrl, jdbcUser, jdbcPassword, maxConnections, historyLevel, jobExecutorThreads,
-                maxTaskAttempts, retryBackoff, safetyNet, taskLock, maxTasksPerFetch, stepHistory, window);
+                maxTaskAttempts, retryBackoff, safetyNet, taskLock, maxTasksPerFetch, stepHistory, window, defaultToolPolicy);
+    }
+
+    public EngineSettings withDefaultToolPolicy(String policy) {
+        return new EngineSettings(jdbcUrl, jdbcUser, jdbcPassword, maxConnections, historyLevel, jobExecutorThreads,
+                maxTaskAttempts, retryBackoff, safetyNet, taskLock, maxTasksPerFetch, stepHistory, cleanupWindow, policy);
+    }
+
+    /**
+     * The default as a policy.
+     *
+     * @throws IllegalArgumentException naming an entry that is no tool, pattern or reach word
+     */
+    io.procos.api.tool.ToolPolicy toolPolicy() {
+        return io.procos.api.tool.ToolPolicy.parse(defaultToolPolicy, io.procos.api.tool.ToolPolicy.standard());
     }
 
     String jdbcDriver() {

@@ -41,6 +41,7 @@ public final class Orchestrator implements AutoCloseable {
      */
     public Orchestrator(EngineSettings settings, String nodeId, Function<String, Object> delegateLookup) {
         this.settings = settings;
+        settings.toolPolicy(); // a default policy that cannot be read stops the engine with what is wrong in it
         Map<String, Object> own = Map.of(
                 "procosPdoFetch", new PdoDelegates.FetchTasks(settings),
                 "procosPdoPrepareTask", new PdoDelegates.PrepareTask(settings),

@@ -114,9 +114,28 @@ public final class PdoDelegates {
     static final class PrepareTask implements ExecutionListener {
         private final EngineSettings settings;
         private final Map<String, BpmnModelInstance> models = new ConcurrentHashMap<>();
+        private final Map<String, String> policies = new ConcurrentHashMap<>();
 
         PrepareTask(EngineSettings settings) {
             this.settings = settings;
+        }
+
+        /** What the tasks of a definition may use: its procos.tools property, else the configured default. */
+        String toolPolicy(BpmnModelInstance model, String definitionId, String processKey) {
+            return policies.computeIfAbsent(definitionId, id -> toolPolicy(model, processKey, settings.toolPolicy()).spec());
+        }
+
+        static io.procos.api.tool.ToolPolicy toolPolicy(BpmnModelInstance model, String processKey, io.procos.api.tool.ToolPolicy fallback) {
+            org.camunda.bpm.model.bpmn.instance.Process process = model.getModelElementById(processKey);
+            String spec = null;
+            if (process != null && process.getExtensionElements() != null) {
+                for (org.camunda.bpm.model.bpmn.instance.camunda.CamundaProperty p : process.getExtensionElements().getElementsQuery()
+                        .filterByType(org.camunda.bpm.model.bpmn.instance.camunda.CamundaProperties.class).list().stream()
+                        .flatMap(ps -> ps.getCamundaProperties().stream()).toList()) {
+                    if (io.procos.api.tool.ToolPolicy.PROPERTY.equals(p.getCamundaName())) spec = p.getCamundaValue();
+                }
+            }
+            return io.procos.api.tool.ToolPolicy.parse(spec, fallback); // checked by the deployment policy already
         }
 
         @Override
@@ -144,6 +163,7 @@ public final class PdoDelegates {
             Map<String, Object> input = task.getExecution().getVariables();
             call.setVariableLocal("activityId", task.getActivityId());
             call.setVariableLocal("processKey", task.getProcessDefinitionKey());
+            call.setVariableLocal("toolPolicy", toolPolicy(model, task.getProcessDefinitionId(), task.getProcessDefinitionKey()));
             call.setVariableLocal("taskName", element == null || element.getName() == null ? task.getActivityId() : element.getName());
             call.setVariableLocal("taskDocumentation", EngineValues.toEngine(documentation));
             call.setVariableLocal("taskInput", EngineValues.toEngine(toJson(input)));

@@ -7,6 +7,7 @@ import io.procos.api.tool.ToolCatalog;
 import io.procos.api.tool.ToolConflict;
 import io.procos.api.tool.ToolContext;
 import io.procos.api.tool.ToolDescriptor;
+import io.procos.api.tool.ToolReach;
 import io.procos.api.tool.ToolResult;
 import java.time.Duration;
 import java.time.Instant;
@@ -46,6 +47,19 @@ public final class OsgiToolCatalog implements ToolCatalog, HealthContributor {
 
     static final Duration REMOVAL_GRACE = Duration.ofSeconds(2);
 
+    /** The reach words a tool service declares (a string, a string array or a collection); unknown words are kept. */
+    static List<String> reach(Object property) {
+        List<String> out = new ArrayList<>();
+        if (property instanceof String s) {
+            for (String w : s.split("[,\\s]+")) if (!w.isBlank()) out.add(w.strip());
+        } else if (property instanceof String[] a) {
+            for (String w : a) if (w != null && !w.isBlank()) out.add(w.strip());
+        } else if (property instanceof java.util.Collection<?> c) {
+            for (Object w : c) if (w != null && !w.toString().isBlank()) out.add(w.toString().strip());
+        }
+        return out;
+    }
+
     /** One registered tool service and the calls running on it. */
     private record Entry(ServiceReference<Tool> reference, Tool tool, ToolDescriptor descriptor, Set<Call> calls) {}
 
@@ -76,7 +90,8 @@ public final class OsgiToolCatalog implements ToolCatalog, HealthContributor {
             Object ranking = reference.getProperty(Constants.SERVICE_RANKING);
             ToolDescriptor d = new ToolDescriptor(name, tool.description(), tool.inputSchema(), tool.outputSchema(), bundle,
                     reference.getBundle() == null ? "?" : reference.getBundle().getVersion().toString(),
-                    (Long) reference.getProperty(Constants.SERVICE_ID), ranking instanceof Integer r ? r : 0);
+                    (Long) reference.getProperty(Constants.SERVICE_ID), ranking instanceof Integer r ? r : 0,
+                    reach(reference.getProperty(ToolReach.PROPERTY)));
             entries.put(reference, new Entry(reference, tool, d, ConcurrentHashMap.newKeySet()));
         } catch (RuntimeException e) {
             invalid.put(reference, "tool service of bundle " + bundle + " could not describe itself: " + e);

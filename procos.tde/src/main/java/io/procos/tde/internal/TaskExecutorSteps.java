@@ -10,6 +10,8 @@ import io.procos.api.tde.Planner;
 import io.procos.api.tde.Precedent;
 import io.procos.api.tde.TaskDescription;
 import io.procos.api.tool.ToolCatalog;
+import io.procos.api.tool.ToolDescriptor;
+import io.procos.api.tool.ToolPolicy;
 import io.procos.api.tool.ToolResult;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -87,6 +89,15 @@ final class TaskExecutorSteps {
                 object(tde.getVariable("taskInput")));
     }
 
+    /** What the task's process allows: the orchestrator passes the process's policy, the default expanded. */
+    static ToolPolicy policy(DelegateExecution tde) {
+        try {
+            return ToolPolicy.parse(text(tde.getVariable("toolPolicy")), ToolPolicy.standard());
+        } catch (IllegalArgumentException e) {
+            throw new BpmnError(TASK_FAILED, e.getMessage());
+        }
+    }
+
     static ToolRunner.Outcome run(ToolRunner runner, TaskDescription task, Decision decision, String key, boolean mayReconsider) {
         try {
             return runner.run(task, decision, key, mayReconsider);
@@ -129,7 +140,10 @@ final class TaskExecutorSteps {
             Decision d = AttemptMemo.INSTANCE.get(key, Decision.class);
             if (d == null) {
                 TaskDescription task = task(tde);
-                d = p.decide(task, c.tools(), precedents(memory, task));
+                // the planner is offered only what the process allows
+                List<ToolDescriptor> allowed = policy(tde).filter(c.tools());
+                d = p.decide(task, allowed, precedents(memory, task).stream()
+                        .filter(pr -> allowed.stream().anyMatch(t -> t.name().equals(pr.tool()))).toList());
                 AttemptMemo.INSTANCE.put(key, d);
             }
             tde.setVariable("decideMillis", (System.nanoTime() - start) / 1_000_000L);
@@ -183,7 +197,7 @@ final class TaskExecutorSteps {
             ToolRunner.Outcome outcome = done instanceof ToolRunner.Outcome o ? o : null;
             if (outcome == null) {
                 try {
-                    outcome = run(new ToolRunner(c, planner, validator), task(tde), ToolRunner.decision(tde.getVariables()),
+                    outcome = run(new ToolRunner(c, planner, validator, policy(tde)), task(tde), ToolRunner.decision(tde.getVariables()),
                             String.valueOf(tde.getVariable("externalTaskId")), true);
                 } catch (BpmnError failed) {
                     AttemptMemo.INSTANCE.put(key, failed.getMessage());
@@ -230,7 +244,7 @@ final class TaskExecutorSteps {
             List<Object> samples = samples(tde);
             long start = System.nanoTime();
             // only the first sample may send the decision back to the planner; later ones run what worked
-            ToolRunner.Outcome outcome = run(new ToolRunner(c, planner, validator), task, ToolRunner.decision(tde.getVariables()),
+            ToolRunner.Outcome outcome = run(new ToolRunner(c, planner, validator, policy(tde)), task, ToolRunner.decision(tde.getVariables()),
                     tde.getVariable("externalTaskId") + "/sample-" + (samples.size() + 1), samples.isEmpty());
             record(tde, outcome);
             Object value;

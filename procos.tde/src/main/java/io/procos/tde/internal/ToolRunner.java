@@ -5,6 +5,7 @@ import io.procos.api.tde.Planner;
 import io.procos.api.tde.TaskDescription;
 import io.procos.api.tool.ToolCatalog;
 import io.procos.api.tool.ToolDescriptor;
+import io.procos.api.tool.ToolPolicy;
 import io.procos.api.tool.ToolResult;
 import java.time.Duration;
 import java.util.List;
@@ -35,11 +36,18 @@ final class ToolRunner {
     private final ToolCatalog catalog;
     private final Planner planner;
     private final ArgumentValidator validator;
+    private final ToolPolicy policy;
 
-    ToolRunner(ToolCatalog catalog, Planner planner, ArgumentValidator validator) {
+    /** A runner for a task that may use what {@code policy} permits, and nothing else. */
+    ToolRunner(ToolCatalog catalog, Planner planner, ArgumentValidator validator, ToolPolicy policy) {
         this.catalog = catalog;
         this.planner = planner;
         this.validator = validator;
+        this.policy = policy;
+    }
+
+    ToolRunner(ToolCatalog catalog, Planner planner, ArgumentValidator validator) {
+        this(catalog, planner, validator, ToolPolicy.standard());
     }
 
     Outcome run(TaskDescription task, Decision decision, String idempotencyKey, boolean mayReconsider) {
@@ -52,7 +60,7 @@ final class ToolRunner {
         } else if (!mayReconsider || planner == null) {
             throw new TaskFailed(problem);
         }
-        Decision second = planner.reconsider(task, catalog.tools(), decision, problem);
+        Decision second = planner.reconsider(task, policy.filter(catalog.tools()), decision, problem);
         if (second.tool() == null) throw new TaskFailed(problem + " (reconsidered: " + second.rationale() + ")");
         String secondProblem = check(second);
         if (secondProblem != null) throw new TaskFailed(problem + "; the corrected decision failed too: " + secondProblem);
@@ -66,6 +74,12 @@ final class ToolRunner {
         // checked now, not at decision time: the tool may have gone, or changed its schema, since
         ToolDescriptor descriptor = catalog.tool(decision.tool()).orElse(null);
         if (descriptor == null) return "the tool " + decision.tool() + " chosen for this task is not installed (any more)";
+        // whoever chose it (a planner that obeyed words in the task or its variables), the process decides what may run
+        if (!policy.permits(descriptor)) {
+            return "the process does not allow " + decision.tool() + " (it reaches " + (descriptor.reach().isEmpty() ? "nothing"
+                    : String.join(", ", descriptor.reach())) + "; the process allows " + policy.spec() + "); name it in the process "
+                    + "property " + ToolPolicy.PROPERTY + " to allow it";
+        }
         List<String> problems = validator.problems(descriptor, decision.arguments());
         return problems.isEmpty() ? null
                 : "the arguments chosen for " + decision.tool() + " do not match its input schema: " + String.join("; ", problems);
