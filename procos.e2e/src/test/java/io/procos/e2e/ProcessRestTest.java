@@ -41,6 +41,12 @@ class ProcessRestTest {
         return xml.toString();
     }
 
+    /** The same, with the process property that names what its tasks may use ({@code procos.tools}). */
+    static String processAllowing(String key, String toolPolicy, String... tasks) {
+        return process(key, null, tasks).replaceFirst("(<process [^>]*>)", "$1<extensionElements><camunda:properties>"
+                + "<camunda:property name='procos.tools' value='" + toolPolicy + "'/></camunda:properties></extensionElements>");
+    }
+
     @Test
     void aSequentialProcessRunsToItsEndWithItsTasksInOrder() throws Exception {
         try (Distribution procos = Distribution.fresh("rest-sequential")) {

@@ -25,10 +25,10 @@ class TdeTest {
         try (Distribution procos = Distribution.fresh("tde-pi")) {
             procos.start();
             procos.awaitHealthy();
-            procos.post("/api/processes", "application/xml", ProcessRestTest.process("pi", null,
+            procos.post("/api/processes", "application/xml", ProcessRestTest.processAllowing("pi", "default, matlab.run",
                     "Estimate pi by Monte Carlo simulation|Run `n = 20000; x = rand(n, 1); y = rand(n, 1); pi_estimate = 4 * mean(x .^ 2 + y .^ 2 <= 1);` in MATLAB"));
             String id = procos.json(procos.post("/api/processes/pi/start", "application/json", "{\"maxSamples\": 60}")).path("id").asText();
-            procos.post("/api/processes", "application/xml", ProcessRestTest.process("noise", null,
+            procos.post("/api/processes", "application/xml", ProcessRestTest.processAllowing("noise", "default, matlab.run",
                     "Simulate the noise level|Run `level = rand() * 1000;` in MATLAB"));
             String noisy = procos.json(procos.post("/api/processes/noise/start", "application/json",
                     "{\"maxSamples\": 5, \"epsilon\": 1e-12}")).path("id").asText();

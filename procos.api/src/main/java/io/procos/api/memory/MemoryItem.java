@@ -24,6 +24,13 @@ public record MemoryItem(String id, String kind, String text, Map<String, Object
         createdAt = createdAt == null ? Instant.now() : createdAt;
     }
 
+    /**
+     * Kinds only ProcOS itself records (decisions it took, errors it saw, commands it ran, prompt versions,
+     * processes it knows). Clients and tools cannot create them: a forged decision would become a precedent,
+     * a forged process would be offered for reuse.
+     */
+    public static final java.util.Set<String> RECORDED_BY_PROCOS = java.util.Set.of("decision", "error", "interaction", "prompt", "process");
+
     public static MemoryItem of(String kind, String text) {
         return new MemoryItem(null, kind, text, Map.of(), List.of(), null);
     }

@@ -5,6 +5,7 @@ import io.procos.api.memory.Memory;
 import io.procos.api.memory.MemoryItem;
 import io.procos.api.memory.Recall;
 import io.procos.api.tool.Tool;
+import io.procos.api.tool.ToolReach;
 import io.procos.api.tool.ToolContext;
 import io.procos.api.tool.ToolResult;
 import java.util.LinkedHashMap;
@@ -21,7 +22,7 @@ final class MemoryTools {
 
     private MemoryTools() {}
 
-    @Component(service = Tool.class)
+    @Component(service = Tool.class, property = ToolReach.PROPERTY + "=" + ToolReach.MEMORY)
     public static final class Save implements Tool {
         private final Memory memory;
 
@@ -59,6 +60,9 @@ final class MemoryTools {
             Object text = input.get("text");
             if (!(text instanceof String t) || t.isBlank()) return ToolResult.error("'text' is required: what to remember");
             String kind = input.get("kind") instanceof String k && !k.isBlank() ? k : "note";
+            if (MemoryItem.RECORDED_BY_PROCOS.contains(kind)) {
+                return ToolResult.error("items of kind '" + kind + "' are recorded by ProcOS itself; save this as another kind, e.g. note");
+            }
             Map<String, Object> props = new LinkedHashMap<>();
             props.put("taskId", context.taskId());
             props.put("source", "memory.save");
@@ -71,7 +75,7 @@ final class MemoryTools {
         }
     }
 
-    @Component(service = Tool.class)
+    @Component(service = Tool.class, property = ToolReach.PROPERTY + "=" + ToolReach.MEMORY)
     public static final class Search implements Tool {
         private final Memory memory;
 

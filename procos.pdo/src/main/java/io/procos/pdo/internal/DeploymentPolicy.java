@@ -24,7 +24,9 @@ import org.camunda.bpm.engine.impl.util.xml.Element;
  * expression or delegate expression behaviour, no listener, no input/output script, no expression
  * anywhere except sequence-flow conditions, and those must be {@link ConditionExpression}s, which are
  * then evaluated by {@link VariableCondition}, never by the expression language. Only ProcOS's own
- * {@code pdo.bpmn} and {@code tde.bpmn} (keys no upload may use) are exempt.
+ * {@code pdo.bpmn} and {@code tde.bpmn} (keys no upload may use) are exempt. The check runs in {@link Parse},
+ * the engine's parse with the policy first (so refusals are parse errors with element and line); as a parse
+ * listener this class puts ProcOS's condition evaluator on every sequence flow of a domain process.
  */
 final class DeploymentPolicy extends AbstractBpmnParseListener {
 
@@ -55,14 +57,37 @@ final class DeploymentPolicy extends AbstractBpmnParseListener {
             "exclusive", "historyTimeToLive", "isStartableInTasklist", "versionTag", "jobPriority", "taskPriority",
             "name", "value", "key", "errorCodeVariable", "errorMessageVariable");
 
-    @Override
-    public void parseRootElement(Element root, List<ProcessDefinitionEntity> processDefinitions) {
-        boolean own = !processDefinitions.isEmpty() && processDefinitions.stream().allMatch(d -> Orchestrator.isOwnProcess(d.getKey()));
-        if (own) return;
-        List<String> problems = new ArrayList<>();
-        check(root, null, problems);
-        if (!problems.isEmpty()) throw new Refused(problems);
+    /** What the policy finds wrong with one element. */
+    record Problem(String message, Element element) {}
+
+    /** The policy's problems with a whole BPMN document; none for ProcOS's own processes. */
+    static List<Problem> problems(Element root) {
+        List<Element> processes = root.elementsNS(new org.camunda.bpm.engine.impl.util.xml.Namespace(BPMN), "process");
+        boolean own = !processes.isEmpty() && processes.stream().allMatch(p -> Orchestrator.isOwnProcess(p.attribute("id")));
+        List<Problem> problems = new ArrayList<>();
+        if (!own) check(root, null, problems);
+        return problems;
     }
+
+    /**
+     * The engine's parse with the policy first: a document it refuses is reported element by element, with
+     * line numbers, as any parse error, and nothing of it is parsed further.
+     */
+    static final class Parse extends BpmnParse {
+        Parse(org.camunda.bpm.engine.impl.bpmn.parser.BpmnParser parser) {
+            super(parser);
+        }
+
+        @Override
+        protected void parseRootElement() {
+            List<Problem> problems = problems(rootElement);
+            for (Problem p : problems) addError(PREFIX + p.message(), p.element());
+            if (problems.isEmpty()) super.parseRootElement();
+        }
+    }
+
+    /** Starts every message of the policy, so refusals can be told from other parse errors. */
+    static final String PREFIX = "ProcOS deployment policy: ";
 
     @Override
     public void parseSequenceFlow(Element flow, ScopeImpl scope, TransitionImpl transition) {
@@ -80,7 +105,7 @@ final class DeploymentPolicy extends AbstractBpmnParseListener {
         }
     }
 
-    private static void check(Element e, String elementId, List<String> problems) {
+    private static void check(Element e, String elementId, List<Problem> problems) {
         String id = e.attribute("id") != null ? e.attribute("id") : elementId;
         String where = id == null ? "<" + e.getTagName() + ">" : "element '" + id + "'";
         String uri = e.getUri() == null ? "" : e.getUri();
@@ -88,12 +113,12 @@ final class DeploymentPolicy extends AbstractBpmnParseListener {
         String tag = e.getTagName();
         if (BPMN.equals(uri)) {
             if (!ALLOWED.contains(tag)) {
-                problems.add(where + ": <" + tag + "> is not allowed in a ProcOS process (" + why(tag) + ")");
+                problems.add(new Problem(where + ": <" + tag + "> is not allowed in a ProcOS process (" + why(tag) + ")", e));
                 return;
             }
         } else if (CAMUNDA.contains(uri)) {
             if (!CAMUNDA_ELEMENTS.contains(tag)) {
-                problems.add(where + ": <camunda:" + tag + "> is not allowed in a ProcOS process (" + why(tag) + ")");
+                problems.add(new Problem(where + ": <camunda:" + tag + "> is not allowed in a ProcOS process (" + why(tag) + ")", e));
                 return;
             }
         } // other vendors' extensions are not read by the engine
@@ -105,32 +130,32 @@ final class DeploymentPolicy extends AbstractBpmnParseListener {
             String local = attribute.substring(colon + 1);
             if (CAMUNDA.contains(namespace) || namespace.equals("camunda") || namespace.equals("activiti")) {
                 if (!CAMUNDA_ATTRIBUTES.contains(local)) {
-                    problems.add(where + ": camunda:" + local + " is not allowed in a ProcOS process (" + why(local) + ")");
+                    problems.add(new Problem(where + ": camunda:" + local + " is not allowed in a ProcOS process (" + why(local) + ")", e));
                     continue;
                 }
             }
             boolean literalName = local.equals("name") && !Set.of("message", "signal", "error", "escalation").contains(tag);
             if (!literalName && value != null && (value.contains("${") || value.contains("#{"))) {
-                problems.add(where + ": the attribute " + local + " holds an expression (" + value + "); ProcOS processes "
-                        + "use expressions only as sequence-flow conditions");
+                problems.add(new Problem(where + ": the attribute " + local + " holds an expression (" + value + "); ProcOS processes "
+                        + "use expressions only as sequence-flow conditions", e));
             }
             if (local.toLowerCase(Locale.ROOT).endsWith("language") && !tag.equals("definitions")) {
-                problems.add(where + ": a " + local + " attribute is not allowed (ProcOS evaluates conditions in its own grammar only)");
+                problems.add(new Problem(where + ": a " + local + " attribute is not allowed (ProcOS evaluates conditions in its own grammar only)", e));
             }
         }
         if (BPMN.equals(uri) && tag.equals("serviceTask")) {
             String type = camunda(e, "type");
             String topic = camunda(e, "topic");
             if (!"external".equals(type) || !TOPIC.equals(topic)) {
-                problems.add(where + ": a service task must be a ProcOS task, an external task on topic " + TOPIC
-                        + " (camunda:type=\"external\" camunda:topic=\"" + TOPIC + "\")");
+                problems.add(new Problem(where + ": a service task must be a ProcOS task, an external task on topic " + TOPIC
+                        + " (camunda:type=\"external\" camunda:topic=\"" + TOPIC + "\")", e));
             }
         }
         if (BPMN.equals(uri) && tag.equals("conditionExpression")) {
             try {
                 ConditionExpression.parse(e.getText());
             } catch (IllegalArgumentException bad) {
-                problems.add(where + ": the condition " + e.getText().strip() + " is refused: " + bad.getMessage());
+                problems.add(new Problem(where + ": the condition " + e.getText().strip() + " is refused: " + bad.getMessage(), e));
             }
             return;
         }
@@ -138,13 +163,13 @@ final class DeploymentPolicy extends AbstractBpmnParseListener {
             try {
                 ToolPolicy.parse(e.attribute("value"), null);
             } catch (IllegalArgumentException bad) {
-                problems.add(where + ": " + bad.getMessage());
+                problems.add(new Problem(where + ": " + bad.getMessage(), e));
             }
         }
         String text = e.getText();
         if (text != null && (text.contains("${") || text.contains("#{")) && !tag.equals("documentation") && !tag.equals("text")) {
-            problems.add(where + ": <" + tag + "> holds an expression (" + text.strip() + "); ProcOS processes use expressions "
-                    + "only as sequence-flow conditions");
+            problems.add(new Problem(where + ": <" + tag + "> holds an expression (" + text.strip() + "); ProcOS processes use expressions "
+                    + "only as sequence-flow conditions", e));
         }
         for (Element child : e.elements()) check(child, id, problems);
     }
@@ -172,20 +197,5 @@ final class DeploymentPolicy extends AbstractBpmnParseListener {
                     "loops are not supported yet";
             default -> "only events, gateways, flows, sub-processes and external tasks on " + TOPIC + " are";
         };
-    }
-
-    /** The policy's refusal: each problem names the element and the rule. */
-    static final class Refused extends ProcessEngineException {
-        private static final long serialVersionUID = 1L;
-        private final List<String> problems;
-
-        Refused(List<String> problems) {
-            super("the BPMN breaks ProcOS's deployment policy: " + String.join("; ", problems));
-            this.problems = List.copyOf(problems);
-        }
-
-        List<String> problems() {
-            return problems;
-        }
     }
 }

@@ -62,6 +62,7 @@ public final class Orchestrator implements AutoCloseable {
         cfg.setBeans(beans);
         cfg.setExpressionManager(new ConfinedExpressionManager(beans));
         // every deployment passes the policy, whoever makes it; conditions of domain processes are ProcOS's grammar
+        cfg.setBpmnParseFactory(DeploymentPolicy.Parse::new);
         cfg.setCustomPreBPMNParseListeners(List.of(new DeploymentPolicy(), notifier));
         cfg.setMetricsEnabled(false);
         cfg.setDbMetricsReporterActivate(false);
@@ -112,7 +113,7 @@ public final class Orchestrator implements AutoCloseable {
         } finally {
             thread.setContextClassLoader(previous);
         }
-        this.processService = new ProcessServiceImpl(engine, configuration, notifier);
+        this.processService = new ProcessServiceImpl(engine, configuration, notifier, settings.toolPolicy());
         LOG.info("ProcOS engine ready on {} (history {}, {} job threads)", settings.jdbcUrl(),
                 settings.historyLevel(), settings.jobExecutorThreads());
     }

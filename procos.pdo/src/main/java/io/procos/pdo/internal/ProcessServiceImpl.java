@@ -47,7 +47,11 @@ final class ProcessServiceImpl implements ProcessService {
     private final ProcessEngineConfigurationImpl configuration;
     private final TaskReadyNotifier notifier;
 
-    ProcessServiceImpl(ProcessEngine engine, ProcessEngineConfigurationImpl configuration, TaskReadyNotifier notifier) {
+    private final io.procos.api.tool.ToolPolicy defaultToolPolicy;
+
+    ProcessServiceImpl(ProcessEngine engine, ProcessEngineConfigurationImpl configuration, TaskReadyNotifier notifier,
+            io.procos.api.tool.ToolPolicy defaultToolPolicy) {
+        this.defaultToolPolicy = defaultToolPolicy;
         this.engine = engine;
         this.configuration = configuration;
         this.notifier = notifier;
@@ -99,10 +103,6 @@ final class ProcessServiceImpl implements ProcessService {
 
     private static InvalidProcessException refused(ProcessEngineException e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof DeploymentPolicy.Refused policy) {
-                return new InvalidProcessException("refused by ProcOS's deployment policy: " + String.join("; ", policy.problems()),
-                        policy.problems());
-            }
             if (t instanceof ParseException parse && t != e) return refused(parse);
         }
         return new InvalidProcessException("the engine refused the BPMN: " + e.getMessage(), List.of(e.getMessage()));
@@ -117,6 +117,11 @@ final class ProcessServiceImpl implements ProcessService {
             }
         });
         if (reports.isEmpty()) reports.add(e.getMessage());
+        if (reports.stream().anyMatch(r -> r.startsWith(DeploymentPolicy.PREFIX))) {
+            List<String> policy = reports.stream().filter(r -> r.startsWith(DeploymentPolicy.PREFIX))
+                    .map(r -> r.substring(DeploymentPolicy.PREFIX.length())).toList();
+            return new InvalidProcessException("refused by ProcOS's deployment policy: " + String.join("; ", policy), policy);
+        }
         return new InvalidProcessException("the engine's parser refused the BPMN: " + String.join("; ", reports), reports);
     }
 
@@ -245,8 +250,15 @@ final class ProcessServiceImpl implements ProcessService {
                 .sorted(Comparator.comparing(HistoricVariableInstance::getName))
                 .forEach(v -> variables.put(v.getName(), EngineValues.fromEngine(v.getValue())));
         variables.replaceAll((k, v) -> v == null || v instanceof Number || v instanceof Boolean || v instanceof String ? v : v.toString());
+        String toolPolicy;
+        try {
+            toolPolicy = PdoDelegates.PrepareTask.toolPolicy(engine.getRepositoryService().getBpmnModelInstance(h.getProcessDefinitionId()),
+                    h.getProcessDefinitionKey(), defaultToolPolicy).spec();
+        } catch (RuntimeException e) {
+            toolPolicy = defaultToolPolicy.spec();
+        }
         return new InstanceView(id, h.getProcessDefinitionKey(), h.getProcessDefinitionVersion() == null ? 0 : h.getProcessDefinitionVersion(),
-                state, instant(h.getStartTime()), instant(h.getEndTime()), variables, tasks, incidents);
+                state, instant(h.getStartTime()), instant(h.getEndTime()), variables, tasks, incidents, toolPolicy);
     }
 
     /** The TDE runs of a domain instance, in the order they started: the records its orchestrator kept. */

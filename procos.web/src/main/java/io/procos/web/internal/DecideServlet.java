@@ -29,6 +29,10 @@ public final class DecideServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
 
+    /** Not used: required so that this route exists only while the token filter guards it. */
+    @Reference
+    private transient ApiTokenFilter guard;
+
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     private volatile Planner planner; // the highest-ranking planner: an LLM planner when configured, else the offline one
 

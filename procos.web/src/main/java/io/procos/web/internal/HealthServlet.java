@@ -26,7 +26,7 @@ public final class HealthServlet extends HttpServlet {
     private final transient SystemHealth health;
 
     @Activate
-    public HealthServlet(@Reference SystemHealth health) {
+    public HealthServlet(@Reference SystemHealth health, @Reference ApiTokenFilter guard) { // guard: this route exists only while the token filter does
         this.health = health;
     }
 

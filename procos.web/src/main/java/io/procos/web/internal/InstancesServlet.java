@@ -1,10 +1,15 @@
 package io.procos.web.internal;
 
 import io.procos.api.process.InstanceState;
+import io.procos.api.process.InstanceView;
 import io.procos.api.process.ProcessService;
+import io.procos.api.tool.ToolCatalog;
+import io.procos.api.tool.ToolDescriptor;
+import io.procos.api.tool.ToolPolicy;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.Map;
 import javax.servlet.Servlet;
 import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
@@ -26,8 +31,26 @@ public final class InstancesServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
 
+    /** Not used: required so that this route exists only while the token filter guards it. */
+    @Reference
+    private transient ApiTokenFilter guard;
+
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile ProcessService processes;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile ToolCatalog catalog;
+
+    /** The view, plus the tools that exist now and its tasks may use under its policy. */
+    @SuppressWarnings("unchecked")
+    private Object withAllowedTools(InstanceView view) {
+        Map<String, Object> body = Json.MAPPER.convertValue(view, Map.class);
+        ToolCatalog c = catalog;
+        if (c != null && view.toolPolicy() != null) {
+            body.put("allowedTools", ToolPolicy.parse(view.toolPolicy(), null).filter(c.tools()).stream().map(ToolDescriptor::name).toList());
+        }
+        return body;
+    }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
@@ -41,7 +64,7 @@ public final class InstancesServlet extends HttpServlet {
         String id = ProcessesServlet.path(request);
         if (!id.isEmpty()) {
             var view = s.instance(id);
-            if (view.isPresent()) Json.write(response, 200, view.get());
+            if (view.isPresent()) Json.write(response, 200, withAllowedTools(view.get()));
             else Json.error(response, 404, "no process instance with id '" + id + "'");
             return;
         }

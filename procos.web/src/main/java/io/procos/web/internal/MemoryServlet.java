@@ -32,6 +32,10 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 public final class MemoryServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
+
+    /** Not used: required so that this route exists only while the token filter guards it. */
+    @Reference
+    private transient ApiTokenFilter guard;
     private static final int MAX_BYTES = 256 * 1024;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -48,6 +52,10 @@ public final class MemoryServlet extends HttpServlet {
                 throw new Json.RequestException(400, "the body needs {\"text\": \"what to remember\", \"kind\": \"note\"}");
             }
             String kind = body.get("kind") == null ? "note" : String.valueOf(body.get("kind"));
+            if (MemoryItem.RECORDED_BY_PROCOS.contains(kind)) {
+                throw new Json.RequestException(400, "items of kind '" + kind + "' are recorded by ProcOS itself (it takes them as "
+                        + "precedents and processes to reuse); save yours as another kind, for example \"note\"");
+            }
             Map<String, Object> properties = body.get("properties") instanceof Map<?, ?> p ? (Map<String, Object>) p : Map.of();
             MemoryItem saved;
             try {

@@ -27,6 +27,10 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 public final class PromptsServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
+
+    /** Not used: required so that this route exists only while the token filter guards it. */
+    @Reference
+    private transient ApiTokenFilter guard;
     private static final int MAX_BYTES = 256 * 1024;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)

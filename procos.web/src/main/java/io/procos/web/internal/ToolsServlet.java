@@ -30,6 +30,10 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 public final class ToolsServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
+
+    /** Not used: required so that this route exists only while the token filter guards it. */
+    @Reference
+    private transient ApiTokenFilter guard;
     private static final int MAX_INPUT_BYTES = 4 * 1024 * 1024;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -104,6 +108,7 @@ public final class ToolsServlet extends HttpServlet {
         m.put("bundleVersion", d.bundleVersion());
         m.put("serviceId", d.serviceId());
         m.put("ranking", d.ranking());
+        m.put("reach", d.reach()); // what the tool can reach; a process's procos.tools policy decides whether its tasks may use it
         return m;
     }
 
