@@ -41,7 +41,7 @@ class LifecycleTest {
             List<JsonNode> bundles = StreamSupport.stream(health.path("bundles").spliterator(), false).toList();
             assertThat(bundles).extracting(b -> b.path("symbolicName").asText())
                     .contains("procos.api", "procos.web", "procos.pdo", "procos.tde", "procos.das", "procos.memory",
-                            "procos.llm", "procos.tools.file");
+                            "procos.llm", "procos.tools.file", "procos.tools.memory");
             assertThat(bundles).allSatisfy(b -> assertThat(b.path("state").asText()).as(b.toString()).isEqualTo("ACTIVE"));
 
             // and the web console refuses no credentials, admin/admin and a wrong password, and accepts the generated one

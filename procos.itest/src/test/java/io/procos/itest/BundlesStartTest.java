@@ -24,7 +24,7 @@ import org.osgi.test.common.annotation.InjectService;
 class BundlesStartTest {
 
     private static final List<String> PROCOS_BUNDLES = List.of("procos.api", "procos.web", "procos.memory",
-            "procos.llm", "procos.pdo", "procos.tde", "procos.das", "procos.tools.file");
+            "procos.llm", "procos.pdo", "procos.tde", "procos.das", "procos.tools.file", "procos.tools.memory");
 
     @InjectBundleContext
     BundleContext context;

@@ -41,9 +41,9 @@ import java.util.function.Supplier;
  * CPU, memory, process and time limits, and at most one workspace folder on a nosuid,nodev mount. Every
  * container carries ProcOS's labels and is removed afterwards; a call repeated for a task whose container
  * finished (its removal failed) answers that container's result instead of running the command again.
- * Images are not pulled: they must be on the engine already.
+ * Images are not pulled: they must be on the engine already. Registered by the components of {@link DockerRun}.
  */
-final class DockerRunTool implements Tool {
+class DockerRunTool implements Tool {
 
     private final Supplier<DockerClient> docker;
     private final Workspace workspace;
@@ -51,6 +51,10 @@ final class DockerRunTool implements Tool {
     private final ContainerOwner owner;
     private final DockerConfiguration config;
     private final List<String> allowedImages;
+
+    DockerRunTool(DockerEngine engine) {
+        this(engine::client, engine.workspace(), engine.mount(), engine.owner(), engine.config());
+    }
 
     DockerRunTool(Supplier<DockerClient> docker, Workspace workspace, WorkspaceMount mount, ContainerOwner owner,
             DockerConfiguration config) {

@@ -12,17 +12,12 @@ import com.github.dockerjava.api.model.Capability;
 import com.github.dockerjava.api.model.Container;
 import com.github.dockerjava.api.model.HostConfig;
 import io.procos.api.tool.ToolContext;
-import io.procos.api.tool.ToolReach;
 import io.procos.api.tool.ToolResult;
 import io.procos.api.tool.Workspace;
 import java.lang.annotation.Annotation;
-import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.Collections;
-import java.util.Dictionary;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -34,8 +29,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 
 /**
  * docker.run against a real Docker engine: the one at DOCKER_HOST, with the image PROCOS_TEST_IMAGE
@@ -71,7 +64,7 @@ class DockerRunToolTest {
     @BeforeAll
     static void engine() {
         try {
-            docker = DockerToolComponent.connect(HOST);
+            docker = DockerEngine.connect(HOST);
             docker.pingCmd().exec();
             docker.inspectImageCmd(IMAGE).exec();
         } catch (RuntimeException e) {
@@ -87,7 +80,7 @@ class DockerRunToolTest {
         home = dir.resolve("home");
         workspace = new Workspace(home.resolve("data/workspace"));
         mount = new WorkspaceMount(workspace.root());
-        owner = new ContainerOwner(home.toString(), DockerToolComponent.START);
+        owner = new ContainerOwner(home.toString(), DockerEngine.START);
         tool = tool(config());
         context = new TaskContext();
     }
@@ -202,7 +195,7 @@ class DockerRunToolTest {
         assertThat(inspected.getConfig().getUser()).isEqualTo("65534:65534");
         assertThat(inspected.getConfig().getLabels()).containsEntry(ContainerOwner.OWNER, "procos")
                 .containsEntry(ContainerOwner.TASK, context.taskId()).containsEntry(ContainerOwner.HOME, home.toString())
-                .containsEntry(ContainerOwner.START, DockerToolComponent.START);
+                .containsEntry(ContainerOwner.START, DockerEngine.START);
         context.cancel().set(true);
         ToolResult cancelled = running.get(30, TimeUnit.SECONDS);
         System.out.println("  cancelled: " + cancelled.text());
@@ -231,23 +224,19 @@ class DockerRunToolTest {
         String others = startContainer(new ContainerOwner(dir.resolve("another-home").toString(), "other-start")
                 .labels("docker-test-other", "input"), List.of("sleep", "300"));
         System.out.println("tried: left container " + left.substring(0, 12) + " (this home, earlier start, running sleep 300) and "
-                + others.substring(0, 12) + " (another home), then activated DockerToolComponent");
+                + others.substring(0, 12) + " (another home), then activated DockerEngine");
         try {
             // when ProcOS starts
-            Map<String, Object> registered = new HashMap<>();
-            DockerToolComponent component = new DockerToolComponent(bundleContext(registered), config());
+            DockerEngine engine = new DockerEngine(home, config());
             try {
                 // then
                 assertThatThrownBy(() -> docker.inspectContainerCmd(left).exec()).isInstanceOf(NotFoundException.class);
                 String stillThere = docker.inspectContainerCmd(others).exec().getState().getStatus();
-                System.out.println("  got: the left container is gone; the other ProcOS's is " + stillThere
-                        + "; the tool is registered with " + ToolReach.PROPERTY + "=" + List.of((String[]) registered.get(ToolReach.PROPERTY)));
+                System.out.println("  got: the left container is gone; the other ProcOS's is " + stillThere);
                 assertThat(stillThere).isEqualTo("running");
-                assertThat((String[]) registered.get(ToolReach.PROPERTY))
-                        .containsExactlyInAnyOrder(ToolReach.RUNS_CODE, ToolReach.READS_WORKSPACE, ToolReach.WRITES_WORKSPACE);
-                assertThat(component.removeLeftovers()).as("a second look finds nothing").isZero();
+                assertThat(engine.removeLeftovers()).as("a second look finds nothing").isZero();
             } finally {
-                component.deactivate();
+                engine.deactivate();
             }
         } finally {
             ContainerOwner.remove(docker, left);
@@ -299,22 +288,6 @@ class DockerRunToolTest {
 
     private List<Container> containersOf(String taskId) {
         return owner.ofTask(docker, taskId);
-    }
-
-    /** The little of a bundle context the component uses: the home property and one registration. */
-    private BundleContext bundleContext(Map<String, Object> registered) {
-        ServiceRegistration<?> registration = (ServiceRegistration<?>) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] {ServiceRegistration.class}, (p, m, a) -> null);
-        return (BundleContext) Proxy.newProxyInstance(getClass().getClassLoader(), new Class<?>[] {BundleContext.class}, (p, m, a) ->
-                switch (m.getName()) {
-                    case "getProperty" -> "procos.home".equals(a[0]) ? home.toString() : null;
-                    case "registerService" -> {
-                        Dictionary<?, ?> props = (Dictionary<?, ?>) a[2];
-                        for (Object key : Collections.list(props.keys())) registered.put((String) key, props.get(key));
-                        yield registration;
-                    }
-                    default -> throw new UnsupportedOperationException(m.getName());
-                });
     }
 
     static DockerConfiguration config(String... allowedImages) {

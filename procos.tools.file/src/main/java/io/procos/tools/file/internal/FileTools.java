@@ -2,6 +2,7 @@ package io.procos.tools.file.internal;
 
 import io.procos.api.tool.Tool;
 import io.procos.api.tool.ToolContext;
+import io.procos.api.tool.ToolReach;
 import io.procos.api.tool.ToolResult;
 import io.procos.api.tool.Workspace;
 import java.io.IOException;
@@ -12,11 +13,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
 
 /**
- * The three file tools. Each is a {@link Tool} service; they share one {@link Workspace}. A path is
- * checked with {@link Workspace#resolve} (for its message) but opened only through the workspace's
- * operations that never follow a link, so a link swapped in after the check leads nowhere.
+ * The three file tools. Each is a {@link Tool} component; they share the {@link Workspace} of the configured
+ * {@link FileWorkspace}. A path is checked with {@link Workspace#resolve} (for its message) but opened only
+ * through the workspace's operations that never follow a link, so a link swapped in after the check leads nowhere.
  */
 final class FileTools {
 
@@ -41,9 +45,15 @@ final class FileTools {
     }
 
     /** file.read: a file's content as text (UTF-8) or base64. */
-    static final class Read implements Tool {
+    @Component(service = Tool.class, property = ToolReach.PROPERTY + "=" + ToolReach.READS_WORKSPACE)
+    public static final class Read implements Tool {
         private final Workspace workspace;
         private final long maxBytes;
+
+        @Activate
+        public Read(@Reference FileWorkspace files) {
+            this(files.workspace(), files.config().maxReadBytes());
+        }
 
         Read(Workspace workspace, long maxBytes) {
             this.workspace = workspace;
@@ -92,9 +102,16 @@ final class FileTools {
     }
 
     /** file.write: writes (or appends) text or base64 content; whole writes are atomic. */
-    static final class Write implements Tool {
+    // writing needs no read: the tool returns only the size it wrote
+    @Component(service = Tool.class, property = ToolReach.PROPERTY + "=" + ToolReach.WRITES_WORKSPACE)
+    public static final class Write implements Tool {
         private final Workspace workspace;
         private final long maxBytes;
+
+        @Activate
+        public Write(@Reference FileWorkspace files) {
+            this(files.workspace(), files.config().maxWriteBytes());
+        }
 
         Write(Workspace workspace, long maxBytes) {
             this.workspace = workspace;
@@ -157,9 +174,15 @@ final class FileTools {
     }
 
     /** file.list: the entries of a folder, optionally recursive, bounded. */
-    static final class ListFiles implements Tool {
+    @Component(service = Tool.class, property = ToolReach.PROPERTY + "=" + ToolReach.READS_WORKSPACE)
+    public static final class ListFiles implements Tool {
         private final Workspace workspace;
         private final int maxEntries;
+
+        @Activate
+        public ListFiles(@Reference FileWorkspace files) {
+            this(files.workspace(), files.config().maxListEntries());
+        }
 
         ListFiles(Workspace workspace, int maxEntries) {
             this.workspace = workspace;

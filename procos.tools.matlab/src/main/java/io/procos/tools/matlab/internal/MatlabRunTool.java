@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.procos.api.tool.Sandbox;
 import io.procos.api.tool.Tool;
 import io.procos.api.tool.ToolContext;
+import io.procos.api.tool.ToolReach;
 import io.procos.api.tool.ToolResult;
 import io.procos.api.tool.Workspace;
 import java.io.ByteArrayOutputStream;
@@ -24,6 +25,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
 
 /**
  * matlab.run: a MATLAB script, inline or a file in the workspace, run in the workspace with a time
@@ -32,7 +36,11 @@ import java.util.regex.Pattern;
  * both have). Without a working sandbox it runs nothing. Scripts that plainly start programs are
  * refused early with a friendlier message, but the sandbox is the boundary, not that check.
  */
-final class MatlabRunTool implements Tool {
+@Component(service = Tool.class, property = {
+        ToolReach.PROPERTY + "=" + ToolReach.RUNS_CODE,
+        ToolReach.PROPERTY + "=" + ToolReach.READS_WORKSPACE,
+        ToolReach.PROPERTY + "=" + ToolReach.WRITES_WORKSPACE})
+public final class MatlabRunTool implements Tool {
 
     static final String MARKER = "@@PROCOS-VARIABLES@@";
     private static final Pattern NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]{0,62}");
@@ -44,6 +52,11 @@ final class MatlabRunTool implements Tool {
     private final Supplier<Optional<Sandbox>> sandbox;
     private final Workspace workspace;
     private final MatlabConfiguration config;
+
+    @Activate
+    public MatlabRunTool(@Reference MatlabEnvironment environment) {
+        this(environment::engine, environment::sandbox, environment.workspace(), environment.config());
+    }
 
     MatlabRunTool(Supplier<Optional<MatlabEngine>> engine, Supplier<Optional<Sandbox>> sandbox, Workspace workspace,
             MatlabConfiguration config) {

@@ -3,17 +3,13 @@ package io.procos.tools.matlab.internal;
 import io.procos.api.health.Health;
 import io.procos.api.health.HealthContributor;
 import io.procos.api.tool.Sandbox;
-import io.procos.api.tool.Tool;
-import io.procos.api.tool.ToolReach;
 import io.procos.api.tool.Workspace;
+import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Hashtable;
 import java.util.Optional;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
-import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -21,15 +17,16 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
- * Publishes matlab.run, which runs scripts only inside the {@link Sandbox}; the "matlab" health check says
- * which engine runs them in which sandbox, or what is missing.
+ * Where matlab.run runs scripts, from configuration: the workspace, MATLAB or GNU Octave, and the
+ * {@link Sandbox}; shared with the matlab.run component ({@link MatlabRunTool}). The "matlab" health check
+ * says which engine runs scripts in which sandbox, or what is missing.
  */
-@Component(immediate = true, service = HealthContributor.class, configurationPid = MatlabConfiguration.PID)
+@Component(immediate = true, service = {MatlabEnvironment.class, HealthContributor.class}, configurationPid = MatlabConfiguration.PID)
 @Designate(ocd = MatlabConfiguration.class)
-public final class MatlabToolComponent implements HealthContributor {
+public final class MatlabEnvironment implements HealthContributor {
 
     private final MatlabConfiguration config;
-    private final ServiceRegistration<Tool> registration;
+    private final Workspace workspace;
 
     /**
      * Optional and dynamic, not a constructor parameter: without a sandbox matlab.run stays in the catalogue
@@ -39,24 +36,36 @@ public final class MatlabToolComponent implements HealthContributor {
     private volatile Sandbox sandbox;
 
     @Activate
-    public MatlabToolComponent(BundleContext context, MatlabConfiguration config) throws Exception {
+    public MatlabEnvironment(BundleContext context, MatlabConfiguration config) throws IOException {
+        this(home(context), config);
+    }
+
+    MatlabEnvironment(Path home, MatlabConfiguration config) throws IOException {
         this.config = config;
+        this.workspace = new Workspace(home.resolve(config.workspace()));
+    }
+
+    private static Path home(BundleContext context) {
         String home = context.getProperty("procos.home");
-        Workspace workspace = new Workspace(Path.of(home == null ? "." : home).resolve(config.workspace()));
-        Hashtable<String, Object> properties = new Hashtable<>();
-        properties.put(ToolReach.PROPERTY, new String[] {ToolReach.RUNS_CODE, ToolReach.READS_WORKSPACE, ToolReach.WRITES_WORKSPACE});
-        this.registration = context.registerService(Tool.class,
-                new MatlabRunTool(this::engine, () -> Optional.ofNullable(sandbox), workspace, config), properties);
+        return Path.of(home == null ? "." : home);
     }
 
     /** Looked up at each call: installing Octave or MATLAB later needs no restart. */
-    private Optional<MatlabEngine> engine() {
+    Optional<MatlabEngine> engine() {
         return MatlabEngine.find(config.matlabCommand(), config.octaveCommand());
     }
 
-    @Deactivate
-    void deactivate() {
-        registration.unregister();
+    /** The sandbox now, if there is one. */
+    Optional<Sandbox> sandbox() {
+        return Optional.ofNullable(sandbox);
+    }
+
+    Workspace workspace() {
+        return workspace;
+    }
+
+    MatlabConfiguration config() {
+        return config;
     }
 
     @Override

@@ -7,17 +7,11 @@ import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.zerodep.ZerodepDockerHttpClient;
 import io.procos.api.health.Health;
 import io.procos.api.health.HealthContributor;
-import io.procos.api.tool.Tool;
-import io.procos.api.tool.ToolReach;
 import io.procos.api.tool.Workspace;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Hashtable;
-import java.util.List;
 import java.util.UUID;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.ServiceRegistration;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -26,15 +20,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes docker.run, declaring that it runs code and reads and writes the workspace. On activation it
- * removes the containers an earlier start of this ProcOS left behind. The tool stays listed when no engine
+ * The Docker engine docker.run talks to, from configuration: the client, the workspace and its mount, and the
+ * labels of this ProcOS's containers, shared by the docker.run components ({@link DockerRun}). On activation
+ * it removes the containers an earlier start of this ProcOS left behind. The tool stays listed when no engine
  * is reachable (calls then answer a clear tool error) and the "docker" health check says so.
  */
-@Component(immediate = true, service = HealthContributor.class, configurationPid = DockerConfiguration.PID)
+// immediate: the leftovers go when ProcOS starts, not at the first call
+@Component(immediate = true, service = {DockerEngine.class, HealthContributor.class}, configurationPid = DockerConfiguration.PID)
 @Designate(ocd = DockerConfiguration.class)
-public final class DockerToolComponent implements HealthContributor {
+public final class DockerEngine implements HealthContributor {
 
-    private static final Logger LOG = LoggerFactory.getLogger(DockerToolComponent.class);
+    private static final Logger LOG = LoggerFactory.getLogger(DockerEngine.class);
 
     /**
      * One per start of ProcOS (per load of this class): a reconfigured component keeps it, so its
@@ -43,20 +39,25 @@ public final class DockerToolComponent implements HealthContributor {
     static final String START = UUID.randomUUID().toString();
 
     private final String host;
+    private final DockerConfiguration config;
+    private final Workspace workspace;
     private final ContainerOwner owner;
     private final WorkspaceMount mount;
-    private final ServiceRegistration<Tool> registration;
     private volatile DockerClient client;
     private volatile long checkedAt;
     private volatile Health lastHealth;
 
     @Activate
-    public DockerToolComponent(BundleContext context, DockerConfiguration config) throws Exception {
+    public DockerEngine(BundleContext context, DockerConfiguration config) throws Exception {
+        this(home(context), config);
+    }
+
+    DockerEngine(Path home, DockerConfiguration config) throws Exception {
         String configured = config.host().isBlank() ? System.getenv("DOCKER_HOST") : config.host();
         this.host = configured == null || configured.isBlank() ? "unix:///var/run/docker.sock" : configured;
-        String home = context.getProperty("procos.home");
-        Path homePath = Path.of(home == null ? "." : home).toAbsolutePath().normalize();
-        Workspace workspace = new Workspace(homePath.resolve(config.workspace()));
+        this.config = config;
+        Path homePath = home.toAbsolutePath().normalize();
+        this.workspace = new Workspace(homePath.resolve(config.workspace()));
         this.owner = new ContainerOwner(homePath.toString(), START);
         this.mount = new WorkspaceMount(workspace.root());
         String user = config.user().strip();
@@ -66,11 +67,27 @@ public final class DockerToolComponent implements HealthContributor {
                     user.isEmpty() ? "the image's user" : user, DockerConfiguration.PID);
         }
         removeLeftovers();
-        Hashtable<String, Object> props = new Hashtable<>();
-        List<String> reach = new ArrayList<>(List.of(ToolReach.RUNS_CODE, ToolReach.READS_WORKSPACE, ToolReach.WRITES_WORKSPACE));
-        if (config.allowNetwork()) reach.add(ToolReach.NETWORK);
-        props.put(ToolReach.PROPERTY, reach.toArray(String[]::new));
-        this.registration = context.registerService(Tool.class, new DockerRunTool(this::client, workspace, mount, owner, config), props);
+    }
+
+    private static Path home(BundleContext context) {
+        String home = context.getProperty("procos.home");
+        return Path.of(home == null ? "." : home);
+    }
+
+    DockerConfiguration config() {
+        return config;
+    }
+
+    Workspace workspace() {
+        return workspace;
+    }
+
+    WorkspaceMount mount() {
+        return mount;
+    }
+
+    ContainerOwner owner() {
+        return owner;
     }
 
     /** At start no task of this ProcOS runs, so every container of its earlier starts goes, running or not. */
@@ -95,7 +112,7 @@ public final class DockerToolComponent implements HealthContributor {
     static DockerClient connect(String host) {
         Thread t = Thread.currentThread();
         ClassLoader previous = t.getContextClassLoader();
-        t.setContextClassLoader(DockerToolComponent.class.getClassLoader());
+        t.setContextClassLoader(DockerEngine.class.getClassLoader());
         try {
             DockerClientConfig cfg = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host).build();
             return DockerClientImpl.getInstance(cfg, new ZerodepDockerHttpClient.Builder().dockerHost(cfg.getDockerHost())
@@ -107,7 +124,6 @@ public final class DockerToolComponent implements HealthContributor {
 
     @Deactivate
     void deactivate() throws Exception {
-        registration.unregister();
         mount.release();
         if (client != null) client.close();
     }

@@ -1,12 +1,12 @@
-package io.procos.memory.internal;
+package io.procos.tools.memory.internal;
 
 import io.procos.api.memory.Hit;
 import io.procos.api.memory.Memory;
 import io.procos.api.memory.MemoryItem;
 import io.procos.api.memory.Recall;
 import io.procos.api.tool.Tool;
-import io.procos.api.tool.ToolReach;
 import io.procos.api.tool.ToolContext;
+import io.procos.api.tool.ToolReach;
 import io.procos.api.tool.ToolResult;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,10 +15,11 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-/** Memory as tools, so that a task in words ("save this to memory", "look up what we know about …") can use it. */
+/**
+ * Memory as tools, so that a task in words ("save this to memory", "look up what we know about …") can use it.
+ * Each tool is a {@link Tool} component over the {@link Memory} service.
+ */
 final class MemoryTools {
-
-    static final int MAX_TEXT = 100_000;
 
     private MemoryTools() {}
 

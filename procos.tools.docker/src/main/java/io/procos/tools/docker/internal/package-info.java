@@ -1,0 +1,2 @@
+/** ProcOS Docker tool: implementation. Not exported. */
+package io.procos.tools.docker.internal;

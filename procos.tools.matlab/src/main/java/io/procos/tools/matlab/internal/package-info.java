@@ -1,0 +1,2 @@
+/** ProcOS MATLAB tool: implementation. Not exported. */
+package io.procos.tools.matlab.internal;

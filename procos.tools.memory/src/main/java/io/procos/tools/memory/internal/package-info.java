@@ -1,0 +1,2 @@
+/** ProcOS memory tools: implementation. Not exported. */
+package io.procos.tools.memory.internal;
