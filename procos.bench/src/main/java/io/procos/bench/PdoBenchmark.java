@@ -1,5 +1,12 @@
 package io.procos.bench;
 
+import io.procos.api.tde.Decision;
+import io.procos.api.tde.Execution;
+import io.procos.api.tde.Sampling;
+import io.procos.api.tde.TaskExecutor;
+import io.procos.api.tde.TaskFailedException;
+import io.procos.api.tde.TaskRequest;
+import io.procos.api.tde.TaskRun;
 import io.procos.pdo.internal.EngineSettings;
 import io.procos.pdo.internal.Orchestrator;
 import java.nio.file.Files;
@@ -12,7 +19,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.function.Function;
 import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.ExecutionListener;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
@@ -49,10 +55,10 @@ public final class PdoBenchmark {
                 System.getProperty("bench.history", base.historyLevel()), Integer.getInteger("bench.threads", base.jobExecutorThreads()), base.maxTaskAttempts(),
                 base.retryBackoff(), base.safetyNet(), base.taskLock(), base.maxTasksPerFetch(), Boolean.getBoolean("bench.stepHistory"),
                 "", base.defaultToolPolicy()); // no history cleanup window: nothing but the benchmark runs
-        Function<String, Object> delegates = benchDelegates();
+        TaskExecutor noop = new NoopExecutor();
         System.out.printf("ProcOS orchestration benchmark: %d instances x %d tasks, %d rounds, H2 file database, history %s, %d job threads%n",
                 instances, tasks, rounds, settings.historyLevel(), settings.jobExecutorThreads());
-        try (Orchestrator orchestrator = new Orchestrator(settings, "bench", delegates)) {
+        try (Orchestrator orchestrator = new Orchestrator(settings, "bench", () -> noop, benchDelegates(), Set.of("bench", "rawSync", "rawAsync"))) {
             statements = StatementCount.of(orchestrator);
             deploy(orchestrator, tasks);
             // warm-up at full size, the sides taking turns until the warm-up time is over: class loading,
@@ -124,23 +130,32 @@ public final class PdoBenchmark {
                 r.statements < 0 ? "-" : String.format("%.1f", (double) r.statements / total));
     }
 
-    private static Function<String, Object> benchDelegates() {
+    /** The no-op tool as a task executor: decides on it, runs it (marking when it started), publishes nothing. */
+    static final class NoopExecutor implements TaskExecutor {
+        public Decision decide(TaskRequest request) {
+            return new Decision("noop", Map.of(), "deterministic", 1, "benchmark", "bench");
+        }
+
+        public Execution execute(TaskRequest request, Decision decision) {
+            toolStarted(request.instanceId() + "/" + request.activityId());
+            return new Execution(decision, Map.of(), "", null, 0);
+        }
+
+        public Sampling sample(TaskRequest request, Decision decision, List<Object> samples) throws TaskFailedException {
+            throw new TaskFailedException("the benchmark does not sample", false);
+        }
+
+        public void finished(TaskRun run) {}
+    }
+
+    /** The benchmark's own delegates, for its processes only (exempt from the deployment policy). */
+    private static Map<String, Object> benchDelegates() {
         Map<String, Object> d = new HashMap<>();
-        d.put("procosTdeDecide", (JavaDelegate) tde -> {
-            tde.setVariable("tool", "noop");
-            tde.setVariable("mode", "deterministic");
-            tde.setVariable("arguments", "{}");
-        });
-        d.put("procosTdeExecute", (JavaDelegate) tde -> {
-            toolStarted(tde.getVariable("domainInstanceId") + "/" + tde.getVariable("activityId"));
-            tde.setVariable("result", "{}");
-        });
-        d.put("procosTdeLog", (JavaDelegate) tde -> tde.setVariable("status", "COMPLETED"));
         // marks the next task ready: its external task, or the raw task's job, is about to exist
         d.put("benchReadyNext", (ExecutionListener) PdoBenchmark::readyNext);
         d.put("benchEnded", (ExecutionListener) ex -> ENDED.add(ex.getProcessInstanceId()));
         d.put("benchNoop", (JavaDelegate) ex -> toolStarted(ex.getProcessInstanceId() + "/" + ex.getCurrentActivityId()));
-        return d::get;
+        return d;
     }
 
     private static void readyNext(DelegateExecution ex) {

@@ -133,7 +133,7 @@ class DasTest {
             assertThat(matlab.path("tasks").path(0).path("tool").asText()).isEqualTo("matlab.run");
             JsonNode search = procos.json(procos.api("/api/instances/" + ids.get(10)));
             assertThat(search.path("tasks").path(0).path("tool").asText()).isEqualTo("memory.search");
-            assertThat(search.path("variables").path("best").asText()).contains("Hamburg office moves to the harbour");
+            assertThat(search.path("variables").path("task_1_result").asText()).contains("Hamburg office moves to the harbour");
 
             // refused words: the reasons, and nothing deployed
             int before = procos.json(procos.api("/api/processes")).size();

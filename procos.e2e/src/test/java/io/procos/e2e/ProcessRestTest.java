@@ -56,12 +56,15 @@ class ProcessRestTest {
                     process("monthly-report", null,
                             "Write the summary to a file|Put \"All checks passed\" into reports/summary.txt",
                             "Open the summary|Read reports/summary.txt",
-                            "Find the reports|List the files in folder reports"));
+                            "Find the reports|List the files in folder reports")
+                            .replaceFirst("(<serviceTask id='task1'.*?</documentation>)", "$1<extensionElements><camunda:properties>"
+                                    + "<camunda:property name='procos.output' value='content=summaryText'/></camunda:properties></extensionElements>"));
             assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(201);
             assertThat(procos.json(procos.api("/api/processes")).findValuesAsText("key")).contains("monthly-report");
 
-            // when it is started with a variable
-            HttpResponse<String> started = procos.post("/api/processes/monthly-report/start", "application/json", "{\"month\": \"November\"}");
+            // when it is started with variables, one of them named like a field of every task's result
+            HttpResponse<String> started = procos.post("/api/processes/monthly-report/start", "application/json",
+                    "{\"month\": \"November\", \"path\": \"reports\"}");
             assertThat(started.statusCode()).as(started.body()).isEqualTo(201);
             String id = procos.json(started).path("id").asText();
 
@@ -69,6 +72,8 @@ class ProcessRestTest {
             JsonNode instance = procos.awaitInstanceEnd(id, Duration.ofSeconds(60));
             assertThat(instance.path("state").asText()).as(instance.toString()).isEqualTo("COMPLETED");
             assertThat(instance.path("variables").path("month").asText()).isEqualTo("November");
+            // the inputs are what they were: no task's result overwrote them
+            assertThat(instance.path("variables").path("path").asText()).isEqualTo("reports");
             List<JsonNode> tasks = new ArrayList<>();
             instance.path("tasks").forEach(tasks::add);
             assertThat(tasks).extracting(t -> t.path("name").asText())
@@ -77,10 +82,15 @@ class ProcessRestTest {
             assertThat(tasks).allSatisfy(t -> {
                 assertThat(t.path("status").asText()).isEqualTo("COMPLETED");
                 assertThat(t.path("attempts").asInt()).isEqualTo(1);
+                assertThat(t.path("rationale").asText()).isNotBlank(); // why the planner chose the tool
+                assertThat(t.path("confidence").asDouble()).isPositive();
             });
-            // and the work is real: the file exists, and what the read returned became a variable of the instance
+            // and the work is real: the file exists; each task's result is under its own name, and the read's
+            // content went where the process's output mapping says
             assertThat(java.nio.file.Files.readString(procos.home.resolve("data/workspace/reports/summary.txt"))).isEqualTo("All checks passed");
-            assertThat(instance.path("variables").path("content").asText()).isEqualTo("All checks passed");
+            assertThat(instance.path("variables").path("task1_result").asText()).contains("All checks passed");
+            assertThat(instance.path("variables").path("task2_result").asText()).contains("summary.txt");
+            assertThat(instance.path("variables").path("summaryText").asText()).isEqualTo("All checks passed");
             for (int i = 1; i < tasks.size(); i++) {
                 assertThat(Instant.parse(tasks.get(i).path("startedAt").asText()))
                         .isAfterOrEqualTo(Instant.parse(tasks.get(i - 1).path("endedAt").asText()));

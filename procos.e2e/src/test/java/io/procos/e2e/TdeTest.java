@@ -39,7 +39,8 @@ class TdeTest {
             JsonNode task = pi.path("tasks").path(0);
             assertThat(task.path("tool").asText()).isEqualTo("matlab.run");
             assertThat(task.path("mode").asText()).isEqualTo("probabilistic");
-            JsonNode variables = pi.path("variables");
+            // the loop's result is the task's result, under the task's own name
+            JsonNode variables = Distribution.JSON.readTree(pi.path("variables").path("task0_result").asText());
             assertThat(variables.path("converged").asBoolean()).as(variables.toString()).isTrue();
             assertThat(variables.path("samples").asInt()).isBetween(4, 59);
             assertThat(variables.path("value").asDouble()).isCloseTo(Math.PI, Percentage.withPercentage(1));
@@ -48,8 +49,9 @@ class TdeTest {
             // a quantity that never settles stops at the maximum, and says it did not converge
             JsonNode noise = procos.awaitInstanceEnd(noisy, Duration.ofSeconds(120));
             assertThat(noise.path("state").asText()).as(noise.toString()).isEqualTo("COMPLETED");
-            assertThat(noise.path("variables").path("converged").asBoolean()).isFalse();
-            assertThat(noise.path("variables").path("samples").asInt()).isEqualTo(5);
+            JsonNode noiseResult = Distribution.JSON.readTree(noise.path("variables").path("task0_result").asText());
+            assertThat(noiseResult.path("converged").asBoolean()).isFalse();
+            assertThat(noiseResult.path("samples").asInt()).isEqualTo(5);
         }
     }
 

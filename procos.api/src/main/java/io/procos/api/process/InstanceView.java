@@ -5,10 +5,11 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import io.procos.api.tde.TaskRun;
 
 /**
- * A domain process instance as a person wants to see it: its state, each task with the decision
- * the task executor took and what came of it, and any incident; {@code toolPolicy} is what its tasks
+ * A domain process instance as a person wants to see it: its state, each task's latest {@link TaskRun}
+ * (the decision with its rationale and confidence, what came of it, how many attempts ran), and any incident; {@code toolPolicy} is what its tasks
  * may use ({@link io.procos.api.tool.ToolPolicy}, the default expanded).
  */
 public record InstanceView(String id, String processKey, int processVersion, InstanceState state,
@@ -26,10 +27,6 @@ public record InstanceView(String id, String processKey, int processVersion, Ins
             Instant endedAt, Map<String, Object> variables, List<TaskRun> tasks, List<Incident> incidents) {
         this(id, processKey, processVersion, state, startedAt, endedAt, variables, tasks, incidents, null);
     }
-
-    /** One task of the instance: the latest attempt's decision and outcome, and how many attempts ran. */
-    public record TaskRun(String activityId, String name, String status, String tool, String mode,
-            String arguments, String result, String error, int attempts, Instant startedAt, Instant endedAt) {}
 
     /** Something the engine could not get past; {@code message} is the last error. */
     public record Incident(String id, String type, String activityId, String message, Instant createdAt) {}

@@ -19,9 +19,10 @@ import io.procos.api.process.InstanceView;
 import io.procos.api.process.InvalidProcessException;
 import io.procos.api.process.ProcessService;
 import io.procos.api.tde.Decision;
-import io.procos.api.tde.Planner;
+import io.procos.api.tde.TaskExecutor;
+import io.procos.api.tde.TaskFailedException;
+import io.procos.api.tde.TaskRequest;
 import io.procos.api.tde.TaskDescription;
-import io.procos.api.tool.ToolCatalog;
 import io.procos.api.tool.ToolPolicy;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -66,11 +67,8 @@ public final class AssistantComponent implements Assistant, HealthContributor {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile PromptStore prompts;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile Planner planner;
-
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile ToolCatalog catalog;
+    private volatile TaskExecutor executor;
 
     @Override
     public String generator() {
@@ -211,7 +209,7 @@ public final class AssistantComponent implements Assistant, HealthContributor {
         while (System.nanoTime() < end) {
             view = ps == null ? null : ps.instance(s.instanceId()).orElse(null);
             if (view != null) {
-                for (InstanceView.TaskRun t : view.tasks()) {
+                for (io.procos.api.tde.TaskRun t : view.tasks()) {
                     String state = t.status() + (t.tool() == null ? "" : " with " + t.tool()) + (t.attempts() > 1 ? " (attempt " + t.attempts() + ")" : "");
                     if (!state.equals(seen.put(t.activityId(), state))) {
                         progress.accept("Task \"" + t.name() + "\": " + state.toLowerCase(Locale.ROOT)
@@ -267,11 +265,15 @@ public final class AssistantComponent implements Assistant, HealthContributor {
                     .findFirst().ifPresent(r -> out.add(new Suggestion("low-confidence", task, String.format(Locale.ROOT,
                             "\"%s\" was decided with low confidence (%.2f for %s): name the action and its values more plainly in the task.",
                             task, ((Number) r.get("confidence")).doubleValue(), r.get("tool")), List.of("rationale: " + r.get("rationale")))));
-            Planner p = planner;
-            ToolCatalog c = catalog;
+            TaskExecutor x = executor;
             Map<String, Object> none = runs.stream().filter(r -> r.get("tool") == null || "".equals(r.get("tool"))).reduce((a, b) -> b).orElse(null);
-            if (none != null && p != null && c != null) {
-                Decision now = p.decide(new TaskDescription(task, String.valueOf(none.get("text")), Map.of()), c.tools());
+            if (none != null && x != null) {
+                Decision now;
+                try {
+                    now = x.decide(TaskRequest.of(new TaskDescription(task, String.valueOf(none.get("text")), Map.of()), null));
+                } catch (TaskFailedException e) {
+                    return; // no planner yet: no suggestion now
+                }
                 if (now.tool() != null) {
                     out.add(new Suggestion("new-tool", task, "No tool fitted \"" + task + "\" before; now " + now.tool()
                             + " does (" + now.rationale() + "). Run the process again.", List.of("then: " + none.get("rationale"))));

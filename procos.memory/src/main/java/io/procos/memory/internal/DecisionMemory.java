@@ -1,8 +1,11 @@
 package io.procos.memory.internal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.procos.api.memory.MemoryItem;
 import io.procos.api.memory.Relation;
 import io.procos.api.memory.Relation.Node;
+import io.procos.api.tde.TaskRun;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -11,29 +14,43 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A task executor's decision event as memory: the decision (its text is the task in words, which is
- * what later tasks are compared with), linked to its task, instance, process and tool, and the error
- * it ended with, if any.
+ * A finished task run ({@link TaskRun}, from its {@link io.procos.api.tde.TaskRunEvent}) as memory: the
+ * decision (its text is the task in words, which is what later tasks are compared with), linked to its
+ * task, instance, process and tool, and the error it ended with, if any.
  */
 final class DecisionMemory {
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private DecisionMemory() {}
 
-    static List<MemoryItem> items(Map<String, Object> event) {
-        String taskName = str(event.get("taskName"));
-        String doc = str(event.get("taskDocumentation"));
-        String text = doc.isBlank() || doc.equals(taskName) ? taskName : taskName + ". " + doc;
+    static List<MemoryItem> items(TaskRun run) {
+        if (run == null) return List.of();
+        String taskName = str(run.name());
+        String text = run.text();
         if (text.isBlank()) return List.of();
-        String tool = str(event.get("tool"));
-        String instance = str(event.get("domainInstanceId"));
-        String task = str(event.get("externalTaskId"));
-        String process = str(event.get("processKey"));
+        String tool = str(run.tool());
+        String instance = str(run.instanceId());
+        String task = str(run.taskId());
+        String process = str(run.processKey());
         Map<String, Object> props = new LinkedHashMap<>();
-        for (String key : List.of("tool", "arguments", "mode", "confidence", "rationale", "planner", "status", "error", "correction",
-                "decideMillis", "executeMillis", "iterations", "converged", "attempt", "activityId", "taskName", "resultText")) {
-            Object v = event.get(key);
-            if (v != null) props.put(key, v);
-        }
+        put(props, "tool", run.tool());
+        put(props, "arguments", json(run.arguments())); // the graph keeps plain values: structure as JSON text
+        put(props, "mode", run.mode());
+        put(props, "confidence", run.confidence());
+        put(props, "rationale", run.rationale());
+        put(props, "planner", run.planner());
+        put(props, "status", run.status());
+        put(props, "error", run.error());
+        put(props, "correction", run.correction());
+        put(props, "decideMillis", run.decideMillis());
+        put(props, "executeMillis", run.executeMillis());
+        put(props, "iterations", run.iterations());
+        put(props, "converged", run.converged());
+        put(props, "attempt", run.attempts());
+        put(props, "activityId", run.activityId());
+        put(props, "taskName", run.name());
+        put(props, "resultText", run.resultText());
         props.put("processKey", process);
         props.put("instanceId", instance);
         props.put("taskId", task);
@@ -42,12 +59,12 @@ final class DecisionMemory {
         if (!task.isBlank()) relations.add(Relation.from(Node.task(task), "DECIDED"));
         if (!instance.isBlank() && !task.isBlank()) relations.add(new Relation(Node.instance(instance), "RAN", Node.task(task)));
         if (!instance.isBlank() && !process.isBlank()) relations.add(new Relation(Node.instance(instance), "INSTANCE_OF", Node.process(process)));
-        // one item per attempt of a task: the same decision posted again (its transaction was retried) is the same item
+        // one item per attempt of a task: the same run posted again (its transaction was retried) is the same item
         String id = task.isBlank() ? UUID.randomUUID().toString()
-                : UUID.nameUUIDFromBytes(("decision:" + task + "#" + str(event.get("attempt"))).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+                : UUID.nameUUIDFromBytes(("decision:" + task + "#" + run.attempts()).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
         List<MemoryItem> out = new ArrayList<>();
         out.add(new MemoryItem(id, "decision", text, props, relations, Instant.now()));
-        String error = str(event.get("error"));
+        String error = str(run.error());
         if (!error.isBlank()) {
             List<Relation> errorRelations = new ArrayList<>();
             errorRelations.add(Relation.from(Node.item("Decision", id), "FAILED_WITH"));
@@ -61,6 +78,18 @@ final class DecisionMemory {
                     "error", error, errorProps, errorRelations, Instant.now()));
         }
         return out;
+    }
+
+    private static void put(Map<String, Object> props, String key, Object value) {
+        if (value != null) props.put(key, value);
+    }
+
+    private static String json(Map<String, Object> value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (JsonProcessingException e) {
+            return "{}";
+        }
     }
 
     private static String str(Object o) {

@@ -3,6 +3,7 @@ package io.procos.memory.internal;
 import io.procos.api.health.Health;
 import io.procos.api.health.HealthContributor;
 import io.procos.api.llm.TextEmbedder;
+import io.procos.api.tde.TaskRunEvent;
 import io.procos.api.memory.ErrorCount;
 import io.procos.api.memory.Graph;
 import io.procos.api.memory.Hit;
@@ -45,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * through {@code /api/memory}.
  */
 @Component(configurationPid = MemoryComponent.PID, service = {Memory.class, HealthContributor.class, EventHandler.class},
-        property = EventConstants.EVENT_TOPIC + "=io/procos/tde/DECISION")
+        property = EventConstants.EVENT_TOPIC + "=" + TaskRunEvent.TOPIC)
 @Designate(ocd = MemoryComponent.Config.class)
 public final class MemoryComponent implements Memory, HealthContributor, EventHandler {
 
@@ -196,7 +197,7 @@ public final class MemoryComponent implements Memory, HealthContributor, EventHa
         Map<String, Object> properties = new HashMap<>();
         for (String name : event.getPropertyNames()) properties.put(name, event.getProperty(name));
         try {
-            memory.rememberAll(DecisionMemory.items(properties));
+            memory.rememberAll(DecisionMemory.items(TaskRunEvent.run(properties)));
         } catch (RuntimeException e) {
             LOG.warn("A decision could not be remembered: {}", e.getMessage());
         }

@@ -75,15 +75,11 @@ class MemoryServiceTest {
         String instance = UUID.randomUUID().toString();
         try (MemoryService memory = memory(Files.createTempDirectory("wal"), graph)) {
             for (int i = 0; i < 3; i++) {
-                Map<String, Object> event = new LinkedHashMap<>();
-                event.put("domainInstanceId", instance);
-                event.put("processKey", "monthly-report");
-                event.put("externalTaskId", instance + "-task" + i);
-                event.put("taskName", List.of("Write the summary", "Read the summary", "Send the summary").get(i));
-                event.put("tool", List.of("file.write", "file.read", "mail.send").get(i));
-                event.put("status", i == 2 ? "FAILED" : "COMPLETED");
-                if (i == 2) event.put("error", "mail.send: no mail server configured");
-                memory.rememberAll(DecisionMemory.items(event));
+                io.procos.api.tde.TaskRun run = new io.procos.api.tde.TaskRun(instance + "-task" + i, instance, "monthly-report", "task" + i,
+                        List.of("Write the summary", "Read the summary", "Send the summary").get(i), "", Map.of(),
+                        List.of("file.write", "file.read", "mail.send").get(i), Map.of(), "deterministic", 0.8, "fits", "test", null, null,
+                        i == 2 ? "FAILED" : "COMPLETED", i == 2 ? "mail.send: no mail server configured" : null, null, 1, 1, 1, null, null, null, null);
+                memory.rememberAll(DecisionMemory.items(run));
             }
             assertThat(memory.awaitWritten(Duration.ofSeconds(60))).isTrue();
             Graph g = memory.instanceGraph(instance);

@@ -60,10 +60,17 @@ final class DeploymentPolicy extends AbstractBpmnParseListener {
     /** What the policy finds wrong with one element. */
     record Problem(String message, Element element) {}
 
+    private final Set<String> exempt;
+
+    /** @param exempt process keys the policy does not apply to: ProcOS's own, which no upload may use */
+    DeploymentPolicy(Set<String> exempt) {
+        this.exempt = Set.copyOf(exempt);
+    }
+
     /** The policy's problems with a whole BPMN document; none for ProcOS's own processes. */
-    static List<Problem> problems(Element root) {
+    List<Problem> problems(Element root) {
         List<Element> processes = root.elementsNS(new org.camunda.bpm.engine.impl.util.xml.Namespace(BPMN), "process");
-        boolean own = !processes.isEmpty() && processes.stream().allMatch(p -> Orchestrator.isOwnProcess(p.attribute("id")));
+        boolean own = !processes.isEmpty() && processes.stream().allMatch(p -> exempt.contains(p.attribute("id")));
         List<Problem> problems = new ArrayList<>();
         if (!own) check(root, null, problems);
         return problems;
@@ -74,13 +81,16 @@ final class DeploymentPolicy extends AbstractBpmnParseListener {
      * line numbers, as any parse error, and nothing of it is parsed further.
      */
     static final class Parse extends BpmnParse {
-        Parse(org.camunda.bpm.engine.impl.bpmn.parser.BpmnParser parser) {
+        private final DeploymentPolicy policy;
+
+        Parse(org.camunda.bpm.engine.impl.bpmn.parser.BpmnParser parser, DeploymentPolicy policy) {
             super(parser);
+            this.policy = policy;
         }
 
         @Override
         protected void parseRootElement() {
-            List<Problem> problems = problems(rootElement);
+            List<Problem> problems = policy.problems(rootElement);
             for (Problem p : problems) addError(PREFIX + p.message(), p.element());
             if (problems.isEmpty()) super.parseRootElement();
         }
@@ -92,7 +102,7 @@ final class DeploymentPolicy extends AbstractBpmnParseListener {
     @Override
     public void parseSequenceFlow(Element flow, ScopeImpl scope, TransitionImpl transition) {
         ProcessDefinitionImpl definition = scope.getProcessDefinition();
-        if (definition instanceof ProcessDefinitionEntity e && Orchestrator.isOwnProcess(e.getKey())) return;
+        if (definition instanceof ProcessDefinitionEntity e && exempt.contains(e.getKey())) return;
         Element condition = flow.elementNS(new org.camunda.bpm.engine.impl.util.xml.Namespace(BPMN), "conditionExpression");
         if (condition == null) return;
         try {
@@ -158,6 +168,10 @@ final class DeploymentPolicy extends AbstractBpmnParseListener {
                 problems.add(new Problem(where + ": the condition " + e.getText().strip() + " is refused: " + bad.getMessage(), e));
             }
             return;
+        }
+        if (CAMUNDA.contains(uri) && tag.equals("property") && PdoDelegates.OUTPUT_PROPERTY.equals(e.attribute("name"))) {
+            String problem = PdoDelegates.outputMappingProblem(e.attribute("value"));
+            if (problem != null) problems.add(new Problem(where + ": " + problem, e));
         }
         if (CAMUNDA.contains(uri) && tag.equals("property") && ToolPolicy.PROPERTY.equals(e.attribute("name"))) {
             try {

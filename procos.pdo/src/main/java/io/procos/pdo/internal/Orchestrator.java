@@ -7,7 +7,9 @@ import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
+import io.procos.api.tde.TaskExecutor;
+import java.util.Set;
+import java.util.function.Supplier;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.ProcessEngineConfiguration;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
@@ -36,17 +38,31 @@ public final class Orchestrator implements AutoCloseable {
     private final ProcessServiceImpl processService;
 
     /**
-     * @param nodeId          stable name of this ProcOS node: jobs it held when it last stopped are released at start
-     * @param delegateLookup  finds delegates by the name a BPMN expression uses (OSGi services in the distribution)
+     * @param nodeId    stable name of this ProcOS node: jobs it held when it last stopped are released at start
+     * @param executor  the task executor there is now (an OSGi service in the distribution), or null while there is none
      */
-    public Orchestrator(EngineSettings settings, String nodeId, Function<String, Object> delegateLookup) {
+    public Orchestrator(EngineSettings settings, String nodeId, Supplier<TaskExecutor> executor) {
+        this(settings, nodeId, executor, Map.of(), Set.of());
+    }
+
+    /**
+     * For the benchmark: beside the task executor, its own delegates by name, and the keys of its own
+     * processes, which use them and are exempt from the deployment policy like ProcOS's own.
+     */
+    public Orchestrator(EngineSettings settings, String nodeId, Supplier<TaskExecutor> executor, Map<String, Object> trustedDelegates,
+            Set<String> trustedProcessKeys) {
         this.settings = settings;
         settings.toolPolicy(); // a default policy that cannot be read stops the engine with what is wrong in it
-        Map<String, Object> own = Map.of(
+        Map<String, Object> own = new java.util.HashMap<>(trustedDelegates);
+        own.putAll(Map.of(
                 "procosPdoFetch", new PdoDelegates.FetchTasks(settings),
                 "procosPdoPrepareTask", new PdoDelegates.PrepareTask(settings),
                 "procosPdoUpdateTask", new PdoDelegates.UpdateTask(settings),
-                "procosPdoUpdateState", new PdoDelegates.UpdateState());
+                "procosPdoUpdateState", new PdoDelegates.UpdateState()));
+        own.putAll(TdeDelegates.beans(executor));
+        Set<String> exempt = new java.util.HashSet<>(trustedProcessKeys);
+        exempt.addAll(Set.of(PDO_KEY, TDE_KEY));
+        DeploymentPolicy policy = new DeploymentPolicy(exempt);
         StandaloneProcessEngineConfiguration cfg = new StandaloneProcessEngineConfiguration();
         cfg.setProcessEngineName("procos");
         cfg.setJdbcUrl(settings.jdbcUrl());
@@ -58,12 +74,12 @@ public final class Orchestrator implements AutoCloseable {
         cfg.setHistory(settings.historyLevel());
         cfg.setHistoryEventHandler(new OrchestrationHistory(settings.stepHistory()));
         cfg.setIdGenerator(new StrongUuidGenerator());
-        DelegateBeans beans = new DelegateBeans(own, delegateLookup);
+        DelegateBeans beans = new DelegateBeans(own);
         cfg.setBeans(beans);
         cfg.setExpressionManager(new ConfinedExpressionManager(beans));
         // every deployment passes the policy, whoever makes it; conditions of domain processes are ProcOS's grammar
-        cfg.setBpmnParseFactory(DeploymentPolicy.Parse::new);
-        cfg.setCustomPreBPMNParseListeners(List.of(new DeploymentPolicy(), notifier));
+        cfg.setBpmnParseFactory(parser -> new DeploymentPolicy.Parse(parser, policy));
+        cfg.setCustomPreBPMNParseListeners(List.of(policy, notifier));
         cfg.setMetricsEnabled(false);
         cfg.setDbMetricsReporterActivate(false);
         // BPMN drawn by users rarely says how long to keep history; keep it half a year

@@ -1,13 +1,11 @@
 package io.procos.pdo.internal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.procos.api.process.ProcessService;
+import io.procos.api.tde.TaskRun;
 import java.util.ArrayList;
 import java.util.Date;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +57,7 @@ public final class PdoDelegates {
 
         @Override
         public void execute(DelegateExecution pdo) {
-            String domainId = (String) pdo.getVariable("domainInstanceId");
+            String domainId = (String) pdo.getVariable(TdeDelegates.DOMAIN_INSTANCE);
             // Entities, not queries: the domain instance and its tasks are mostly in this transaction's cache
             // already (the TDE that just ended completed one of them), and tasks created by this very
             // transaction are not in the database yet, so no query would see them.
@@ -120,6 +118,33 @@ public final class PdoDelegates {
             this.settings = settings;
         }
 
+        /**
+         * What a task sees: the fields of earlier tasks' results (so a later task can use what an earlier one
+         * produced), then the process's own variables, which always win.
+         */
+        static Map<String, Object> inputOf(Map<String, Object> variables) {
+            Map<String, Object> input = new LinkedHashMap<>();
+            variables.forEach((name, value) -> {
+                if (!name.endsWith(RESULT_SUFFIX)) return;
+                Object fields = TdeDelegates.plain(EngineValues.text(value));
+                if (fields instanceof Map<?, ?> m) m.forEach((k, v) -> input.put(String.valueOf(k), v));
+            });
+            input.putAll(variables);
+            return input;
+        }
+
+        /** A camunda:property of a flow element, or null. */
+        static String property(FlowElement element, String name) {
+            if (element == null || element.getExtensionElements() == null) return null;
+            for (org.camunda.bpm.model.bpmn.instance.camunda.CamundaProperties ps : element.getExtensionElements().getElementsQuery()
+                    .filterByType(org.camunda.bpm.model.bpmn.instance.camunda.CamundaProperties.class).list()) {
+                for (org.camunda.bpm.model.bpmn.instance.camunda.CamundaProperty p : ps.getCamundaProperties()) {
+                    if (name.equals(p.getCamundaName())) return p.getCamundaValue();
+                }
+            }
+            return null;
+        }
+
         /** What the tasks of a definition may use: its procos.tools property, else the configured default. */
         String toolPolicy(BpmnModelInstance model, String definitionId, String processKey) {
             return policies.computeIfAbsent(definitionId, id -> toolPolicy(model, processKey, settings.toolPolicy()).spec());
@@ -141,17 +166,17 @@ public final class PdoDelegates {
         @Override
         public void notify(DelegateExecution call) throws JsonProcessingException {
             // the multi-instance call has its task as element variable; the single call takes the round's one task
-            String taskId = (String) call.getVariableLocal("externalTaskId");
+            String taskId = (String) call.getVariableLocal(TdeDelegates.TASK_ID);
             if (taskId == null) {
                 taskId = (String) call.getVariable("readyTasks");
-                call.setVariableLocal("externalTaskId", taskId);
+                call.setVariableLocal(TdeDelegates.TASK_ID, taskId);
             }
             ExternalTaskEntity task = Context.getCommandContext().getExternalTaskManager().findExternalTaskById(taskId);
-            call.setVariableLocal("domainInstanceId", call.getVariable("domainInstanceId"));
+            call.setVariableLocal(TdeDelegates.DOMAIN_INSTANCE, call.getVariable(TdeDelegates.DOMAIN_INSTANCE));
             if (task == null) { // the domain instance was cancelled meanwhile; UpdateTask will find nothing to do
-                call.setVariableLocal("taskName", "");
-                call.setVariableLocal("taskDocumentation", "");
-                call.setVariableLocal("taskInput", "{}");
+                call.setVariableLocal(TdeDelegates.TASK_NAME, "");
+                call.setVariableLocal(TdeDelegates.TASK_DOCUMENTATION, "");
+                call.setVariableLocal(TdeDelegates.TASK_INPUT, "{}");
                 return;
             }
             BpmnModelInstance model = models.computeIfAbsent(task.getProcessDefinitionId(),
@@ -160,16 +185,17 @@ public final class PdoDelegates {
             String documentation = element == null ? "" : element.getDocumentations().stream()
                     .map(Documentation::getTextContent).map(String::strip).collect(Collectors.joining("\n"));
             // the variables the task sees where it waits; its execution stays cached for completing it
-            Map<String, Object> input = task.getExecution().getVariables();
-            call.setVariableLocal("activityId", task.getActivityId());
-            call.setVariableLocal("processKey", task.getProcessDefinitionKey());
-            call.setVariableLocal("toolPolicy", toolPolicy(model, task.getProcessDefinitionId(), task.getProcessDefinitionKey()));
-            call.setVariableLocal("taskName", element == null || element.getName() == null ? task.getActivityId() : element.getName());
-            call.setVariableLocal("taskDocumentation", EngineValues.toEngine(documentation));
-            call.setVariableLocal("taskInput", EngineValues.toEngine(toJson(input)));
+            Map<String, Object> input = inputOf(task.getExecution().getVariables());
+            call.setVariableLocal(OUTPUT_MAPPING, property(element, OUTPUT_PROPERTY));
+            call.setVariableLocal(TdeDelegates.ACTIVITY, task.getActivityId());
+            call.setVariableLocal(TdeDelegates.PROCESS_KEY, task.getProcessDefinitionKey());
+            call.setVariableLocal(TdeDelegates.TOOL_POLICY, toolPolicy(model, task.getProcessDefinitionId(), task.getProcessDefinitionKey()));
+            call.setVariableLocal(TdeDelegates.TASK_NAME, element == null || element.getName() == null ? task.getActivityId() : element.getName());
+            call.setVariableLocal(TdeDelegates.TASK_DOCUMENTATION, EngineValues.toEngine(documentation));
+            call.setVariableLocal(TdeDelegates.TASK_INPUT, EngineValues.toEngine(toJson(input)));
             int attempt = task.getRetries() == null ? 1 : settings.maxTaskAttempts() - task.getRetries() + 1;
-            call.setVariableLocal("attempt", attempt);
-            call.setVariableLocal("startedAt", System.currentTimeMillis());
+            call.setVariableLocal(TdeDelegates.ATTEMPT, attempt);
+            call.setVariableLocal(TdeDelegates.STARTED_AT, System.currentTimeMillis());
         }
     }
 
@@ -184,25 +210,31 @@ public final class PdoDelegates {
         @Override
         public void notify(DelegateExecution call) {
             if (call.isCanceled()) return; // the PDO itself is being cancelled
-            String taskId = (String) call.getVariable("externalTaskId");
+            String taskId = (String) call.getVariable(TdeDelegates.TASK_ID);
             ExternalTaskService tasks = call.getProcessEngineServices().getExternalTaskService();
-            String status = EngineValues.text(call.getVariableLocal("status"));
-            record(call, taskId, status);
+            String recorded = EngineValues.text(call.getVariableLocal(TdeDelegates.TASK_RUN));
+            TaskRun run = recorded == null ? null : TaskRuns.read(recorded);
+            // the run is kept in history as this call's variable: the scope ends in this transaction, so the
+            // record costs one history row and no runtime row
+            if (recorded != null) call.setVariableLocal(OrchestrationHistory.TASK_RUN, EngineValues.toEngine(recorded));
             try {
-                if ("COMPLETED".equals(status)) {
-                    tasks.complete(taskId, workerId(call), resultVariables(EngineValues.text(call.getVariableLocal("result"))));
+                if (run != null && run.completed()) {
+                    String mapping = (String) call.getVariableLocal(OUTPUT_MAPPING);
+                    tasks.complete(taskId, workerId(call), resultVariables(run.activityId(), run.result(), mapping));
                 } else {
                     ExternalTask task = tasks.createExternalTaskQuery().externalTaskId(taskId).singleResult();
                     if (task == null) return;
                     int retriesBefore = task.getRetries() == null ? settings.maxTaskAttempts() : task.getRetries();
-                    int retriesLeft = Math.max(0, retriesBefore - 1);
+                    // a failure that another attempt cannot change (the same words give the same arguments) ends at once
+                    boolean retryable = run == null || !Boolean.FALSE.equals(call.getVariableLocal(TdeDelegates.RETRYABLE));
+                    int retriesLeft = retryable ? Math.max(0, retriesBefore - 1) : 0;
                     int attempt = settings.maxTaskAttempts() - retriesBefore + 1;
                     long backoff = settings.retryBackoff().toMillis() << Math.min(attempt - 1, 16);
-                    Object error = EngineValues.fromEngine(call.getVariableLocal("error"));
-                    String message = error == null || error.toString().isBlank()
-                            ? "the task executor ended without a result" : error.toString();
+                    String message = run == null || run.error() == null || run.error().isBlank()
+                            ? "the task executor ended without a result" : run.error();
                     String details = "attempt " + attempt + " of " + settings.maxTaskAttempts()
-                            + ", tool: " + call.getVariableLocal("tool") + "\n" + message;
+                            + ", tool: " + (run == null ? null : run.tool()) + (retryable ? "" : ", not retried: another attempt "
+                            + "would fail the same way") + "\n" + message;
                     tasks.handleFailure(taskId, workerId(call), message, details, retriesLeft, retriesLeft > 0 ? backoff : 0);
                     if (retriesLeft > 0) {
                         // lets "Fetch ready tasks" wait exactly until this retry is due
@@ -219,54 +251,70 @@ public final class PdoDelegates {
         }
     }
 
-    /**
-     * One TDE run, kept in history as the variable {@value OrchestrationHistory#TASK_RUN} of this call's
-     * scope: the scope ends in this transaction, so the record costs one history row and no runtime row.
-     */
-    static void record(DelegateExecution call, String taskId, String status) {
-        Map<String, Object> run = new LinkedHashMap<>();
-        run.put("externalTaskId", taskId);
-        for (String name : List.of("activityId", "attempt", "tool", "mode", "arguments", "result", "error", "planner",
-                "confidence", "correction", "startedAt")) {
-            Object v = EngineValues.fromEngine(call.getVariableLocal(name));
-            if (v != null) run.put(name, v);
-        }
-        run.put("status", status == null ? "FAILED" : status);
-        run.put("endedAt", System.currentTimeMillis());
-        try {
-            call.setVariableLocal(OrchestrationHistory.TASK_RUN, EngineValues.toEngine(JSON.writeValueAsString(run)));
-        } catch (JsonProcessingException e) {
-            LOG.warn("The run of task {} could not be recorded: {}", taskId, e.getMessage());
-        }
-    }
-
     /** "Update state": the round is over; each task was completed or failed as its TDE ended. */
     static final class UpdateState implements JavaDelegate {
         @Override
         public void execute(DelegateExecution pdo) {
-            LOG.debug("Orchestrator {} finished a round for {}", pdo.getProcessInstanceId(), pdo.getVariable("domainInstanceId"));
+            LOG.debug("Orchestrator {} finished a round for {}", pdo.getProcessInstanceId(), pdo.getVariable(TdeDelegates.DOMAIN_INSTANCE));
         }
     }
 
-    /** A TDE's JSON result becomes domain variables: each top-level field, nested values as JSON text. */
-    static Map<String, Object> resultVariables(String resultJson) {
+    /** The variable a task's result goes to by default: one per task, named after it, e.g. {@code task_1_result}. */
+    static String resultVariable(String activityId) {
+        return activityId + RESULT_SUFFIX;
+    }
+
+    static final String RESULT_SUFFIX = "_result";
+    /** The task's extension property that maps its result into named process variables. */
+    static final String OUTPUT_PROPERTY = "procos.output";
+    /** The call's local variable carrying that mapping from "Prepare" to "Update". */
+    static final String OUTPUT_MAPPING = "outputMapping";
+
+    /**
+     * A task's result as domain variables: the whole result under {@link #resultVariable}, never over an
+     * input; and, where the task's {@value #OUTPUT_PROPERTY} property says so, into named variables:
+     * {@code report} puts the whole result into {@code report}, {@code path=savedPath} its field {@code path}
+     * into {@code savedPath} (entries separated by commas).
+     */
+    static Map<String, Object> resultVariables(String activityId, Object result, String mapping) {
         Map<String, Object> variables = new LinkedHashMap<>();
-        if (resultJson == null || resultJson.isBlank()) return variables;
-        try {
-            JsonNode result = JSON.readTree(resultJson);
-            if (!(result instanceof ObjectNode object)) {
-                variables.put("result", EngineValues.toEngine(result.isValueNode() ? JSON.treeToValue(result, Object.class) : result.toString()));
-                return variables;
+        variables.put(resultVariable(activityId), engineValue(result));
+        if (mapping != null) {
+            for (String entry : mapping.split(",")) {
+                String e = entry.strip();
+                if (e.isEmpty()) continue;
+                int eq = e.indexOf('=');
+                if (eq < 0) {
+                    variables.put(e, engineValue(result));
+                } else if (result instanceof Map<?, ?> fields) {
+                    variables.put(e.substring(eq + 1).strip(), engineValue(fields.get(e.substring(0, eq).strip())));
+                }
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = object.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> field = it.next();
-                JsonNode v = field.getValue();
-                variables.put(field.getKey(), EngineValues.toEngine(v.isContainerNode() ? v.toString() : JSON.treeToValue(v, Object.class)));
-            }
-        } catch (JsonProcessingException e) {
-            variables.put("result", EngineValues.toEngine(resultJson));
         }
         return variables;
+    }
+
+    /** Plain values as they are; maps and lists as JSON text; long text as bytes. */
+    private static Object engineValue(Object v) {
+        if (v == null || v instanceof Number || v instanceof Boolean) return v;
+        if (v instanceof String s) return EngineValues.toEngine(s);
+        try {
+            return EngineValues.toEngine(JSON.writeValueAsString(v));
+        } catch (JsonProcessingException e) {
+            return EngineValues.toEngine(String.valueOf(v));
+        }
+    }
+
+    /** Null when a {@value #OUTPUT_PROPERTY} value is entries of a variable name or field=variable; else what is wrong. */
+    static String outputMappingProblem(String mapping) {
+        if (mapping == null) return null;
+        for (String entry : mapping.split(",")) {
+            String e = entry.strip();
+            if (!e.isEmpty() && !e.matches("[A-Za-z_][A-Za-z0-9_]*(\\s*=\\s*[A-Za-z_][A-Za-z0-9_]*)?")) {
+                return "'" + e + "' in " + OUTPUT_PROPERTY + " is neither a variable name nor field=variable";
+            }
+        }
+        return null;
     }
 
     static String toJson(Map<String, Object> variables) throws JsonProcessingException {

@@ -5,7 +5,7 @@ import io.procos.api.process.Deployment;
 import io.procos.api.process.InstanceState;
 import io.procos.api.process.InstanceView;
 import io.procos.api.process.InstanceView.Incident;
-import io.procos.api.process.InstanceView.TaskRun;
+import io.procos.api.tde.TaskRun;
 import io.procos.api.process.InvalidProcessException;
 import io.procos.api.process.ProcessInfo;
 import io.procos.api.process.ProcessService;
@@ -211,10 +211,10 @@ final class ProcessServiceImpl implements ProcessService {
         };
 
         // every TDE run for this instance (recorded by its orchestrator), grouped by the domain task
-        Map<String, LinkedHashMap<String, List<Map<String, Object>>>> runsByActivity = new HashMap<>();
-        for (Map<String, Object> run : taskRuns(id)) {
-            runsByActivity.computeIfAbsent(String.valueOf(run.get("activityId")), k -> new LinkedHashMap<>())
-                    .computeIfAbsent(String.valueOf(run.get("externalTaskId")), k -> new ArrayList<>()).add(run);
+        Map<String, LinkedHashMap<String, List<TaskRun>>> runsByActivity = new HashMap<>();
+        for (TaskRun run : taskRuns(id)) {
+            runsByActivity.computeIfAbsent(String.valueOf(run.activityId()), k -> new LinkedHashMap<>())
+                    .computeIfAbsent(String.valueOf(run.taskId()), k -> new ArrayList<>()).add(run);
         }
         // a first attempt is running while its orchestrator holds the task's lock
         Date now = new Date();
@@ -230,17 +230,17 @@ final class ProcessServiceImpl implements ProcessService {
                 .activityType("serviceTask").orderByHistoricActivityInstanceStartTime().asc()
                 .orderPartiallyByOccurrence().asc().list()) {
             int index = seen.merge(a.getActivityId(), 1, Integer::sum) - 1;
-            List<List<Map<String, Object>>> byTask = new ArrayList<>(
-                    runsByActivity.getOrDefault(a.getActivityId(), new LinkedHashMap<>()).values());
-            List<Map<String, Object>> runs = index < byTask.size() ? byTask.get(index) : List.of();
-            Map<String, Object> last = runs.isEmpty() ? Map.of() : runs.get(runs.size() - 1);
+            List<List<TaskRun>> byTask = new ArrayList<>(runsByActivity.getOrDefault(a.getActivityId(), new LinkedHashMap<>()).values());
+            List<TaskRun> runs = index < byTask.size() ? byTask.get(index) : List.of();
             String status;
             if (a.getEndTime() != null) status = a.isCanceled() ? "CANCELLED" : "COMPLETED";
             else if (incidents.stream().anyMatch(i -> a.getActivityId().equals(i.activityId()))) status = "FAILED";
             else if (runs.isEmpty()) status = running.contains(a.getActivityId()) ? "RUNNING" : "WAITING";
             else status = "RETRYING"; // a run ended, the task did not: its next attempt is due or running
-            tasks.add(new TaskRun(a.getActivityId(), a.getActivityName(), status, str(last.get("tool")), str(last.get("mode")),
-                    str(last.get("arguments")), str(last.get("result")), str(last.get("error")), runs.size(),
+            TaskRun last = runs.isEmpty() ? new TaskRun(null, id, h.getProcessDefinitionKey(), a.getActivityId(), a.getActivityName(),
+                    null, null, null, null, null, 0, null, null, null, null, status, null, null, 0, 0, 0, null, null, null, null)
+                    : runs.get(runs.size() - 1);
+            tasks.add(TaskRuns.asViewed(last, a.getActivityId(), a.getActivityName(), status, runs.size(),
                     instant(a.getStartTime()), instant(a.getEndTime())));
         }
         // history (audit) holds every variable's latest value, running or ended: no race with the instance ending
@@ -262,24 +262,21 @@ final class ProcessServiceImpl implements ProcessService {
     }
 
     /** The TDE runs of a domain instance, in the order they started: the records its orchestrator kept. */
-    private List<Map<String, Object>> taskRuns(String domainInstanceId) {
+    private List<TaskRun> taskRuns(String domainInstanceId) {
         HistoryService history = engine.getHistoryService();
         String[] pdoIds = history.createHistoricProcessInstanceQuery().processDefinitionKey(Orchestrator.PDO_KEY)
                 .processInstanceBusinessKey(domainInstanceId).list().stream().map(HistoricProcessInstance::getId).toArray(String[]::new);
         if (pdoIds.length == 0) return List.of();
-        List<Map<String, Object>> runs = new ArrayList<>();
+        List<TaskRun> runs = new ArrayList<>();
         for (HistoricVariableInstance v : history.createHistoricVariableInstanceQuery().processInstanceIdIn(pdoIds)
                 .variableName(OrchestrationHistory.TASK_RUN).includeDeleted().list()) {
-            String json = EngineValues.text(v.getValue());
             try {
-                Map<String, Object> run = PdoDelegates.JSON.readValue(json, new com.fasterxml.jackson.core.type.TypeReference<>() {});
-                run.replaceAll((k, x) -> x instanceof Map || x instanceof List ? PdoDelegates.JSON.valueToTree(x).toString() : x);
-                runs.add(run);
-            } catch (JsonProcessingException e) {
+                runs.add(TaskRuns.read(EngineValues.text(v.getValue())));
+            } catch (IllegalArgumentException e) {
                 // a record is for display only; an unreadable one is left out
             }
         }
-        runs.sort(Comparator.comparingLong(r -> r.get("startedAt") instanceof Number n ? n.longValue() : 0L));
+        runs.sort(Comparator.comparing(r -> r.startedAt() == null ? Instant.EPOCH : r.startedAt()));
         return runs;
     }
 

@@ -222,6 +222,6 @@ class DeploymentPolicyTest {
 
     private static java.util.List<String> tasks(InstanceView view) {
         assertThat(view.state()).isEqualTo(InstanceState.COMPLETED);
-        return view.tasks().stream().map(InstanceView.TaskRun::name).toList();
+        return view.tasks().stream().map(io.procos.api.tde.TaskRun::name).toList();
     }
 }

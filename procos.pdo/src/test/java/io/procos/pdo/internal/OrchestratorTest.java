@@ -74,15 +74,16 @@ class OrchestratorTest {
         assertThat(view.state()).isEqualTo(InstanceState.COMPLETED);
         assertThat(tde.runs).extracting(ScriptedTde.Run::taskName)
                 .containsExactly("Collect the figures", "Check them", "Send the report");
-        assertThat(view.tasks()).extracting(InstanceView.TaskRun::name)
+        assertThat(view.tasks()).extracting(io.procos.api.tde.TaskRun::name)
                 .containsExactly("Collect the figures", "Check them", "Send the report");
         assertThat(view.tasks()).allSatisfy(t -> {
             assertThat(t.status()).isEqualTo("COMPLETED");
             assertThat(t.tool()).isEqualTo("test.tool");
             assertThat(t.attempts()).isEqualTo(1);
         });
-        // and each TDE's result came back into the domain instance as variables
-        assertThat(view.variables()).containsEntry("done", "Send the report").containsEntry("customer", "ACME");
+        // and each TDE's result came back into the domain instance under its own name; the input is untouched
+        assertThat(view.variables()).containsEntry("Collect_the_figures_result", "{\"done\":\"Collect the figures\"}")
+                .containsEntry("Send_the_report_result", "{\"done\":\"Send the report\"}").containsEntry("customer", "ACME");
         // and the orchestrator ends with its domain instance (told so right after the domain's last commit)
         var pdos = o.engine().getRuntimeService().createProcessInstanceQuery().processDefinitionKey(Orchestrator.PDO_KEY);
         for (long end = System.nanoTime() + 10_000_000_000L; pdos.count() > 0 && System.nanoTime() < end; ) Thread.sleep(20);
@@ -108,10 +109,40 @@ class OrchestratorTest {
 
         // then nothing was cut or refused: the engine holds at most 4,000 characters in a text variable
         assertThat(view.state()).isEqualTo(InstanceState.COMPLETED);
-        assertThat(view.variables().get("report")).isEqualTo(report);
+        assertThat(view.variables().get("Read_the_report_result")).asString().contains(report);
         assertThat(view.variables().get("note")).isEqualTo("x".repeat(5_000));
         assertThat(seen.get()).contains(report).contains("x".repeat(5_000));
-        assertThat(view.tasks()).extracting(InstanceView.TaskRun::result).first().asString().contains(report);
+        assertThat(view.tasks()).extracting(io.procos.api.tde.TaskRun::result).first().asString().contains(report);
+        assertThat(view.tasks()).allSatisfy(t -> {
+            assertThat(t.rationale()).isEqualTo("the test decided so");
+            assertThat(t.confidence()).isEqualTo(0.75);
+        });
+    }
+
+    @Test
+    void resultsNeverOverwriteInputsAndAnOutputMappingNamesWhereAResultGoes() throws Exception {
+        // given three tasks whose results all carry a field "path", the process's own input variable
+        Orchestrator o = start(memoryDb());
+        tde.behaviours.put("Write the note", (n, in) -> "{\"path\":\"notes/a.txt\",\"size\":5}");
+        tde.behaviours.put("Read it back", (n, in) -> "{\"path\":\"notes/a.txt\",\"content\":\"hello\"}");
+        tde.behaviours.put("List the folder", (n, in) -> "{\"path\":\"notes\",\"entries\":[\"a.txt\"]}");
+        String xml = sequential("three-results", "Write the note", "Read it back", "List the folder")
+                .replace("<serviceTask id=\"Read_it_back\"", "<serviceTask id=\"Read_it_back\"")
+                .replaceFirst("(<serviceTask[^>]*id=\"Read_it_back\"[^>]*>)", "$1<extensionElements><camunda:properties>"
+                        + "<camunda:property name=\"procos.output\" value=\"content=noteText, readBack\"/></camunda:properties></extensionElements>");
+        assertThat(xml).contains("procos.output");
+        o.processService().deploy("three-results.bpmn", xml);
+
+        // when
+        InstanceView view = awaitEnd(o.processService().start("three-results", Map.of("path", "notes/a.txt")), Duration.ofSeconds(30));
+
+        // then the input is what it was, each result is under its own name, and the mapping put what it says where it says
+        assertThat(view.state()).isEqualTo(InstanceState.COMPLETED);
+        assertThat(view.variables()).containsEntry("path", "notes/a.txt")
+                .containsEntry("List_the_folder_result", "{\"path\":\"notes\",\"entries\":[\"a.txt\"]}")
+                .containsEntry("noteText", "hello")
+                .containsEntry("readBack", "{\"path\":\"notes/a.txt\",\"content\":\"hello\"}");
+        assertThat(view.variables().get("Write_the_note_result")).asString().contains("\"size\":5");
     }
 
     @Test
@@ -160,7 +191,7 @@ class OrchestratorTest {
             assertThat(i.activityId()).isEqualTo("Copy_the_file");
             assertThat(i.message()).contains("disk full: /data has 0 bytes free");
         });
-        InstanceView.TaskRun copy = view.tasks().get(0);
+        io.procos.api.tde.TaskRun copy = view.tasks().get(0);
         assertThat(copy.status()).isEqualTo("FAILED");
         assertThat(copy.attempts()).isEqualTo(3);
         assertThat(copy.error()).contains("disk full");
@@ -214,7 +245,7 @@ class OrchestratorTest {
         InstanceView view = awaitEnd(id, Duration.ofSeconds(60));
         assertThat(view.state()).isEqualTo(InstanceState.COMPLETED);
         assertThat(tde.runs).extracting(ScriptedTde.Run::taskName).containsExactly("Before the break", "After the break");
-        assertThat(second.processService().instance(id).orElseThrow().tasks()).extracting(InstanceView.TaskRun::status)
+        assertThat(second.processService().instance(id).orElseThrow().tasks()).extracting(io.procos.api.tde.TaskRun::status)
                 .containsExactly("COMPLETED", "COMPLETED");
     }
 
@@ -245,7 +276,7 @@ class OrchestratorTest {
         assertThat(o.processService().instance(brief)).isEmpty();
         InstanceView view = o.processService().instance(kept).orElseThrow();
         assertThat(view.state()).isEqualTo(InstanceState.COMPLETED);
-        assertThat(view.tasks()).extracting(InstanceView.TaskRun::status).containsExactly("COMPLETED");
+        assertThat(view.tasks()).extracting(io.procos.api.tde.TaskRun::status).containsExactly("COMPLETED");
     }
 
     @Test

@@ -1,82 +1,92 @@
 package io.procos.pdo.internal;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.procos.api.tde.Decision;
+import io.procos.api.tde.Execution;
+import io.procos.api.tde.Sampling;
+import io.procos.api.tde.TaskExecutor;
+import io.procos.api.tde.TaskFailedException;
+import io.procos.api.tde.TaskRequest;
+import io.procos.api.tde.TaskRun;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Function;
-import org.camunda.bpm.engine.delegate.BpmnError;
-import org.camunda.bpm.engine.delegate.DelegateExecution;
-import org.camunda.bpm.engine.delegate.JavaDelegate;
+import java.util.function.Supplier;
 
 /**
- * Stands in for the TDE's delegates in engine tests (the real ones are procos.tde's): it "decides"
- * on a fixed test tool and executes what the test scripts for each task name, recording when each
- * execution ran. Everything else, the engine, pdo.bpmn and tde.bpmn, is real.
+ * Stands in for procos.tde's task executor in engine tests: it "decides" on a fixed test tool and
+ * executes what the test scripts for each task name, recording when each execution ran and every run
+ * it was told about. Everything else, the engine, pdo.bpmn, tde.bpmn and their delegates, is real.
  */
-final class ScriptedTde {
+final class ScriptedTde implements TaskExecutor {
 
     /** One execution of one task: which, and its time window. */
     record Run(String taskName, long startNanos, long endNanos) {}
 
     interface Behaviour {
-        /** Returns the result JSON, or throws BpmnError("procos.taskFailed", message) to fail the task. */
+        /** Returns the result JSON, or throws {@link #failure} to fail the task. */
         String run(String taskName, String taskInput) throws Exception;
     }
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     final List<Run> runs = new CopyOnWriteArrayList<>();
+    final List<TaskRun> finished = new CopyOnWriteArrayList<>();
     final Map<String, Behaviour> behaviours = new ConcurrentHashMap<>();
-    /** How often Execute was entered, retried transactions included. */
+    /** How often execute was asked, retried transactions included. */
     final java.util.concurrent.atomic.AtomicInteger executions = new java.util.concurrent.atomic.AtomicInteger();
     private final Map<String, Object> outcomes = new ConcurrentHashMap<>();
     private final Behaviour fallback = (name, input) -> "{\"done\":\"" + name + "\"}";
 
-    Function<String, Object> delegates() {
-        Map<String, Object> byName = Map.of(
-                "procosTdeDecide", (JavaDelegate) this::decide,
-                "procosTdeExecute", (JavaDelegate) this::execute,
-                "procosTdeLog", (JavaDelegate) this::log);
-        return byName::get;
+    Supplier<TaskExecutor> delegates() {
+        return () -> this;
     }
 
-    private void decide(DelegateExecution tde) {
-        tde.setVariable("tool", "test.tool");
-        tde.setVariable("mode", "deterministic");
-        tde.setVariable("arguments", "{}");
+    @Override
+    public Decision decide(TaskRequest request) {
+        return new Decision("test.tool", Map.of(), "deterministic", 0.75, "the test decided so", "scripted");
     }
 
     /**
-     * Like the real TDE, runs the tool once per attempt of a task: when the engine retries a TDE's
+     * Like the real executor, runs the tool once per attempt of a task: when the engine retries a TDE's
      * transaction (a sibling ended at the same moment), the outcome of that attempt is reused.
      */
-    private void execute(DelegateExecution tde) throws Exception {
+    @Override
+    public Execution execute(TaskRequest request, Decision decision) throws TaskFailedException {
         executions.incrementAndGet();
-        String name = (String) tde.getVariable("taskName");
-        String attempt = tde.getVariable("externalTaskId") + "#" + tde.getVariable("attempt");
+        String name = request.task().name();
+        String attempt = request.taskId() + "#" + request.attempt();
         Object done = outcomes.get(attempt);
-        if (done instanceof BpmnError e) throw e;
-        if (done != null) {
-            tde.setVariable("result", done);
-            return;
-        }
+        if (done instanceof TaskFailedException e) throw e;
+        if (done instanceof Execution e) return e;
         long start = System.nanoTime();
         try {
-            String result = behaviours.getOrDefault(name, fallback).run(name, EngineValues.text(tde.getVariable("taskInput")));
-            outcomes.put(attempt, result);
-            tde.setVariable("result", result);
-        } catch (BpmnError e) {
+            String result = behaviours.getOrDefault(name, fallback).run(name, JSON.writeValueAsString(request.task().variables()));
+            Execution e = new Execution(decision, JSON.readValue(result, Object.class), "done", null, 1);
+            outcomes.put(attempt, e);
+            return e;
+        } catch (TaskFailedException e) {
             outcomes.put(attempt, e);
             throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         } finally {
             runs.add(new Run(name, start, System.nanoTime()));
         }
     }
 
-    private void log(DelegateExecution tde) {
-        tde.setVariable("status", tde.getVariable("error") == null ? "COMPLETED" : "FAILED");
+    @Override
+    public Sampling sample(TaskRequest request, Decision decision, List<Object> samples) throws TaskFailedException {
+        throw new TaskFailedException("the scripted executor does not sample");
     }
 
-    static BpmnError failure(String message) {
-        return new BpmnError("procos.taskFailed", message);
+    @Override
+    public void finished(TaskRun run) {
+        finished.add(run);
+    }
+
+    static TaskFailedException failure(String message) {
+        return new TaskFailedException(message);
     }
 }

@@ -2,7 +2,7 @@ package io.procos.tde.internal;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.camunda.bpm.engine.delegate.DelegateExecution;
+import io.procos.api.tde.TaskRequest;
 
 /**
  * What one attempt of a task has already decided and done. A TDE runs in one engine transaction; when
@@ -19,14 +19,15 @@ final class AttemptMemo {
     static final int MAX_ENTRIES = 10_000;
     static final AttemptMemo INSTANCE = new AttemptMemo();
 
+    AttemptMemo() {}
+
     private record Entry(Object value, long at) {}
 
     private final Map<String, Entry> entries = new ConcurrentHashMap<>();
 
-    /** The key of a step of this TDE's attempt, or null when the TDE does not belong to a domain task. */
-    static String key(DelegateExecution tde, String step) {
-        Object task = tde.getVariable("externalTaskId");
-        return task == null ? null : task + "#" + tde.getVariable("attempt") + "#" + step;
+    /** The key of a step of this attempt, or null when the request belongs to no task (nothing is remembered). */
+    static String key(TaskRequest request, String step) {
+        return request.taskId() == null ? null : request.taskId() + "#" + request.attempt() + "#" + step;
     }
 
     @SuppressWarnings("unchecked")

@@ -9,7 +9,6 @@ import io.procos.api.tool.ToolPolicy;
 import io.procos.api.tool.ToolResult;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Runs a decision: checks that its tool exists now and that its arguments satisfy the tool's schema,
@@ -83,11 +82,5 @@ final class ToolRunner {
         List<String> problems = validator.problems(descriptor, decision.arguments());
         return problems.isEmpty() ? null
                 : "the arguments chosen for " + decision.tool() + " do not match its input schema: " + String.join("; ", problems);
-    }
-
-    static Decision decision(Map<String, Object> variables) {
-        return new Decision((String) variables.get("tool"), TaskExecutorSteps.object(variables.get("arguments")),
-                (String) variables.get("mode"), variables.get("confidence") instanceof Number n ? n.doubleValue() : 0,
-                TaskExecutorSteps.text(variables.get("rationale")), (String) variables.get("planner"));
     }
 }

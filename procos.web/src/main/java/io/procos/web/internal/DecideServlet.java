@@ -1,9 +1,11 @@
 package io.procos.web.internal;
 
 import io.procos.api.tde.Decision;
-import io.procos.api.tde.Planner;
+import io.procos.api.tde.TaskExecutor;
+import io.procos.api.tde.TaskFailedException;
+import io.procos.api.tde.TaskRequest;
+import io.procos.api.tool.ToolPolicy;
 import io.procos.api.tde.TaskDescription;
-import io.procos.api.tool.ToolCatalog;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -33,11 +35,8 @@ public final class DecideServlet extends HttpServlet {
     @Reference
     private transient ApiTokenFilter guard;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
-    private volatile Planner planner; // the highest-ranking planner: an LLM planner when configured, else the offline one
-
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
-    private volatile ToolCatalog catalog;
+    private volatile TaskExecutor executor; // decides as a running task does: same planner, policy and precedents
 
     @Override
     @SuppressWarnings("unchecked")
@@ -49,10 +48,22 @@ public final class DecideServlet extends HttpServlet {
             }
             Object doc = task.get("documentation");
             Map<String, Object> variables = body.get("variables") instanceof Map<?, ?> v ? (Map<String, Object>) v : Map.of();
-            Planner p = Json.available(planner, "no planner (the embedding model may still be loading)");
-            ToolCatalog c = Json.available(catalog, "the tool catalogue");
+            String policy = body.get("toolPolicy") == null ? null : String.valueOf(body.get("toolPolicy"));
+            if (policy != null) {
+                try {
+                    ToolPolicy.parse(policy, null);
+                } catch (IllegalArgumentException e) {
+                    throw new Json.RequestException(400, e.getMessage());
+                }
+            }
+            TaskExecutor x = Json.available(executor, "the task executor (procos.tde)");
             long start = System.nanoTime();
-            Decision decision = p.decide(new TaskDescription(name, doc == null ? "" : doc.toString(), variables), c.tools());
+            Decision decision;
+            try {
+                decision = x.decide(TaskRequest.of(new TaskDescription(name, doc == null ? "" : doc.toString(), variables), policy));
+            } catch (TaskFailedException e) {
+                throw new Json.RequestException(503, e.getMessage());
+            }
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("tool", decision.tool());
             out.put("arguments", decision.arguments());
