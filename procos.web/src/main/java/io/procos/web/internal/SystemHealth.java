@@ -47,6 +47,12 @@ import org.osgi.service.component.runtime.dto.UnsatisfiedReferenceDTO;
 @Component(service = SystemHealth.class)
 public final class SystemHealth implements FrameworkListener {
 
+    /**
+     * Component property naming a set of components of one bundle of which one is meant to be active at a
+     * time (for example docker.run with and without network reach); the others being unsatisfied is no fault.
+     */
+    static final String ALTERNATIVE = "procos.alternative";
+
     private final BundleContext context;
     private final ServiceComponentRuntime scr;
     private final Path bundlesDir;
@@ -117,7 +123,21 @@ public final class SystemHealth implements FrameworkListener {
             overall = worst(overall, Health.Status.DEGRADED);
         }
         List<Map<String, Object>> components = new ArrayList<>();
+        // components that are alternatives of one another (the same ALTERNATIVE value) are fine while one of them is active
+        java.util.Set<String> activeAlternatives = new java.util.HashSet<>();
         for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs()) {
+            if (!(description.properties.get(ALTERNATIVE) instanceof String alternative)) continue;
+            for (ComponentConfigurationDTO config : scr.getComponentConfigurationDTOs(description)) {
+                if (config.state == ComponentConfigurationDTO.ACTIVE || config.state == ComponentConfigurationDTO.SATISFIED) {
+                    activeAlternatives.add(description.bundle.id + "/" + alternative);
+                }
+            }
+        }
+        for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs()) {
+            if (description.properties.get(ALTERNATIVE) instanceof String alternative
+                    && activeAlternatives.contains(description.bundle.id + "/" + alternative)) {
+                continue;
+            }
             Bundle owner = context.getBundle(description.bundle.id);
             Path file = owner == null ? null : fileOf(owner);
             boolean tool = file != null && file.startsWith(toolsDir);

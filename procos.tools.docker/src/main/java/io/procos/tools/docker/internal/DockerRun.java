@@ -14,13 +14,17 @@ import org.osgi.service.component.annotations.Reference;
  */
 final class DockerRun {
 
+    /** Tells /api/health that exactly one of the two is meant to be active (the other is unsatisfied on purpose). */
+    static final String ALTERNATIVE = "procos.alternative=docker.run";
+
     private DockerRun() {}
 
     /** Containers without network: the default. */
     @Component(service = Tool.class, property = {
             ToolReach.PROPERTY + "=" + ToolReach.RUNS_CODE,
             ToolReach.PROPERTY + "=" + ToolReach.READS_WORKSPACE,
-            ToolReach.PROPERTY + "=" + ToolReach.WRITES_WORKSPACE})
+            ToolReach.PROPERTY + "=" + ToolReach.WRITES_WORKSPACE,
+            ALTERNATIVE})
     public static final class Contained extends DockerRunTool {
         @Activate
         public Contained(@Reference(name = "engine", target = "(!(allowNetwork~=true))") DockerEngine engine) {
@@ -33,7 +37,8 @@ final class DockerRun {
             ToolReach.PROPERTY + "=" + ToolReach.RUNS_CODE,
             ToolReach.PROPERTY + "=" + ToolReach.READS_WORKSPACE,
             ToolReach.PROPERTY + "=" + ToolReach.WRITES_WORKSPACE,
-            ToolReach.PROPERTY + "=" + ToolReach.NETWORK})
+            ToolReach.PROPERTY + "=" + ToolReach.NETWORK,
+            ALTERNATIVE})
     public static final class Networked extends DockerRunTool {
         @Activate
         public Networked(@Reference(name = "engine", target = "(allowNetwork~=true)") DockerEngine engine) {

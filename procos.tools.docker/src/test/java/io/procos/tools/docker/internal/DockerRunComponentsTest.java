@@ -1,5 +1,6 @@
 package io.procos.tools.docker.internal;
 
+import io.procos.api.testing.ComponentDescription;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.procos.api.health.HealthContributor;
@@ -23,7 +24,7 @@ class DockerRunComponentsTest {
 
     @Test
     void theEngineIsConfiguredByTheDockerPidAndIsTheHealthCheck() throws Exception {
-        ComponentDescription engine = ComponentDescription.all().get(DockerEngine.class.getName());
+        ComponentDescription engine = ComponentDescription.all(DockerEngine.class).get(DockerEngine.class.getName());
         assertThat(engine.configurationPids()).containsExactly(DockerConfiguration.PID);
         assertThat(engine.immediate()).as("leftovers are removed at start").isTrue();
         assertThat(engine.services()).containsExactlyInAnyOrder(DockerEngine.class.getName(), HealthContributor.class.getName());
@@ -33,7 +34,7 @@ class DockerRunComponentsTest {
     @Test
     void dockerRunDeclaresNetworkOnlyWhenTheEngineAllowsIt() throws Exception {
         // given
-        Map<String, ComponentDescription> components = ComponentDescription.all();
+        Map<String, ComponentDescription> components = ComponentDescription.all(DockerEngine.class);
         assertThat(components).as("the engine and the two descriptions of docker.run").hasSize(3);
         ComponentDescription contained = components.get(CONTAINED);
         ComponentDescription networked = components.get(NETWORKED);
@@ -46,6 +47,9 @@ class DockerRunComponentsTest {
                     + List.of((String[]) d.properties().get(ToolReach.PROPERTY)) + " when the engine matches "
                     + d.targets().get(DockerEngine.class.getName()));
         }
+        // and health knows that one of the two is unsatisfied on purpose
+        assertThat(contained.properties()).containsEntry("procos.alternative", "docker.run");
+        assertThat(networked.properties()).containsEntry("procos.alternative", "docker.run");
         assertThat((String[]) contained.properties().get(ToolReach.PROPERTY))
                 .containsExactly(ToolReach.RUNS_CODE, ToolReach.READS_WORKSPACE, ToolReach.WRITES_WORKSPACE);
         assertThat((String[]) networked.properties().get(ToolReach.PROPERTY))
@@ -56,7 +60,7 @@ class DockerRunComponentsTest {
     void everyValueOfAllowNetworkSatisfiesExactlyTheMatchingDockerRun() throws Exception {
         // given the targets, and allowNetwork as the engine's service may carry it: the default, a typed
         // configuration, a .cfg file's text
-        Map<String, ComponentDescription> components = ComponentDescription.all();
+        Map<String, ComponentDescription> components = ComponentDescription.all(DockerEngine.class);
         Filter contained = FrameworkUtil.createFilter(components.get(CONTAINED).targets().get(DockerEngine.class.getName()));
         Filter networked = FrameworkUtil.createFilter(components.get(NETWORKED).targets().get(DockerEngine.class.getName()));
         for (Object value : List.of(false, true, "false", "true", "TRUE", "True", "no", "")) {

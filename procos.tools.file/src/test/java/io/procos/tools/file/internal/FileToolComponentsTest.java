@@ -1,5 +1,6 @@
 package io.procos.tools.file.internal;
 
+import io.procos.api.testing.ComponentDescription;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.procos.api.tool.Tool;
@@ -21,7 +22,7 @@ class FileToolComponentsTest {
     @Test
     void eachToolDeclaresItsReach() throws Exception {
         // given the component descriptions bnd generated, and the tools as DS would construct them
-        Map<String, ComponentDescription> components = ComponentDescription.all();
+        Map<String, ComponentDescription> components = ComponentDescription.all(FileWorkspace.class);
         FileWorkspace files = new FileWorkspace(home, new SmallLimits());
         List<Tool> tools = List.of(new FileTools.Read(files), new FileTools.Write(files), new FileTools.ListFiles(files));
 
@@ -44,7 +45,7 @@ class FileToolComponentsTest {
     @Test
     void theWorkspaceAndLimitsComeFromTheFileToolsPidUnderTheProcosHome() throws Exception {
         // given
-        ComponentDescription d = ComponentDescription.all().get(FileWorkspace.class.getName());
+        ComponentDescription d = ComponentDescription.all(FileWorkspace.class).get(FileWorkspace.class.getName());
 
         // when
         FileWorkspace files = new FileWorkspace(home, new SmallLimits());

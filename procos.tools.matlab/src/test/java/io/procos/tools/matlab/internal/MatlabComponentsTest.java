@@ -1,5 +1,6 @@
 package io.procos.tools.matlab.internal;
 
+import io.procos.api.testing.ComponentDescription;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.procos.api.health.Health;
@@ -23,7 +24,7 @@ class MatlabComponentsTest {
     @Test
     void matlabRunDeclaresItsReachOverTheConfiguredEnvironment() throws Exception {
         // given the component descriptions bnd generated
-        Map<String, ComponentDescription> components = ComponentDescription.all();
+        Map<String, ComponentDescription> components = ComponentDescription.all(MatlabRunTool.class);
         ComponentDescription tool = components.get(MatlabRunTool.class.getName());
         ComponentDescription environment = components.get(MatlabEnvironment.class.getName());
 

@@ -1,5 +1,6 @@
 package io.procos.tools.memory.internal;
 
+import io.procos.api.testing.ComponentDescription;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.procos.api.memory.ErrorCount;
@@ -91,7 +92,7 @@ class MemoryToolsTest {
     @Test
     void bothAreToolComponentsOverMemoryThatDeclareTheReachMemory() throws Exception {
         // given the component descriptions bnd generated
-        Map<String, ComponentDescription> components = ComponentDescription.all();
+        Map<String, ComponentDescription> components = ComponentDescription.all(MemoryTools.class);
 
         // then
         assertThat(components).containsOnlyKeys(MemoryTools.Save.class.getName(), MemoryTools.Search.class.getName());

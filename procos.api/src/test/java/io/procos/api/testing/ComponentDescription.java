@@ -1,4 +1,4 @@
-package io.procos.tools.matlab.internal;
+package io.procos.api.testing;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,14 +15,14 @@ import org.w3c.dom.NodeList;
 /**
  * A DS component description as bnd wrote it into OSGI-INF/ from the annotations: what the Service Component
  * Runtime registers, with which service properties, references and configuration. A property is a String, or a
- * String[] when the description lists its values line by line. Test support.
+ * String[] when the description lists its values line by line. Test support for the bundles' unit tests (this module's test-jar).
  */
-record ComponentDescription(String implementation, boolean immediate, List<String> configurationPids, List<String> services,
+public record ComponentDescription(String implementation, boolean immediate, List<String> configurationPids, List<String> services,
         Map<String, Object> properties, Map<String, String> targets) {
 
-    /** Every description of this module, by implementation class. */
-    static Map<String, ComponentDescription> all() throws Exception {
-        Path folder = Path.of(ComponentDescription.class.getResource("/OSGI-INF").toURI());
+    /** Every description of the module that {@code anchor} belongs to, by implementation class. */
+    public static Map<String, ComponentDescription> all(Class<?> anchor) throws Exception {
+        Path folder = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI()).resolve("OSGI-INF");
         Map<String, ComponentDescription> all = new LinkedHashMap<>();
         try (Stream<Path> files = Files.list(folder)) {
             for (Path file : files.filter(f -> f.toString().endsWith(".xml")).sorted().toList()) {
