@@ -145,7 +145,7 @@ class ProcessRestTest {
             for (long end = System.nanoTime() + 10_000_000_000L; System.nanoTime() < end
                     && !procos.json(procos.api("/api/tools")).findValuesAsText("name").contains("text.wordcount"); ) Thread.sleep(50);
 
-            // then a task asking for a word count is done with it, and the text's words come back as variables
+            // then a task asking for a word count is done with it, and its result comes back under the task's name
             procos.post("/api/processes", "application/xml", process("press", null,
                     "Count the words of the press release|How many words does \"We are proud to announce our new product line\" have?"));
             String id = procos.json(procos.post("/api/processes/press/start", "application/json",
@@ -153,7 +153,7 @@ class ProcessRestTest {
             JsonNode done = procos.awaitInstanceEnd(id, Duration.ofSeconds(60));
             assertThat(done.path("state").asText()).as(done.toString()).isEqualTo("COMPLETED");
             assertThat(done.path("tasks").path(0).path("tool").asText()).isEqualTo("text.wordcount");
-            assertThat(done.path("variables").path("words").asInt()).isEqualTo(9);
+            assertThat(Distribution.JSON.readTree(done.path("variables").path("task0_result").asText()).path("words").asInt()).isEqualTo(9);
             // with the orchestrator's BPMN untouched
             assertThat(java.nio.file.Files.readAllBytes(bpmnDir.resolve("pdo.bpmn"))).isEqualTo(pdoBefore);
             assertThat(java.nio.file.Files.readAllBytes(bpmnDir.resolve("tde.bpmn"))).isEqualTo(tdeBefore);
