@@ -8,7 +8,7 @@ import io.procos.api.tde.TaskFailedException;
 import io.procos.api.tde.TaskRequest;
 import io.procos.api.tde.TaskRun;
 import io.procos.pdo.internal.EngineSettings;
-import io.procos.pdo.internal.Orchestrator;
+import io.procos.pdo.internal.EmbeddedEngine;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -58,7 +58,7 @@ public final class PdoBenchmark {
         TaskExecutor noop = new NoopExecutor();
         System.out.printf("ProcOS orchestration benchmark: %d instances x %d tasks, %d rounds, H2 file database, history %s, %d job threads%n",
                 instances, tasks, rounds, settings.historyLevel(), settings.jobExecutorThreads());
-        try (Orchestrator orchestrator = new Orchestrator(settings, "bench", () -> noop, benchDelegates(), Set.of("bench", "rawSync", "rawAsync"))) {
+        try (EmbeddedEngine orchestrator = new EmbeddedEngine(settings, "bench", () -> noop, benchDelegates(), Set.of("bench", "rawSync", "rawAsync"))) {
             statements = StatementCount.of(orchestrator);
             deploy(orchestrator, tasks);
             // warm-up at full size, the sides taking turns until the warm-up time is over: class loading,
@@ -168,7 +168,7 @@ public final class PdoBenchmark {
         if (ready != null) LATENCIES.add(System.nanoTime() - ready);
     }
 
-    private static void deploy(Orchestrator o, int tasks) throws Exception {
+    private static void deploy(EmbeddedEngine o, int tasks) throws Exception {
         o.processService().deploy("bench.bpmn", chain("bench", tasks, "external", false));
         o.processService().deploy("rawSync.bpmn", chain("rawSync", tasks, "java", false));
         o.processService().deploy("rawAsync.bpmn", chain("rawAsync", tasks, "java", true));
@@ -191,7 +191,7 @@ public final class PdoBenchmark {
         return Bpmn.convertToString(flow.endEvent().camundaExecutionListenerDelegateExpression("end", "${benchEnded}").done());
     }
 
-    private static Result runPdo(Orchestrator o, int instances) throws InterruptedException {
+    private static Result runPdo(EmbeddedEngine o, int instances) throws InterruptedException {
         LATENCIES.clear();
         READY.clear();
         long sql0 = statements.total();
@@ -204,7 +204,7 @@ public final class PdoBenchmark {
                 statements.since(sql0));
     }
 
-    private static Result runRaw(Orchestrator o, String key, int instances, int tasks) throws InterruptedException {
+    private static Result runRaw(EmbeddedEngine o, String key, int instances, int tasks) throws InterruptedException {
         LATENCIES.clear();
         READY.clear();
         var runtime = o.engine().getRuntimeService();
@@ -219,7 +219,7 @@ public final class PdoBenchmark {
     }
 
     /** Waits until every instance reached its end event, then makes sure the engine agrees (a rolled-back end is retried). */
-    private static void awaitEnd(Orchestrator o, List<String> ids) throws InterruptedException {
+    private static void awaitEnd(EmbeddedEngine o, List<String> ids) throws InterruptedException {
         while (!ENDED.containsAll(ids)) Thread.sleep(2);
         var runtime = o.engine().getRuntimeService();
         for (String id : ids) {
@@ -241,7 +241,7 @@ public final class PdoBenchmark {
             return now < 0 || before < 0 ? -1 : now - before;
         }
 
-        static StatementCount of(Orchestrator o) {
+        static StatementCount of(EmbeddedEngine o) {
             var config = (org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl) o.engine().getProcessEngineConfiguration();
             if (!config.getJdbcUrl().startsWith("jdbc:h2:")) return NONE;
             javax.sql.DataSource db = config.getDataSource();

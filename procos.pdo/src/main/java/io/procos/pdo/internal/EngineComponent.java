@@ -44,7 +44,7 @@ public final class EngineComponent implements HealthContributor {
     private volatile TaskExecutor executor;
     private final Thread starter;
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
-    private volatile Orchestrator orchestrator;
+    private volatile EmbeddedEngine orchestrator;
     private volatile String failure;
 
     @Activate
@@ -67,7 +67,7 @@ public final class EngineComponent implements HealthContributor {
     private void start(String nodeId) {
         try {
             // the TDE's steps ask for the task executor each time they run: it may come and go with procos.tde
-            Orchestrator o = new Orchestrator(settings, nodeId, () -> executor);
+            EmbeddedEngine o = new EmbeddedEngine(settings, nodeId, () -> executor);
             orchestrator = o;
             // the engine's own services stay inside this bundle: other bundles use ProcessService and TaskExecutor
             register(ProcessService.class.getName(), o.processService());
@@ -107,7 +107,7 @@ public final class EngineComponent implements HealthContributor {
     @Override
     public Health check() {
         if (failure != null) return Health.down("the engine did not start: " + failure);
-        Orchestrator o = orchestrator;
+        EmbeddedEngine o = orchestrator;
         if (o == null) return Health.down("the engine is starting");
         if (executor == null) return Health.degraded("no task executor service (is procos.tde active?): tasks wait and are retried");
         return Health.up("running on " + redacted(settings.jdbcUrl()) + ", job executor "

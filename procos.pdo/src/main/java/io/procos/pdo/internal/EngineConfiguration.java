@@ -26,7 +26,7 @@ public @interface EngineConfiguration {
     @AttributeDefinition(name = "History level", description = "none, activity, audit or full.")
     String historyLevel() default "audit";
 
-    @AttributeDefinition(name = "Orchestrator step history", description = "Also keep the history of every step of the "
+    @AttributeDefinition(name = "EmbeddedEngine step history", description = "Also keep the history of every step of the "
             + "orchestrator's own processes (PDO and TDE). Off: of each TDE run only its outcome is kept, which is what "
             + "/api/instances shows; domain processes always keep history at the level above.")
     boolean orchestratorStepHistory() default false;

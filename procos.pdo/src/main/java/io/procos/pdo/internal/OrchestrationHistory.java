@@ -39,8 +39,8 @@ final class OrchestrationHistory implements HistoryEventHandler {
 
     static boolean kept(HistoryEvent event) {
         String key = event.getProcessDefinitionKey();
-        if (Orchestrator.TDE_KEY.equals(key)) return false;
-        if (Orchestrator.PDO_KEY.equals(key)) {
+        if (EmbeddedEngine.TDE_KEY.equals(key)) return false;
+        if (EmbeddedEngine.PDO_KEY.equals(key)) {
             return event instanceof HistoricProcessInstanceEventEntity
                     || event instanceof HistoricVariableUpdateEventEntity v && TASK_RUN.equals(v.getVariableName());
         }

@@ -252,10 +252,10 @@ public final class PdoDelegates {
     }
 
     /** "Update state": the round is over; each task was completed or failed as its TDE ended. */
-    static final class UpdateState implements JavaDelegate {
+    static final class EndOfRound implements JavaDelegate {
         @Override
         public void execute(DelegateExecution pdo) {
-            LOG.debug("Orchestrator {} finished a round for {}", pdo.getProcessInstanceId(), pdo.getVariable(TdeDelegates.DOMAIN_INSTANCE));
+            LOG.debug("EmbeddedEngine {} finished a round for {}", pdo.getProcessInstanceId(), pdo.getVariable(TdeDelegates.DOMAIN_INSTANCE));
         }
     }
 

@@ -137,7 +137,7 @@ final class ProcessServiceImpl implements ProcessService {
         List<Process> executable = model.getModelElementsByType(Process.class).stream().filter(Process::isExecutable).toList();
         if (executable.isEmpty()) problems.add("no executable process: set isExecutable=\"true\" on the process to run");
         for (Process p : executable) {
-            if (Orchestrator.isOwnProcess(p.getId())) problems.add("process id '" + p.getId() + "' is reserved for ProcOS itself");
+            if (EmbeddedEngine.isOwnProcess(p.getId())) problems.add("process id '" + p.getId() + "' is reserved for ProcOS itself");
         }
         if (!problems.isEmpty()) throw new InvalidProcessException("cannot deploy: " + String.join("; ", problems), problems);
     }
@@ -146,24 +146,24 @@ final class ProcessServiceImpl implements ProcessService {
     public List<ProcessInfo> processes() {
         return engine.getRepositoryService().createProcessDefinitionQuery().latestVersion()
                 .orderByProcessDefinitionKey().asc().list().stream()
-                .filter(d -> !Orchestrator.isOwnProcess(d.getKey())).map(ProcessServiceImpl::info).toList();
+                .filter(d -> !EmbeddedEngine.isOwnProcess(d.getKey())).map(ProcessServiceImpl::info).toList();
     }
 
     @Override
     public String start(String processKey, Map<String, Object> variables) {
-        if (processKey == null || Orchestrator.isOwnProcess(processKey) || engine.getRepositoryService()
+        if (processKey == null || EmbeddedEngine.isOwnProcess(processKey) || engine.getRepositoryService()
                 .createProcessDefinitionQuery().processDefinitionKey(processKey).count() == 0) {
             throw new IllegalArgumentException("no deployed process with key '" + processKey + "'");
         }
         Map<String, Object> vars = engineVariables(variables);
         // domain instance and its orchestrator start together or not at all; the orchestrator's first round
         // runs here, in the caller's thread (an HTTP request, the shell), with the engine's class loader
-        return Orchestrator.withEngineClassLoader(() -> configuration.getCommandExecutorTxRequired().execute(context -> {
+        return EmbeddedEngine.withEngineClassLoader(() -> configuration.getCommandExecutorTxRequired().execute(context -> {
             ProcessInstance domain = engine.getRuntimeService().startProcessInstanceByKey(processKey, vars);
             Map<String, Object> pdoVars = new HashMap<>();
             pdoVars.put("domainInstanceId", domain.getId());
             pdoVars.put("processKey", processKey);
-            ProcessInstance pdo = engine.getRuntimeService().startProcessInstanceByKey(Orchestrator.PDO_KEY, domain.getId(), pdoVars);
+            ProcessInstance pdo = engine.getRuntimeService().startProcessInstanceByKey(EmbeddedEngine.PDO_KEY, domain.getId(), pdoVars);
             notifier.remember(domain.getId(), pdo.getId());
             return domain.getId();
         }));
@@ -173,7 +173,7 @@ final class ProcessServiceImpl implements ProcessService {
     public Optional<InstanceView> instance(String instanceId) {
         HistoricProcessInstance h = engine.getHistoryService().createHistoricProcessInstanceQuery()
                 .processInstanceId(instanceId).singleResult();
-        if (h == null || Orchestrator.isOwnProcess(h.getProcessDefinitionKey())) return Optional.empty();
+        if (h == null || EmbeddedEngine.isOwnProcess(h.getProcessDefinitionKey())) return Optional.empty();
         return Optional.of(view(h));
     }
 
@@ -184,7 +184,7 @@ final class ProcessServiceImpl implements ProcessService {
         int offset = 0;
         while (views.size() < max) {
             List<HistoricProcessInstance> batch = engine.getHistoryService().createHistoricProcessInstanceQuery()
-                    .processDefinitionKeyNotIn(List.of(Orchestrator.PDO_KEY, Orchestrator.TDE_KEY))
+                    .processDefinitionKeyNotIn(List.of(EmbeddedEngine.PDO_KEY, EmbeddedEngine.TDE_KEY))
                     .orderByProcessInstanceStartTime().desc().listPage(offset, page);
             for (HistoricProcessInstance h : batch) {
                 InstanceView v = view(h);
@@ -264,7 +264,7 @@ final class ProcessServiceImpl implements ProcessService {
     /** The TDE runs of a domain instance, in the order they started: the records its orchestrator kept. */
     private List<TaskRun> taskRuns(String domainInstanceId) {
         HistoryService history = engine.getHistoryService();
-        String[] pdoIds = history.createHistoricProcessInstanceQuery().processDefinitionKey(Orchestrator.PDO_KEY)
+        String[] pdoIds = history.createHistoricProcessInstanceQuery().processDefinitionKey(EmbeddedEngine.PDO_KEY)
                 .processInstanceBusinessKey(domainInstanceId).list().stream().map(HistoricProcessInstance::getId).toArray(String[]::new);
         if (pdoIds.length == 0) return List.of();
         List<TaskRun> runs = new ArrayList<>();

@@ -74,7 +74,7 @@ final class TaskReadyNotifier extends AbstractBpmnParseListener {
 
     @Override
     public void parseProcess(Element processElement, ProcessDefinitionEntity processDefinition) {
-        if (!Orchestrator.isOwnProcess(processDefinition.getKey())) {
+        if (!EmbeddedEngine.isOwnProcess(processDefinition.getKey())) {
             processDefinition.addListener(ExecutionListener.EVENTNAME_END, domainEnded);
         }
     }
@@ -107,7 +107,7 @@ final class TaskReadyNotifier extends AbstractBpmnParseListener {
             for (ExecutionEntity e : cache.getEntitiesByType(ExecutionEntity.class)) {
                 // the orchestrator started with its domain instance: its first fetch finds the task
                 if (cache.isTransient(e) && e.isProcessInstanceExecution() && domainInstanceId.equals(e.getBusinessKey())
-                        && e.getProcessDefinitionId() != null && e.getProcessDefinitionId().startsWith(Orchestrator.PDO_KEY + ":")) {
+                        && e.getProcessDefinitionId() != null && e.getProcessDefinitionId().startsWith(EmbeddedEngine.PDO_KEY + ":")) {
                     return;
                 }
             }
@@ -137,7 +137,7 @@ final class TaskReadyNotifier extends AbstractBpmnParseListener {
         boolean delivered;
         try {
             String pdo = pdoByDomain.computeIfAbsent(domainInstanceId, d -> {
-                var found = rs.createProcessInstanceQuery().processDefinitionKey(Orchestrator.PDO_KEY)
+                var found = rs.createProcessInstanceQuery().processDefinitionKey(EmbeddedEngine.PDO_KEY)
                         .processInstanceBusinessKey(d).singleResult();
                 return found == null ? null : found.getId();
             });

@@ -25,14 +25,14 @@ import org.junit.jupiter.api.io.TempDir;
 class DeploymentPolicyTest {
 
     private final ScriptedTde tde = new ScriptedTde();
-    private Orchestrator orchestrator;
+    private EmbeddedEngine orchestrator;
 
     @TempDir
     Path dir;
 
     @BeforeEach
     void start() {
-        orchestrator = new Orchestrator(EngineSettings.forDatabase("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", ""),
+        orchestrator = new EmbeddedEngine(EngineSettings.forDatabase("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", ""),
                 "test-node", tde.delegates());
     }
 
@@ -204,7 +204,7 @@ class DeploymentPolicyTest {
 
     @Test
     void processIdsOfProcOSItselfCannotBeUploaded() {
-        String own = process(Orchestrator.TDE_KEY, "t", "<bpmn:serviceTask id=\"t\" camunda:delegateExpression=\"${procosTdeExecute}\"/>");
+        String own = process(EmbeddedEngine.TDE_KEY, "t", "<bpmn:serviceTask id=\"t\" camunda:delegateExpression=\"${procosTdeExecute}\"/>");
         assertThatThrownBy(() -> orchestrator.processService().deploy("own.bpmn", own))
                 .isInstanceOf(InvalidProcessException.class).hasMessageContaining("reserved");
     }

@@ -81,7 +81,7 @@ public final class ApiTokenFilter implements Filter {
         HttpServletResponse response = (HttpServletResponse) res;
         byte[] expected = expected();
         if (expected == null) {
-            Json.error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "the API token (conf/api-token) is missing or empty, "
+            HttpJson.error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "the API token (conf/api-token) is missing or empty, "
                     + "so no request is let through; restart ProcOS to generate one, or write one into that file");
             return;
         }
@@ -92,7 +92,7 @@ public final class ApiTokenFilter implements Filter {
             return;
         }
         response.setHeader("WWW-Authenticate", "Bearer realm=\"procos\"");
-        Json.error(response, HttpServletResponse.SC_UNAUTHORIZED, header == null
+        HttpJson.error(response, HttpServletResponse.SC_UNAUTHORIZED, header == null
                 ? "missing Authorization header: send 'Authorization: Bearer <token>' with the token from conf/api-token"
                 : "wrong bearer token: use the token from conf/api-token");
     }

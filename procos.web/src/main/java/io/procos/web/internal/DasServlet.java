@@ -50,19 +50,19 @@ public final class DasServlet extends HttpServlet {
     @SuppressWarnings("unchecked")
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         try {
-            Assistant a = Json.available(assistant, "the assistant (procos.das)");
+            Assistant a = HttpJson.available(assistant, "the assistant (procos.das)");
             String path = ProcessesServlet.path(request);
             String text;
             Map<String, Object> variables = Map.of();
             String type = request.getContentType() == null ? "" : request.getContentType();
             if (type.startsWith("text/plain")) {
-                text = Json.body(request, MAX_BYTES);
+                text = HttpJson.body(request, MAX_BYTES);
             } else {
-                Map<String, Object> body = Json.objectBody(request, MAX_BYTES);
-                if (!(body.get("text") instanceof String t)) throw new Json.RequestException(400, "the body needs {\"text\": \"what you want done\"}");
+                Map<String, Object> body = HttpJson.objectBody(request, MAX_BYTES);
+                if (!(body.get("text") instanceof String t)) throw new HttpJson.RequestException(400, "the body needs {\"text\": \"what you want done\"}");
                 text = t;
                 if (body.get("variables") instanceof Map<?, ?> v) variables = (Map<String, Object>) v;
-                else if (body.get("variables") != null) throw new Json.RequestException(400, "'variables' must be a JSON object");
+                else if (body.get("variables") != null) throw new HttpJson.RequestException(400, "'variables' must be a JSON object");
             }
             try {
                 switch (path) {
@@ -74,7 +74,7 @@ public final class DasServlet extends HttpServlet {
                         out.put("bpmn", s.bpmn());
                         out.put("explanation", s.explanation());
                         out.put("generator", s.generator());
-                        Json.write(response, 201, out);
+                        HttpJson.write(response, 201, out);
                     }
                     case "generate" -> {
                         Generated g = a.generate(text);
@@ -86,13 +86,13 @@ public final class DasServlet extends HttpServlet {
                         response.getWriter().write(g.bpmn());
                     }
                     case "ask" -> ask(a, text, variables, response);
-                    default -> throw new Json.RequestException(404, "unknown assistant resource '" + path + "'; there are commands, generate, ask and suggestions");
+                    default -> throw new HttpJson.RequestException(404, "unknown assistant resource '" + path + "'; there are commands, generate, ask and suggestions");
                 }
             } catch (GenerationException e) {
-                throw new Json.RequestException(422, e.getMessage(), e.problems());
+                throw new HttpJson.RequestException(422, e.getMessage(), e.problems());
             }
-        } catch (Json.RequestException e) {
-            Json.error(response, e);
+        } catch (HttpJson.RequestException e) {
+            HttpJson.error(response, e);
         }
     }
 
@@ -121,18 +121,18 @@ public final class DasServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         try {
-            Assistant a = Json.available(assistant, "the assistant (procos.das)");
-            if (!"suggestions".equals(ProcessesServlet.path(request))) throw new Json.RequestException(404, "GET /api/das/suggestions?processKey=… is the only GET here");
+            Assistant a = HttpJson.available(assistant, "the assistant (procos.das)");
+            if (!"suggestions".equals(ProcessesServlet.path(request))) throw new HttpJson.RequestException(404, "GET /api/das/suggestions?processKey=… is the only GET here");
             String key = request.getParameter("processKey");
-            if (key == null || key.isBlank()) throw new Json.RequestException(400, "the query parameter 'processKey' is required");
+            if (key == null || key.isBlank()) throw new HttpJson.RequestException(400, "the query parameter 'processKey' is required");
             try {
                 List<Suggestion> suggestions = a.suggestions(key);
-                Json.write(response, 200, Map.of("processKey", key, "suggestions", suggestions));
+                HttpJson.write(response, 200, Map.of("processKey", key, "suggestions", suggestions));
             } catch (IllegalStateException e) {
-                throw new Json.RequestException(503, e.getMessage());
+                throw new HttpJson.RequestException(503, e.getMessage());
             }
-        } catch (Json.RequestException e) {
-            Json.error(response, e);
+        } catch (HttpJson.RequestException e) {
+            HttpJson.error(response, e);
         }
     }
 }

@@ -42,9 +42,9 @@ public final class DecideServlet extends HttpServlet {
     @SuppressWarnings("unchecked")
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         try {
-            Map<String, Object> body = Json.objectBody(request, ProcessesServlet.MAX_JSON_BYTES);
+            Map<String, Object> body = HttpJson.objectBody(request, ProcessesServlet.MAX_JSON_BYTES);
             if (!(body.get("task") instanceof Map<?, ?> task) || !(task.get("name") instanceof String name) || name.isBlank()) {
-                throw new Json.RequestException(400, "the body needs {\"task\": {\"name\": \"…\", \"documentation\": \"…\"}, \"variables\": {…}}");
+                throw new HttpJson.RequestException(400, "the body needs {\"task\": {\"name\": \"…\", \"documentation\": \"…\"}, \"variables\": {…}}");
             }
             Object doc = task.get("documentation");
             Map<String, Object> variables = body.get("variables") instanceof Map<?, ?> v ? (Map<String, Object>) v : Map.of();
@@ -53,16 +53,16 @@ public final class DecideServlet extends HttpServlet {
                 try {
                     ToolPolicy.parse(policy, null);
                 } catch (IllegalArgumentException e) {
-                    throw new Json.RequestException(400, e.getMessage());
+                    throw new HttpJson.RequestException(400, e.getMessage());
                 }
             }
-            TaskExecutor x = Json.available(executor, "the task executor (procos.tde)");
+            TaskExecutor x = HttpJson.available(executor, "the task executor (procos.tde)");
             long start = System.nanoTime();
             Decision decision;
             try {
                 decision = x.decide(TaskRequest.of(new TaskDescription(name, doc == null ? "" : doc.toString(), variables), policy));
             } catch (TaskFailedException e) {
-                throw new Json.RequestException(503, e.getMessage());
+                throw new HttpJson.RequestException(503, e.getMessage());
             }
             Map<String, Object> out = new LinkedHashMap<>();
             out.put("tool", decision.tool());
@@ -72,9 +72,9 @@ public final class DecideServlet extends HttpServlet {
             out.put("rationale", decision.rationale());
             out.put("planner", decision.planner());
             out.put("millis", (System.nanoTime() - start) / 1_000_000.0);
-            Json.write(response, 200, out);
-        } catch (Json.RequestException e) {
-            Json.error(response, e);
+            HttpJson.write(response, 200, out);
+        } catch (HttpJson.RequestException e) {
+            HttpJson.error(response, e);
         }
     }
 }

@@ -41,7 +41,7 @@ public final class HealthServlet extends HttpServlet {
             response.setCharacterEncoding("UTF-8");
             writeText(report, response.getWriter());
         } else {
-            Json.write(response, status, report);
+            HttpJson.write(response, status, report);
         }
     }
 

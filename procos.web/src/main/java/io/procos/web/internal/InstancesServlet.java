@@ -44,7 +44,7 @@ public final class InstancesServlet extends HttpServlet {
     /** The view, plus the tools that exist now and its tasks may use under its policy. */
     @SuppressWarnings("unchecked")
     private Object withAllowedTools(InstanceView view) {
-        Map<String, Object> body = Json.MAPPER.convertValue(view, Map.class);
+        Map<String, Object> body = HttpJson.MAPPER.convertValue(view, Map.class);
         ToolCatalog c = catalog;
         if (c != null && view.toolPolicy() != null) {
             body.put("allowedTools", ToolPolicy.parse(view.toolPolicy(), null).filter(c.tools()).stream().map(ToolDescriptor::name).toList());
@@ -56,16 +56,16 @@ public final class InstancesServlet extends HttpServlet {
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         ProcessService s;
         try {
-            s = Json.available(processes, "the process engine");
-        } catch (Json.RequestException e) {
-            Json.error(response, e);
+            s = HttpJson.available(processes, "the process engine");
+        } catch (HttpJson.RequestException e) {
+            HttpJson.error(response, e);
             return;
         }
         String id = ProcessesServlet.path(request);
         if (!id.isEmpty()) {
             var view = s.instance(id);
-            if (view.isPresent()) Json.write(response, 200, withAllowedTools(view.get()));
-            else Json.error(response, 404, "no process instance with id '" + id + "'");
+            if (view.isPresent()) HttpJson.write(response, 200, withAllowedTools(view.get()));
+            else HttpJson.error(response, 404, "no process instance with id '" + id + "'");
             return;
         }
         InstanceState state = null;
@@ -74,7 +74,7 @@ public final class InstancesServlet extends HttpServlet {
             try {
                 state = InstanceState.valueOf(stateParam.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                Json.error(response, 400, "unknown state '" + stateParam + "': use one of " + Arrays.toString(InstanceState.values()));
+                HttpJson.error(response, 400, "unknown state '" + stateParam + "': use one of " + Arrays.toString(InstanceState.values()));
                 return;
             }
         }
@@ -85,10 +85,10 @@ public final class InstancesServlet extends HttpServlet {
                 max = Integer.parseInt(maxParam.trim());
                 if (max < 1 || max > 1000) throw new NumberFormatException();
             } catch (NumberFormatException e) {
-                Json.error(response, 400, "max must be a whole number from 1 to 1000, not '" + maxParam + "'");
+                HttpJson.error(response, 400, "max must be a whole number from 1 to 1000, not '" + maxParam + "'");
                 return;
             }
         }
-        Json.write(response, 200, s.instances(state, max));
+        HttpJson.write(response, 200, s.instances(state, max));
     }
 }

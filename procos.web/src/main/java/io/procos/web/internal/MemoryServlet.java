@@ -45,15 +45,15 @@ public final class MemoryServlet extends HttpServlet {
     @SuppressWarnings("unchecked")
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         try {
-            if (!ProcessesServlet.path(request).isEmpty()) throw new Json.RequestException(404, "POST /api/memory saves an item; nothing else is posted here");
-            Memory m = Json.available(memory, "memory (procos.memory)");
-            Map<String, Object> body = Json.objectBody(request, MAX_BYTES);
+            if (!ProcessesServlet.path(request).isEmpty()) throw new HttpJson.RequestException(404, "POST /api/memory saves an item; nothing else is posted here");
+            Memory m = HttpJson.available(memory, "memory (procos.memory)");
+            Map<String, Object> body = HttpJson.objectBody(request, MAX_BYTES);
             if (!(body.get("text") instanceof String text) || text.isBlank()) {
-                throw new Json.RequestException(400, "the body needs {\"text\": \"what to remember\", \"kind\": \"note\"}");
+                throw new HttpJson.RequestException(400, "the body needs {\"text\": \"what to remember\", \"kind\": \"note\"}");
             }
             String kind = body.get("kind") == null ? "note" : String.valueOf(body.get("kind"));
             if (MemoryItem.RECORDED_BY_PROCOS.contains(kind)) {
-                throw new Json.RequestException(400, "items of kind '" + kind + "' are recorded by ProcOS itself (it takes them as "
+                throw new HttpJson.RequestException(400, "items of kind '" + kind + "' are recorded by ProcOS itself (it takes them as "
                         + "precedents and processes to reuse); save yours as another kind, for example \"note\"");
             }
             Map<String, Object> properties = body.get("properties") instanceof Map<?, ?> p ? (Map<String, Object>) p : Map.of();
@@ -61,22 +61,22 @@ public final class MemoryServlet extends HttpServlet {
             try {
                 saved = m.remember(new MemoryItem(null, kind, text.strip(), properties, List.of(), null));
             } catch (IllegalArgumentException e) {
-                throw new Json.RequestException(400, e.getMessage());
+                throw new HttpJson.RequestException(400, e.getMessage());
             } catch (Memory.MemoryFullException e) {
-                throw new Json.RequestException(503, e.getMessage());
+                throw new HttpJson.RequestException(503, e.getMessage());
             }
             Map<String, Object> out = item(saved);
             out.put("backlog", m.backlog());
-            Json.write(response, 201, out);
-        } catch (Json.RequestException e) {
-            Json.error(response, e);
+            HttpJson.write(response, 201, out);
+        } catch (HttpJson.RequestException e) {
+            HttpJson.error(response, e);
         }
     }
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         try {
-            Memory m = Json.available(memory, "memory (procos.memory)");
+            Memory m = HttpJson.available(memory, "memory (procos.memory)");
             String path = ProcessesServlet.path(request);
             try {
                 switch (path) {
@@ -85,43 +85,43 @@ public final class MemoryServlet extends HttpServlet {
                         Recall recall = new Recall(intParam(request, "k", 10), blankToNull(request.getParameter("kind")),
                                 blankToNull(request.getParameter("process")), null);
                         List<Map<String, Object>> hits = m.recall(q, recall).stream().map(MemoryServlet::hit).toList();
-                        Json.write(response, 200, Map.of("query", q, "hits", hits));
+                        HttpJson.write(response, 200, Map.of("query", q, "hits", hits));
                     }
                     case "graph" -> {
                         Graph g = m.instanceGraph(required(request, "instance", "the id of a process instance"));
-                        if (g.nodes().isEmpty()) throw new Json.RequestException(404, "memory has nothing about instance " + request.getParameter("instance") + " (yet)");
-                        Json.write(response, 200, g);
+                        if (g.nodes().isEmpty()) throw new HttpJson.RequestException(404, "memory has nothing about instance " + request.getParameter("instance") + " (yet)");
+                        HttpJson.write(response, 200, g);
                     }
-                    case "tools" -> Json.write(response, 200, Map.of("tools",
+                    case "tools" -> HttpJson.write(response, 200, Map.of("tools",
                             m.toolsForTasksLike(required(request, "task", "a task in words"), intParam(request, "k", 20))));
-                    case "errors" -> Json.write(response, 200, Map.of("errors",
+                    case "errors" -> HttpJson.write(response, 200, Map.of("errors",
                             m.errorsAfter(required(request, "tool", "a tool name"), intParam(request, "limit", 10))));
-                    default -> throw new Json.RequestException(404, "unknown memory resource '" + path + "'; there are search, graph, tools and errors");
+                    default -> throw new HttpJson.RequestException(404, "unknown memory resource '" + path + "'; there are search, graph, tools and errors");
                 }
             } catch (IllegalArgumentException e) {
-                throw new Json.RequestException(400, e.getMessage());
+                throw new HttpJson.RequestException(400, e.getMessage());
             } catch (IllegalStateException e) {
-                throw new Json.RequestException(503, e.getMessage());
+                throw new HttpJson.RequestException(503, e.getMessage());
             }
-        } catch (Json.RequestException e) {
-            Json.error(response, e);
+        } catch (HttpJson.RequestException e) {
+            HttpJson.error(response, e);
         }
     }
 
-    private static String required(HttpServletRequest request, String name, String what) throws Json.RequestException {
+    private static String required(HttpServletRequest request, String name, String what) throws HttpJson.RequestException {
         String v = request.getParameter(name);
-        if (v == null || v.isBlank()) throw new Json.RequestException(400, "the query parameter '" + name + "' is required: " + what);
-        if (v.length() > 4000) throw new Json.RequestException(413, "the query parameter '" + name + "' is too long (at most 4000 characters)");
+        if (v == null || v.isBlank()) throw new HttpJson.RequestException(400, "the query parameter '" + name + "' is required: " + what);
+        if (v.length() > 4000) throw new HttpJson.RequestException(413, "the query parameter '" + name + "' is too long (at most 4000 characters)");
         return v;
     }
 
-    private static int intParam(HttpServletRequest request, String name, int fallback) throws Json.RequestException {
+    private static int intParam(HttpServletRequest request, String name, int fallback) throws HttpJson.RequestException {
         String v = request.getParameter(name);
         if (v == null || v.isBlank()) return fallback;
         try {
             return Integer.parseInt(v.strip());
         } catch (NumberFormatException e) {
-            throw new Json.RequestException(400, "'" + name + "' must be a whole number, not '" + v + "'");
+            throw new HttpJson.RequestException(400, "'" + name + "' must be a whole number, not '" + v + "'");
         }
     }
 

@@ -40,10 +40,10 @@ public final class ProcessesServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         try {
-            if (path(request).isEmpty()) Json.write(response, 200, service().processes());
-            else Json.error(response, 404, "no such resource: GET /api/processes" + request.getPathInfo());
-        } catch (Json.RequestException e) {
-            Json.error(response, e);
+            if (path(request).isEmpty()) HttpJson.write(response, 200, service().processes());
+            else HttpJson.error(response, 404, "no such resource: GET /api/processes" + request.getPathInfo());
+        } catch (HttpJson.RequestException e) {
+            HttpJson.error(response, e);
         }
     }
 
@@ -53,40 +53,40 @@ public final class ProcessesServlet extends HttpServlet {
             String path = path(request);
             if (path.isEmpty()) {
                 // the body first: asking for a parameter would make the container eat a form-encoded body
-                String bpmn = Json.body(request, MAX_BPMN_BYTES);
+                String bpmn = HttpJson.body(request, MAX_BPMN_BYTES);
                 String name = request.getParameter("name");
-                if (bpmn.isBlank()) throw new Json.RequestException(400, "the body is empty: send the BPMN 2.0 XML to deploy");
+                if (bpmn.isBlank()) throw new HttpJson.RequestException(400, "the body is empty: send the BPMN 2.0 XML to deploy");
                 Deployment deployment;
                 try {
                     deployment = service().deploy(name == null ? "process.bpmn" : name, bpmn);
                 } catch (InvalidProcessException e) {
-                    throw new Json.RequestException(400, e.getMessage() + ". Nothing was deployed.", e.problems());
+                    throw new HttpJson.RequestException(400, e.getMessage() + ". Nothing was deployed.", e.problems());
                 }
-                Json.write(response, 201, deployment);
+                HttpJson.write(response, 201, deployment);
             } else if (path.endsWith("/start") && path.indexOf('/') == path.lastIndexOf('/')) {
                 String key = path.substring(0, path.length() - "/start".length());
-                Map<String, Object> variables = Json.objectBody(request, MAX_JSON_BYTES);
+                Map<String, Object> variables = HttpJson.objectBody(request, MAX_JSON_BYTES);
                 String id;
                 try {
                     id = service().start(key, variables);
                 } catch (IllegalArgumentException e) {
-                    throw new Json.RequestException(404, e.getMessage() + "; GET /api/processes lists the deployed ones");
+                    throw new HttpJson.RequestException(404, e.getMessage() + "; GET /api/processes lists the deployed ones");
                 }
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("id", id);
                 body.put("processKey", key);
-                Json.write(response, 201, body);
+                HttpJson.write(response, 201, body);
             } else {
-                throw new Json.RequestException(404, "no such resource: POST /api/processes/" + path
+                throw new HttpJson.RequestException(404, "no such resource: POST /api/processes/" + path
                         + " (POST /api/processes deploys, POST /api/processes/{key}/start starts)");
             }
-        } catch (Json.RequestException e) {
-            Json.error(response, e);
+        } catch (HttpJson.RequestException e) {
+            HttpJson.error(response, e);
         }
     }
 
-    private ProcessService service() throws Json.RequestException {
-        return Json.available(processes, "the process engine");
+    private ProcessService service() throws HttpJson.RequestException {
+        return HttpJson.available(processes, "the process engine");
     }
 
     static String path(HttpServletRequest request) {

@@ -39,58 +39,58 @@ public final class PromptsServlet extends HttpServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         try {
-            PromptStore store = Json.available(prompts, "the prompt store (procos.llm)");
+            PromptStore store = HttpJson.available(prompts, "the prompt store (procos.llm)");
             String name = ProcessesServlet.path(request);
             if (name.isEmpty()) {
-                Json.write(response, 200, Map.of("prompts", store.list().stream().map(PromptsServlet::json).toList()));
+                HttpJson.write(response, 200, Map.of("prompts", store.list().stream().map(PromptsServlet::json).toList()));
             } else {
-                Json.write(response, 200, json(store.get(name).orElseThrow(() -> unknown(name, store))));
+                HttpJson.write(response, 200, json(store.get(name).orElseThrow(() -> unknown(name, store))));
             }
-        } catch (Json.RequestException e) {
-            Json.error(response, e);
+        } catch (HttpJson.RequestException e) {
+            HttpJson.error(response, e);
         }
     }
 
     @Override
     protected void doPut(HttpServletRequest request, HttpServletResponse response) throws IOException {
         try {
-            PromptStore store = Json.available(prompts, "the prompt store (procos.llm)");
+            PromptStore store = HttpJson.available(prompts, "the prompt store (procos.llm)");
             String name = ProcessesServlet.path(request);
             if (store.get(name).isEmpty()) throw unknown(name, store);
             String text;
             String type = request.getContentType() == null ? "" : request.getContentType();
             if (type.startsWith("application/json")) {
-                if (!(Json.objectBody(request, MAX_BYTES).get("text") instanceof String t)) {
-                    throw new Json.RequestException(400, "the body needs {\"text\": \"…\"}");
+                if (!(HttpJson.objectBody(request, MAX_BYTES).get("text") instanceof String t)) {
+                    throw new HttpJson.RequestException(400, "the body needs {\"text\": \"…\"}");
                 }
                 text = t;
             } else {
-                text = Json.body(request, MAX_BYTES);
+                text = HttpJson.body(request, MAX_BYTES);
             }
             try {
-                Json.write(response, 200, json(store.put(name, text)));
+                HttpJson.write(response, 200, json(store.put(name, text)));
             } catch (IllegalArgumentException e) {
-                throw new Json.RequestException(400, e.getMessage());
+                throw new HttpJson.RequestException(400, e.getMessage());
             }
-        } catch (Json.RequestException e) {
-            Json.error(response, e);
+        } catch (HttpJson.RequestException e) {
+            HttpJson.error(response, e);
         }
     }
 
     @Override
     protected void doDelete(HttpServletRequest request, HttpServletResponse response) throws IOException {
         try {
-            PromptStore store = Json.available(prompts, "the prompt store (procos.llm)");
+            PromptStore store = HttpJson.available(prompts, "the prompt store (procos.llm)");
             String name = ProcessesServlet.path(request);
             if (store.get(name).isEmpty()) throw unknown(name, store);
-            Json.write(response, 200, json(store.reset(name)));
-        } catch (Json.RequestException e) {
-            Json.error(response, e);
+            HttpJson.write(response, 200, json(store.reset(name)));
+        } catch (HttpJson.RequestException e) {
+            HttpJson.error(response, e);
         }
     }
 
-    private static Json.RequestException unknown(String name, PromptStore store) {
-        return new Json.RequestException(404, "there is no prompt named '" + name + "'; there are "
+    private static HttpJson.RequestException unknown(String name, PromptStore store) {
+        return new HttpJson.RequestException(404, "there is no prompt named '" + name + "'; there are "
                 + store.list().stream().map(Prompt::name).toList());
     }
 

@@ -48,13 +48,13 @@ public final class ToolsServlet extends HttpServlet {
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("tools", c.tools().stream().map(ToolsServlet::json).toList());
                 body.put("conflicts", c.conflicts());
-                Json.write(response, 200, body);
+                HttpJson.write(response, 200, body);
             } else {
                 ToolDescriptor d = c.tool(path).orElseThrow(() -> unknown(path));
-                Json.write(response, 200, json(d));
+                HttpJson.write(response, 200, json(d));
             }
-        } catch (Json.RequestException e) {
-            Json.error(response, e);
+        } catch (HttpJson.RequestException e) {
+            HttpJson.error(response, e);
         }
     }
 
@@ -62,9 +62,9 @@ public final class ToolsServlet extends HttpServlet {
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         try {
             String path = ProcessesServlet.path(request);
-            if (!path.endsWith("/invoke")) throw new Json.RequestException(404, "POST /api/tools/{name}/invoke calls a tool");
+            if (!path.endsWith("/invoke")) throw new HttpJson.RequestException(404, "POST /api/tools/{name}/invoke calls a tool");
             String name = path.substring(0, path.length() - "/invoke".length());
-            Map<String, Object> input = Json.objectBody(request, MAX_INPUT_BYTES);
+            Map<String, Object> input = HttpJson.objectBody(request, MAX_INPUT_BYTES);
             ToolCatalog c = catalog();
             if (c.tool(name).isEmpty()) throw unknown(name);
             int timeout = 60;
@@ -74,7 +74,7 @@ public final class ToolsServlet extends HttpServlet {
                     timeout = Integer.parseInt(t);
                     if (timeout < 1 || timeout > 3600) throw new NumberFormatException();
                 } catch (NumberFormatException e) {
-                    throw new Json.RequestException(400, "timeoutSeconds must be a whole number from 1 to 3600, not '" + t + "'");
+                    throw new HttpJson.RequestException(400, "timeoutSeconds must be a whole number from 1 to 3600, not '" + t + "'");
                 }
             }
             ToolResult result = c.invoke(name, input, "manual-" + UUID.randomUUID(), Duration.ofSeconds(timeout));
@@ -83,18 +83,18 @@ public final class ToolsServlet extends HttpServlet {
             body.put("isError", result.isError());
             body.put("text", result.text());
             body.put("content", result.content());
-            Json.write(response, 200, body);
-        } catch (Json.RequestException e) {
-            Json.error(response, e);
+            HttpJson.write(response, 200, body);
+        } catch (HttpJson.RequestException e) {
+            HttpJson.error(response, e);
         }
     }
 
-    private ToolCatalog catalog() throws Json.RequestException {
-        return Json.available(catalog, "the tool catalogue");
+    private ToolCatalog catalog() throws HttpJson.RequestException {
+        return HttpJson.available(catalog, "the tool catalogue");
     }
 
-    private static Json.RequestException unknown(String name) {
-        return new Json.RequestException(404, "no tool named '" + name + "'; GET /api/tools lists the tools there are");
+    private static HttpJson.RequestException unknown(String name) {
+        return new HttpJson.RequestException(404, "no tool named '" + name + "'; GET /api/tools lists the tools there are");
     }
 
     /** A descriptor with its schemas as JSON, not as strings of JSON. */
@@ -115,7 +115,7 @@ public final class ToolsServlet extends HttpServlet {
     private static Object parse(String schema) {
         if (schema == null) return null;
         try {
-            return Json.MAPPER.readValue(schema, Object.class);
+            return HttpJson.MAPPER.readValue(schema, Object.class);
         } catch (IOException e) {
             return Map.of("invalidSchema", schema, "error", e.getMessage());
         }

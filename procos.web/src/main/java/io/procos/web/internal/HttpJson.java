@@ -15,12 +15,12 @@ import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 
 /** Reads requests and writes JSON answers, errors included, the same way for every ProcOS endpoint. */
-final class Json {
+final class HttpJson {
 
     static final ObjectMapper MAPPER = new ObjectMapper().registerModule(new JavaTimeModule())
             .enable(SerializationFeature.INDENT_OUTPUT).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
-    private Json() {}
+    private HttpJson() {}
 
     /** A request that cannot be served as sent; becomes an error answer with this status and message. */
     static final class RequestException extends Exception {

@@ -25,11 +25,11 @@ import org.slf4j.LoggerFactory;
  * {@code tde.bpmn}, and offers the {@link ProcessService}. Plain Java, so the engine tests and the
  * benchmark run exactly what the OSGi component runs.
  */
-public final class Orchestrator implements AutoCloseable {
+public final class EmbeddedEngine implements AutoCloseable {
 
     public static final String PDO_KEY = "procos-pdo";
     public static final String TDE_KEY = "procos-tde";
-    private static final Logger LOG = LoggerFactory.getLogger(Orchestrator.class);
+    private static final Logger LOG = LoggerFactory.getLogger(EmbeddedEngine.class);
 
     private final EngineSettings settings;
     private final ProcessEngineConfigurationImpl configuration;
@@ -41,7 +41,7 @@ public final class Orchestrator implements AutoCloseable {
      * @param nodeId    stable name of this ProcOS node: jobs it held when it last stopped are released at start
      * @param executor  the task executor there is now (an OSGi service in the distribution), or null while there is none
      */
-    public Orchestrator(EngineSettings settings, String nodeId, Supplier<TaskExecutor> executor) {
+    public EmbeddedEngine(EngineSettings settings, String nodeId, Supplier<TaskExecutor> executor) {
         this(settings, nodeId, executor, Map.of(), Set.of());
     }
 
@@ -49,7 +49,7 @@ public final class Orchestrator implements AutoCloseable {
      * For the benchmark: beside the task executor, its own delegates by name, and the keys of its own
      * processes, which use them and are exempt from the deployment policy like ProcOS's own.
      */
-    public Orchestrator(EngineSettings settings, String nodeId, Supplier<TaskExecutor> executor, Map<String, Object> trustedDelegates,
+    public EmbeddedEngine(EngineSettings settings, String nodeId, Supplier<TaskExecutor> executor, Map<String, Object> trustedDelegates,
             Set<String> trustedProcessKeys) {
         this.settings = settings;
         settings.toolPolicy(); // a default policy that cannot be read stops the engine with what is wrong in it
@@ -58,7 +58,7 @@ public final class Orchestrator implements AutoCloseable {
                 "procosPdoFetch", new PdoDelegates.FetchTasks(settings),
                 "procosPdoPrepareTask", new PdoDelegates.PrepareTask(settings),
                 "procosPdoUpdateTask", new PdoDelegates.UpdateTask(settings),
-                "procosPdoUpdateState", new PdoDelegates.UpdateState()));
+                "procosPdoUpdateState", new PdoDelegates.EndOfRound()));
         own.putAll(TdeDelegates.beans(executor));
         Set<String> exempt = new java.util.HashSet<>(trustedProcessKeys);
         exempt.addAll(Set.of(PDO_KEY, TDE_KEY));
@@ -114,10 +114,10 @@ public final class Orchestrator implements AutoCloseable {
         // MyBatis loads the JDBC driver and its mappings through the context class loader
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(Orchestrator.class.getClassLoader());
+        thread.setContextClassLoader(EmbeddedEngine.class.getClassLoader());
         try {
             // JUEL finds its expression factory through the context class loader, once: load it now, with ours
-            Class.forName("org.camunda.bpm.impl.juel.jakarta.el.ELUtil", true, Orchestrator.class.getClassLoader());
+            Class.forName("org.camunda.bpm.impl.juel.jakarta.el.ELUtil", true, EmbeddedEngine.class.getClassLoader());
             this.engine = cfg.buildProcessEngine();
             this.configuration = cfg;
             deployOwnProcesses();
@@ -141,7 +141,7 @@ public final class Orchestrator implements AutoCloseable {
     static <T> T withEngineClassLoader(java.util.function.Supplier<T> work) {
         Thread thread = Thread.currentThread();
         ClassLoader previous = thread.getContextClassLoader();
-        thread.setContextClassLoader(Orchestrator.class.getClassLoader());
+        thread.setContextClassLoader(EmbeddedEngine.class.getClassLoader());
         try {
             return work.get();
         } finally {
@@ -165,7 +165,7 @@ public final class Orchestrator implements AutoCloseable {
         DeploymentBuilder deployment = engine.getRepositoryService().createDeployment()
                 .name("procos-orchestrator").enableDuplicateFiltering(true); // a new version only when the BPMN changed
         for (String name : List.of("pdo.bpmn", "tde.bpmn")) {
-            InputStream in = Orchestrator.class.getClassLoader().getResourceAsStream("bpmn/" + name);
+            InputStream in = EmbeddedEngine.class.getClassLoader().getResourceAsStream("bpmn/" + name);
             if (in == null) throw new IllegalStateException("bpmn/" + name + " is missing from the engine bundle");
             deployment.addInputStream(name, in);
         }

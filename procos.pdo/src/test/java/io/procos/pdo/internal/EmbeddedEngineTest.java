@@ -18,10 +18,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The real engine running pdo.bpmn and tde.bpmn over domain processes, Camunda-style: deploy, drive, assert on history. */
-class OrchestratorTest {
+class EmbeddedEngineTest {
 
     private final ScriptedTde tde = new ScriptedTde();
-    private Orchestrator orchestrator;
+    private EmbeddedEngine orchestrator;
 
     @TempDir
     Path dir;
@@ -31,8 +31,8 @@ class OrchestratorTest {
         if (orchestrator != null) orchestrator.close();
     }
 
-    private Orchestrator start(EngineSettings settings) {
-        orchestrator = new Orchestrator(settings, "test-node", tde.delegates());
+    private EmbeddedEngine start(EngineSettings settings) {
+        orchestrator = new EmbeddedEngine(settings, "test-node", tde.delegates());
         return orchestrator;
     }
 
@@ -63,7 +63,7 @@ class OrchestratorTest {
     @Test
     void threeSequentialTasksCompleteInOrder() throws Exception {
         // given
-        Orchestrator o = start(memoryDb());
+        EmbeddedEngine o = start(memoryDb());
         o.processService().deploy("three.bpmn", sequential("three", "Collect the figures", "Check them", "Send the report"));
 
         // when
@@ -85,7 +85,7 @@ class OrchestratorTest {
         assertThat(view.variables()).containsEntry("Collect_the_figures_result", "{\"done\":\"Collect the figures\"}")
                 .containsEntry("Send_the_report_result", "{\"done\":\"Send the report\"}").containsEntry("customer", "ACME");
         // and the orchestrator ends with its domain instance (told so right after the domain's last commit)
-        var pdos = o.engine().getRuntimeService().createProcessInstanceQuery().processDefinitionKey(Orchestrator.PDO_KEY);
+        var pdos = o.engine().getRuntimeService().createProcessInstanceQuery().processDefinitionKey(EmbeddedEngine.PDO_KEY);
         for (long end = System.nanoTime() + 10_000_000_000L; pdos.count() > 0 && System.nanoTime() < end; ) Thread.sleep(20);
         assertThat(pdos.count()).isZero();
     }
@@ -93,7 +93,7 @@ class OrchestratorTest {
     @Test
     void longTextsPassThroughTasksWhole() throws Exception {
         // given a first task that yields 20,000 characters and a second that reads them back from its input
-        Orchestrator o = start(memoryDb());
+        EmbeddedEngine o = start(memoryDb());
         String report = "0123456789".repeat(2_000);
         tde.behaviours.put("Read the report", (n, in) -> "{\"report\":\"" + report + "\"}");
         java.util.concurrent.atomic.AtomicReference<String> seen = new java.util.concurrent.atomic.AtomicReference<>();
@@ -122,7 +122,7 @@ class OrchestratorTest {
     @Test
     void resultsNeverOverwriteInputsAndAnOutputMappingNamesWhereAResultGoes() throws Exception {
         // given three tasks whose results all carry a field "path", the process's own input variable
-        Orchestrator o = start(memoryDb());
+        EmbeddedEngine o = start(memoryDb());
         tde.behaviours.put("Write the note", (n, in) -> "{\"path\":\"notes/a.txt\",\"size\":5}");
         tde.behaviours.put("Read it back", (n, in) -> "{\"path\":\"notes/a.txt\",\"content\":\"hello\"}");
         tde.behaviours.put("List the folder", (n, in) -> "{\"path\":\"notes\",\"entries\":[\"a.txt\"]}");
@@ -148,7 +148,7 @@ class OrchestratorTest {
     @Test
     void fourParallelTasksRunTheirTdesAtTheSameTime() throws Exception {
         // given a parallel gateway of four tasks, each taking half a second
-        Orchestrator o = start(memoryDb());
+        EmbeddedEngine o = start(memoryDb());
         for (int i = 1; i <= 4; i++) {
             tde.behaviours.put("Part " + i, (n, in) -> { Thread.sleep(500); return "{}"; });
         }
@@ -176,7 +176,7 @@ class OrchestratorTest {
     @Test
     void aFailingTaskIsRetriedThenBecomesAnIncidentWithItsMessage() throws Exception {
         // given a task whose TDE always fails, three attempts with a short backoff
-        Orchestrator o = start(memoryDb().withRetry(3, Duration.ofMillis(200)));
+        EmbeddedEngine o = start(memoryDb().withRetry(3, Duration.ofMillis(200)));
         tde.behaviours.put("Copy the file", (n, in) -> { throw ScriptedTde.failure("disk full: /data has 0 bytes free"); });
         o.processService().deploy("copy.bpmn", sequential("copy", "Copy the file", "Announce it"));
 
@@ -202,7 +202,7 @@ class OrchestratorTest {
     @Test
     void invalidBpmnIsRefusedWithTheParsersMessageAndNothingIsDeployed() {
         // given
-        Orchestrator o = start(memoryDb());
+        EmbeddedEngine o = start(memoryDb());
         long before = o.engine().getRepositoryService().createDeploymentQuery().count();
 
         // when / then: not XML at all
@@ -224,7 +224,7 @@ class OrchestratorTest {
     void aProcessStoppedMidwayContinuesAfterTheNextStart() throws Exception {
         // given a file database and a process that waits between its two tasks
         EngineSettings settings = EngineSettings.forDatabase(EngineSettings.h2File(dir.resolve("engine")), "sa", "");
-        Orchestrator first = start(settings);
+        EmbeddedEngine first = start(settings);
         String bpmn = Bpmn.convertToString(Bpmn.createExecutableProcess("overnight").startEvent()
                 .serviceTask("before").name("Before the break").camundaType("external").camundaTopic("procos.task")
                 .intermediateCatchEvent("pause").timerWithDuration("PT2S")
@@ -239,7 +239,7 @@ class OrchestratorTest {
         // when ProcOS stops mid-way and starts again on the same database
         first.close();
         orchestrator = null;
-        Orchestrator second = start(settings);
+        EmbeddedEngine second = start(settings);
 
         // then the instance continues where it was and completes
         InstanceView view = awaitEnd(id, Duration.ofSeconds(60));
@@ -253,7 +253,7 @@ class OrchestratorTest {
     void historyOlderThanItsTimeToLiveIsRemoved() throws Exception {
         // given a finished instance of a process that keeps its history no day, and one of a process that keeps
         // it 180 days
-        Orchestrator o = start(memoryDb());
+        EmbeddedEngine o = start(memoryDb());
         o.processService().deploy("brief.bpmn", sequential("brief", "Note it")
                 .replaceAll("camunda:historyTimeToLive=\"[^\"]*\"", "camunda:historyTimeToLive=\"P0D\""));
         o.processService().deploy("kept.bpmn", sequential("kept", "Keep it"));
