@@ -18,6 +18,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 /**
  * The offline planner: no LLM, honest about it. It ranks the tools by the cosine similarity of their
  * name and description with the task's words (in-process embeddings) and takes the best one if it is
@@ -25,7 +31,18 @@ import java.util.regex.Pattern;
  * by the schema's property names: from the task's words first (quoted text, file paths, image names,
  * `commands`), then from the process variables of the same name.
  */
+@Component(service = Planner.class, configurationPid = SemanticPlanner.PID,
+        property = "service.ranking:Integer=-100") // an LLM planner, when configured, outranks it
+@Designate(ocd = SemanticPlanner.Config.class)
 public final class SemanticPlanner implements Planner {
+
+    static final String PID = "io.procos.tde.semantic";
+
+    @ObjectClassDefinition(name = "ProcOS semantic planner", description = "The offline planner: tools ranked by meaning.")
+    public @interface Config {
+        @AttributeDefinition(name = "Threshold", description = "Below this cosine similarity no tool is chosen.")
+        double threshold() default 0.16;
+    }
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern QUOTED = Pattern.compile("[\"“']([^\"”']{1,2000})[\"”']");
@@ -44,6 +61,12 @@ public final class SemanticPlanner implements Planner {
     private final double threshold;
     /** Tool text → the vectors of its sentences; tools come and go, their descriptions rarely change. */
     private final Map<String, List<float[]>> toolVectors = new ConcurrentHashMap<>();
+
+    /** As a service: active once the embedding model has loaded. */
+    @Activate
+    public SemanticPlanner(@Reference TextEmbedder embedder, Config config) {
+        this(embedder, config.threshold());
+    }
 
     public SemanticPlanner(TextEmbedder embedder, double threshold) {
         this.embedder = embedder;
