@@ -51,10 +51,11 @@ public final class PdoBenchmark {
         double warmupSeconds = Double.parseDouble(System.getProperty("bench.warmupSeconds", "30"));
         Path dir = Files.createTempDirectory("procos-bench");
         EngineSettings base = EngineSettings.forDatabase(System.getProperty("bench.db", EngineSettings.h2File(dir.resolve("engine"))), "sa", "");
-        EngineSettings settings = new EngineSettings(base.jdbcUrl(), base.jdbcUser(), base.jdbcPassword(), base.maxConnections(),
-                System.getProperty("bench.history", base.historyLevel()), Integer.getInteger("bench.threads", base.jobExecutorThreads()), base.maxTaskAttempts(),
-                base.retryBackoff(), base.safetyNet(), base.taskLock(), base.maxTasksPerFetch(), Boolean.getBoolean("bench.stepHistory"),
-                "", base.defaultToolPolicy()); // no history cleanup window: nothing but the benchmark runs
+        EngineSettings settings = base.toBuilder()
+                .history(System.getProperty("bench.history", base.historyLevel()), Boolean.getBoolean("bench.stepHistory"))
+                .jobExecutorThreads(Integer.getInteger("bench.threads", base.jobExecutorThreads()))
+                .cleanupWindow("") // no history cleanup window: nothing but the benchmark runs
+                .build();
         TaskExecutor noop = new NoopExecutor();
         System.out.printf("ProcOS orchestration benchmark: %d instances x %d tasks, %d rounds, H2 file database, history %s, %d job threads%n",
                 instances, tasks, rounds, settings.historyLevel(), settings.jobExecutorThreads());

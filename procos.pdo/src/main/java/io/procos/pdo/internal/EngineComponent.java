@@ -54,11 +54,15 @@ public final class EngineComponent implements HealthContributor {
         String url = config.jdbcUrl().isBlank()
                 ? EngineSettings.h2File(home.resolve("data/engine/procos")) : config.jdbcUrl();
         if (url.startsWith("jdbc:h2:file:")) Files.createDirectories(home.resolve("data/engine"));
-        this.settings = new EngineSettings(url, config.jdbcUser(), config.jdbcPassword(), config.maxConnections(),
-                config.historyLevel(), config.jobExecutorThreads(), config.maxTaskAttempts(),
-                Duration.ofMillis(config.retryBackoffMillis()), Duration.ofSeconds(config.safetyNetSeconds()),
-                Duration.ofMinutes(30), 100, config.orchestratorStepHistory(), config.historyCleanupWindow(),
-                config.defaultToolPolicy());
+        this.settings = EngineSettings.builder(url, config.jdbcUser(), config.jdbcPassword())
+                .maxConnections(config.maxConnections())
+                .history(config.historyLevel(), config.orchestratorStepHistory())
+                .jobExecutorThreads(config.jobExecutorThreads())
+                .retry(config.maxTaskAttempts(), Duration.ofMillis(config.retryBackoffMillis()))
+                .safetyNet(Duration.ofSeconds(config.safetyNetSeconds()))
+                .cleanupWindow(config.historyCleanupWindow())
+                .defaultToolPolicy(config.defaultToolPolicy())
+                .build();
         String nodeId = InetAddress.getLocalHost().getHostName() + ":" + Integer.toHexString(home.toAbsolutePath().hashCode());
         this.starter = new Thread(() -> start(nodeId), "procos-engine-start");
         starter.start();

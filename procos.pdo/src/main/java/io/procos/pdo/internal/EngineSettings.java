@@ -41,9 +41,67 @@ public record EngineSettings(String jdbcUrl, String jdbcUser, String jdbcPasswor
 
     /** Defaults for everything but the database. */
     public static EngineSettings forDatabase(String jdbcUrl, String user, String password) {
-        return new EngineSettings(jdbcUrl, user, password, 10, "audit", 8, 3, Duration.ofSeconds(2),
-                Duration.ofSeconds(30), Duration.ofMinutes(30), 100, false, DEFAULT_CLEANUP_WINDOW,
-                io.procos.api.tool.ToolPolicy.DEFAULT_SPEC);
+        return builder(jdbcUrl, user, password).build();
+    }
+
+    /** Settings by name, starting from the defaults: {@code builder(url, user, pw).jobExecutorThreads(4).build()}. */
+    public static Builder builder(String jdbcUrl, String user, String password) {
+        return new Builder(jdbcUrl, user, password);
+    }
+
+    /** These settings as a builder, to change some of them. */
+    public Builder toBuilder() {
+        Builder b = new Builder(jdbcUrl, jdbcUser, jdbcPassword);
+        b.maxConnections = maxConnections;
+        b.historyLevel = historyLevel;
+        b.jobExecutorThreads = jobExecutorThreads;
+        b.maxTaskAttempts = maxTaskAttempts;
+        b.retryBackoff = retryBackoff;
+        b.safetyNet = safetyNet;
+        b.taskLock = taskLock;
+        b.maxTasksPerFetch = maxTasksPerFetch;
+        b.stepHistory = stepHistory;
+        b.cleanupWindow = cleanupWindow;
+        b.defaultToolPolicy = defaultToolPolicy;
+        return b;
+    }
+
+    /** Named settings with the defaults ProcOS ships. */
+    public static final class Builder {
+        private final String jdbcUrl;
+        private final String jdbcUser;
+        private final String jdbcPassword;
+        private int maxConnections = 10;
+        private String historyLevel = "audit";
+        private int jobExecutorThreads = 8;
+        private int maxTaskAttempts = 3;
+        private Duration retryBackoff = Duration.ofSeconds(2);
+        private Duration safetyNet = Duration.ofSeconds(30);
+        private Duration taskLock = Duration.ofMinutes(30);
+        private int maxTasksPerFetch = 100;
+        private boolean stepHistory;
+        private String cleanupWindow = DEFAULT_CLEANUP_WINDOW;
+        private String defaultToolPolicy = io.procos.api.tool.ToolPolicy.DEFAULT_SPEC;
+
+        private Builder(String jdbcUrl, String jdbcUser, String jdbcPassword) {
+            this.jdbcUrl = jdbcUrl;
+            this.jdbcUser = jdbcUser;
+            this.jdbcPassword = jdbcPassword;
+        }
+
+        public Builder maxConnections(int n) { maxConnections = n; return this; }
+        public Builder history(String level, boolean orchestratorSteps) { historyLevel = level; stepHistory = orchestratorSteps; return this; }
+        public Builder jobExecutorThreads(int n) { jobExecutorThreads = n; return this; }
+        public Builder retry(int attempts, Duration backoff) { maxTaskAttempts = attempts; retryBackoff = backoff; return this; }
+        public Builder safetyNet(Duration d) { safetyNet = d; return this; }
+        public Builder taskLock(Duration d) { taskLock = d; return this; }
+        public Builder cleanupWindow(String window) { cleanupWindow = window; return this; }
+        public Builder defaultToolPolicy(String policy) { defaultToolPolicy = policy; return this; }
+
+        public EngineSettings build() {
+            return new EngineSettings(jdbcUrl, jdbcUser, jdbcPassword, maxConnections, historyLevel, jobExecutorThreads,
+                    maxTaskAttempts, retryBackoff, safetyNet, taskLock, maxTasksPerFetch, stepHistory, cleanupWindow, defaultToolPolicy);
+        }
     }
 
     /**
@@ -55,18 +113,15 @@ public record EngineSettings(String jdbcUrl, String jdbcUser, String jdbcPasswor
     }
 
     public EngineSettings withRetry(int attempts, Duration backoff) {
-        return new EngineSettings(jdbcUrl, jdbcUser, jdbcPassword, maxConnections, historyLevel, jobExecutorThreads,
-                attempts, backoff, safetyNet, taskLock, maxTasksPerFetch, stepHistory, cleanupWindow, defaultToolPolicy);
+        return toBuilder().retry(attempts, backoff).build();
     }
 
     public EngineSettings withCleanupWindow(String window) {
-        return new EngineSettings(jdbcUrl, jdbcUser, jdbcPassword, maxConnections, historyLevel, jobExecutorThreads,
-                maxTaskAttempts, retryBackoff, safetyNet, taskLock, maxTasksPerFetch, stepHistory, window, defaultToolPolicy);
+        return toBuilder().cleanupWindow(window).build();
     }
 
     public EngineSettings withDefaultToolPolicy(String policy) {
-        return new EngineSettings(jdbcUrl, jdbcUser, jdbcPassword, maxConnections, historyLevel, jobExecutorThreads,
-                maxTaskAttempts, retryBackoff, safetyNet, taskLock, maxTasksPerFetch, stepHistory, cleanupWindow, policy);
+        return toBuilder().defaultToolPolicy(policy).build();
     }
 
     /**
