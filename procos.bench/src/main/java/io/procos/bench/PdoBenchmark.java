@@ -7,8 +7,8 @@ import io.procos.api.tde.TaskExecutor;
 import io.procos.api.tde.TaskFailedException;
 import io.procos.api.tde.TaskRequest;
 import io.procos.api.tde.TaskRun;
-import io.procos.pdo.internal.EngineSettings;
 import io.procos.pdo.internal.EmbeddedEngine;
+import io.procos.pdo.internal.EngineSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,6 +41,7 @@ public final class PdoBenchmark {
     private static final ConcurrentLinkedQueue<Long> LATENCIES = new ConcurrentLinkedQueue<>();
     /** Instances whose end event was reached: waiting on this costs no database work, unlike polling. */
     private static final Set<String> ENDED = ConcurrentHashMap.newKeySet();
+
     private static StatementCount statements = StatementCount.NONE;
 
     public static void main(String[] args) throws Exception {
@@ -50,16 +51,21 @@ public final class PdoBenchmark {
         boolean pdoOnly = Boolean.getBoolean("bench.pdoOnly");
         double warmupSeconds = Double.parseDouble(System.getProperty("bench.warmupSeconds", "30"));
         Path dir = Files.createTempDirectory("procos-bench");
-        EngineSettings base = EngineSettings.forDatabase(System.getProperty("bench.db", EngineSettings.h2File(dir.resolve("engine"))), "sa", "");
+        EngineSettings base = EngineSettings.forDatabase(
+                System.getProperty("bench.db", EngineSettings.h2File(dir.resolve("engine"))), "sa", "");
         EngineSettings settings = base.toBuilder()
-                .history(System.getProperty("bench.history", base.historyLevel()), Boolean.getBoolean("bench.stepHistory"))
+                .history(
+                        System.getProperty("bench.history", base.historyLevel()),
+                        Boolean.getBoolean("bench.stepHistory"))
                 .jobExecutorThreads(Integer.getInteger("bench.threads", base.jobExecutorThreads()))
                 .cleanupWindow("") // no history cleanup window: nothing but the benchmark runs
                 .build();
         TaskExecutor noop = new NoopExecutor();
-        System.out.printf("ProcOS orchestration benchmark: %d instances x %d tasks, %d rounds, H2 file database, history %s, %d job threads%n",
+        System.out.printf(
+                "ProcOS orchestration benchmark: %d instances x %d tasks, %d rounds, H2 file database, history %s, %d job threads%n",
                 instances, tasks, rounds, settings.historyLevel(), settings.jobExecutorThreads());
-        try (EmbeddedEngine orchestrator = new EmbeddedEngine(settings, "bench", () -> noop, benchDelegates(), Set.of("bench", "rawSync", "rawAsync"))) {
+        try (EmbeddedEngine orchestrator = new EmbeddedEngine(
+                settings, "bench", () -> noop, benchDelegates(), Set.of("bench", "rawSync", "rawAsync"))) {
             statements = StatementCount.of(orchestrator);
             deploy(orchestrator, tasks);
             // warm-up at full size, the sides taking turns until the warm-up time is over: class loading,
@@ -81,7 +87,9 @@ public final class PdoBenchmark {
             List<Result> pdo = new ArrayList<>();
             List<Result> sync = new ArrayList<>();
             List<Result> async = new ArrayList<>();
-            System.out.printf("%-44s %12s %16s %16s %14s %10s%n", "", "tasks/s", "dispatch p50", "dispatch p99", "CPU ms/task", "SQL/task");
+            System.out.printf(
+                    "%-44s %12s %16s %16s %14s %10s%n",
+                    "", "tasks/s", "dispatch p50", "dispatch p99", "CPU ms/task", "SQL/task");
             for (int r = 1; r <= rounds; r++) {
                 pdo.add(runPdo(orchestrator, instances));
                 print("round " + r + ": PDO -> TDE", total, pdo.get(r - 1));
@@ -99,7 +107,8 @@ public final class PdoBenchmark {
                 Result a = median(async);
                 print("raw engine, Java service tasks, sync", total, s);
                 print("raw engine, Java service tasks, async", total, a);
-                System.out.printf("PDO throughput: %.0f%% of raw sync, %.0f%% of raw async%n",
+                System.out.printf(
+                        "PDO throughput: %.0f%% of raw sync, %.0f%% of raw async%n",
                         100.0 * s.seconds / p.seconds, 100.0 * a.seconds / p.seconds);
             }
             // let the orchestrators end with their domain instances before the engine closes
@@ -111,10 +120,13 @@ public final class PdoBenchmark {
 
     /** The median round's time and CPU; the latencies of all rounds. */
     private static Result median(List<Result> results) {
-        double[] seconds = results.stream().mapToDouble(Result::seconds).sorted().toArray();
+        double[] seconds =
+                results.stream().mapToDouble(Result::seconds).sorted().toArray();
         double[] cpu = results.stream().mapToDouble(Result::cpuSeconds).sorted().toArray();
         long[] sql = results.stream().mapToLong(Result::statements).sorted().toArray();
-        long[] latencies = results.stream().flatMapToLong(r -> Arrays.stream(r.latenciesNanos())).toArray();
+        long[] latencies = results.stream()
+                .flatMapToLong(r -> Arrays.stream(r.latenciesNanos()))
+                .toArray();
         return new Result(seconds[seconds.length / 2], latencies, cpu[cpu.length / 2], sql[sql.length / 2]);
     }
 
@@ -122,12 +134,20 @@ public final class PdoBenchmark {
     record Result(double seconds, long[] latenciesNanos, double cpuSeconds, long statements) {}
 
     private static double cpu() {
-        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+        return ((com.sun.management.OperatingSystemMXBean)
+                                java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                        .getProcessCpuTime()
+                / 1e9;
     }
 
     private static void print(String label, int total, Result r) {
-        System.out.printf("%-44s %12.1f %13.2f ms %13.2f ms %14.2f %10s%n", label, total / r.seconds,
-                percentile(r.latenciesNanos, 50) / 1e6, percentile(r.latenciesNanos, 99) / 1e6, 1000 * r.cpuSeconds / total,
+        System.out.printf(
+                "%-44s %12.1f %13.2f ms %13.2f ms %14.2f %10s%n",
+                label,
+                total / r.seconds,
+                percentile(r.latenciesNanos, 50) / 1e6,
+                percentile(r.latenciesNanos, 99) / 1e6,
+                1000 * r.cpuSeconds / total,
                 r.statements < 0 ? "-" : String.format("%.1f", (double) r.statements / total));
     }
 
@@ -142,7 +162,8 @@ public final class PdoBenchmark {
             return new Execution(decision, Map.of(), "", null, 0);
         }
 
-        public Sampling sample(TaskRequest request, Decision decision, List<Object> samples) throws TaskFailedException {
+        public Sampling sample(TaskRequest request, Decision decision, List<Object> samples)
+                throws TaskFailedException {
             throw new TaskFailedException("the benchmark does not sample", false);
         }
 
@@ -155,7 +176,8 @@ public final class PdoBenchmark {
         // marks the next task ready: its external task, or the raw task's job, is about to exist
         d.put("benchReadyNext", (ExecutionListener) PdoBenchmark::readyNext);
         d.put("benchEnded", (ExecutionListener) ex -> ENDED.add(ex.getProcessInstanceId()));
-        d.put("benchNoop", (JavaDelegate) ex -> toolStarted(ex.getProcessInstanceId() + "/" + ex.getCurrentActivityId()));
+        d.put("benchNoop", (JavaDelegate)
+                ex -> toolStarted(ex.getProcessInstanceId() + "/" + ex.getCurrentActivityId()));
         return d;
     }
 
@@ -180,16 +202,23 @@ public final class PdoBenchmark {
      * created then, and a raw task's asynchronous job too, so both latencies include waiting for a thread.
      */
     private static String chain(String key, int tasks, String kind, boolean async) {
-        AbstractFlowNodeBuilder<?, ?> flow = Bpmn.createExecutableProcess(key).startEvent("t0")
+        AbstractFlowNodeBuilder<?, ?> flow = Bpmn.createExecutableProcess(key)
+                .startEvent("t0")
                 .camundaExecutionListenerDelegateExpression("end", "${benchReadyNext}");
         for (int i = 1; i <= tasks; i++) {
             var task = flow.serviceTask("t" + i).name("Task " + i);
-            flow = "external".equals(kind) ? task.camundaType("external").camundaTopic("procos.task")
-                    .camundaExecutionListenerDelegateExpression("end", "${benchReadyNext}")
-                    : task.camundaDelegateExpression("${benchNoop}").camundaAsyncBefore(async).camundaExclusive(true)
-                    .camundaExecutionListenerDelegateExpression("end", "${benchReadyNext}");
+            flow = "external".equals(kind)
+                    ? task.camundaType("external")
+                            .camundaTopic("procos.task")
+                            .camundaExecutionListenerDelegateExpression("end", "${benchReadyNext}")
+                    : task.camundaDelegateExpression("${benchNoop}")
+                            .camundaAsyncBefore(async)
+                            .camundaExclusive(true)
+                            .camundaExecutionListenerDelegateExpression("end", "${benchReadyNext}");
         }
-        return Bpmn.convertToString(flow.endEvent().camundaExecutionListenerDelegateExpression("end", "${benchEnded}").done());
+        return Bpmn.convertToString(flow.endEvent()
+                .camundaExecutionListenerDelegateExpression("end", "${benchEnded}")
+                .done());
     }
 
     private static Result runPdo(EmbeddedEngine o, int instances) throws InterruptedException {
@@ -201,7 +230,10 @@ public final class PdoBenchmark {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < instances; i++) ids.add(o.processService().start("bench", Map.of()));
         awaitEnd(o, ids);
-        return new Result((System.nanoTime() - start) / 1e9, LATENCIES.stream().mapToLong(Long::longValue).toArray(), cpu() - cpu0,
+        return new Result(
+                (System.nanoTime() - start) / 1e9,
+                LATENCIES.stream().mapToLong(Long::longValue).toArray(),
+                cpu() - cpu0,
                 statements.since(sql0));
     }
 
@@ -213,9 +245,13 @@ public final class PdoBenchmark {
         double cpu0 = cpu();
         long start = System.nanoTime();
         List<String> ids = new ArrayList<>();
-        for (int i = 0; i < instances; i++) ids.add(runtime.startProcessInstanceByKey(key).getId());
+        for (int i = 0; i < instances; i++)
+            ids.add(runtime.startProcessInstanceByKey(key).getId());
         awaitEnd(o, ids);
-        return new Result((System.nanoTime() - start) / 1e9, LATENCIES.stream().mapToLong(Long::longValue).toArray(), cpu() - cpu0,
+        return new Result(
+                (System.nanoTime() - start) / 1e9,
+                LATENCIES.stream().mapToLong(Long::longValue).toArray(),
+                cpu() - cpu0,
                 statements.since(sql0));
     }
 
@@ -243,10 +279,12 @@ public final class PdoBenchmark {
         }
 
         static StatementCount of(EmbeddedEngine o) {
-            var config = (org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl) o.engine().getProcessEngineConfiguration();
+            var config = (org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl)
+                    o.engine().getProcessEngineConfiguration();
             if (!config.getJdbcUrl().startsWith("jdbc:h2:")) return NONE;
             javax.sql.DataSource db = config.getDataSource();
-            try (var c = db.getConnection(); var s = c.createStatement()) {
+            try (var c = db.getConnection();
+                    var s = c.createStatement()) {
                 s.execute("SET QUERY_STATISTICS_MAX_ENTRIES 2000");
                 s.execute("SET QUERY_STATISTICS TRUE");
             } catch (java.sql.SQLException e) {
@@ -254,8 +292,10 @@ public final class PdoBenchmark {
                 return NONE;
             }
             return () -> {
-                try (var c = db.getConnection(); var s = c.createStatement();
-                        var r = s.executeQuery("SELECT SUM(EXECUTION_COUNT) FROM INFORMATION_SCHEMA.QUERY_STATISTICS")) {
+                try (var c = db.getConnection();
+                        var s = c.createStatement();
+                        var r = s.executeQuery(
+                                "SELECT SUM(EXECUTION_COUNT) FROM INFORMATION_SCHEMA.QUERY_STATISTICS")) {
                     return r.next() ? r.getLong(1) : -1;
                 } catch (java.sql.SQLException e) {
                     return -1;

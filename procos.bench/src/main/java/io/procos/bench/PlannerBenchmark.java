@@ -17,23 +17,62 @@ import java.util.Random;
  */
 public final class PlannerBenchmark {
 
-    private static final String[] VERBS = {"Computes", "Validates", "Exports", "Imports", "Summarises", "Translates", "Schedules",
-            "Archives", "Encrypts", "Compresses", "Forecasts", "Reconciles", "Classifies", "Renders", "Uploads", "Monitors"};
-    private static final String[] OBJECTS = {"invoices", "shipping labels", "sensor readings", "purchase orders", "payroll records",
-            "CAD drawings", "customer emails", "stock levels", "test reports", "spreadsheets", "contracts", "images", "log files"};
-    private static final String[] DOMAINS = {"for the warehouse", "for finance", "for the trading desk", "for engineering",
-            "for the supply chain", "for customer service", "for quality assurance", "for the legal team"};
+    private static final String[] VERBS = {
+        "Computes",
+        "Validates",
+        "Exports",
+        "Imports",
+        "Summarises",
+        "Translates",
+        "Schedules",
+        "Archives",
+        "Encrypts",
+        "Compresses",
+        "Forecasts",
+        "Reconciles",
+        "Classifies",
+        "Renders",
+        "Uploads",
+        "Monitors"
+    };
+    private static final String[] OBJECTS = {
+        "invoices",
+        "shipping labels",
+        "sensor readings",
+        "purchase orders",
+        "payroll records",
+        "CAD drawings",
+        "customer emails",
+        "stock levels",
+        "test reports",
+        "spreadsheets",
+        "contracts",
+        "images",
+        "log files"
+    };
+    private static final String[] DOMAINS = {
+        "for the warehouse",
+        "for finance",
+        "for the trading desk",
+        "for engineering",
+        "for the supply chain",
+        "for customer service",
+        "for quality assurance",
+        "for the legal team"
+    };
 
     public static void main(String[] args) {
         int decisions = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         MiniLmEmbedder embedder = new MiniLmEmbedder();
         SemanticPlanner planner = new SemanticPlanner(embedder, 0.16);
         List<TaskDescription> tasks = List.of(
-                new TaskDescription("Reconcile the invoices with the bank statement", "for finance, November", Map.of()),
+                new TaskDescription(
+                        "Reconcile the invoices with the bank statement", "for finance, November", Map.of()),
                 new TaskDescription("Forecast next month's stock levels", "for the warehouse", Map.of()),
                 new TaskDescription("Render the CAD drawings as images", "for engineering", Map.of()),
                 new TaskDescription("Call the customer and apologise", "Phone Mrs. Miller", Map.of()));
-        System.out.printf("SemanticPlanner decision latency, %d decisions per size (%s)%n", decisions, embedder.model());
+        System.out.printf(
+                "SemanticPlanner decision latency, %d decisions per size (%s)%n", decisions, embedder.model());
         System.out.printf("%-10s %18s %18s %22s%n", "tools", "decision p50", "decision p99", "task embedding p50");
         for (int size : new int[] {10, 100, 1000}) {
             List<ToolDescriptor> tools = tools(size);
@@ -50,7 +89,8 @@ public final class PlannerBenchmark {
                 embed[i] = b - a;
                 decide[i] = c - b;
             }
-            System.out.printf("%-10d %15.2f ms %15.2f ms %19.2f ms%n", size, p(decide, 50), p(decide, 99), p(embed, 50));
+            System.out.printf(
+                    "%-10d %15.2f ms %15.2f ms %19.2f ms%n", size, p(decide, 50), p(decide, 99), p(embed, 50));
         }
     }
 
@@ -61,9 +101,16 @@ public final class PlannerBenchmark {
             String verb = VERBS[random.nextInt(VERBS.length)];
             String object = OBJECTS[random.nextInt(OBJECTS.length)];
             String domain = DOMAINS[random.nextInt(DOMAINS.length)];
-            tools.add(new ToolDescriptor("tool" + i + "." + verb.toLowerCase(), verb + " " + object + " " + domain
-                    + ". Use it when a task needs " + object + " " + verb.toLowerCase() + ".",
-                    "{\"type\":\"object\",\"properties\":{\"input\":{\"type\":\"string\"}}}", null, "bench", "1", i, 0));
+            tools.add(new ToolDescriptor(
+                    "tool" + i + "." + verb.toLowerCase(),
+                    verb + " " + object + " " + domain + ". Use it when a task needs " + object + " "
+                            + verb.toLowerCase() + ".",
+                    "{\"type\":\"object\",\"properties\":{\"input\":{\"type\":\"string\"}}}",
+                    null,
+                    "bench",
+                    "1",
+                    i,
+                    0));
         }
         return tools;
     }

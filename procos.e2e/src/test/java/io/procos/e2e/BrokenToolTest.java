@@ -31,17 +31,21 @@ class BrokenToolTest {
             Files.writeString(procos.home.resolve("tools/garbage.jar"), "this is not a jar");
 
             // then health names both, with why
-            JsonNode health = procos.awaitHealth(h -> problems(h).contains("com.example.broken.tool")
-                    && problems(h).contains("garbage.jar"), Duration.ofSeconds(10));
-            assertThat(problems(health)).contains("not resolved: missing osgi.wiring.package (osgi.wiring.package=com.example.nowhere)");
+            JsonNode health = procos.awaitHealth(
+                    h -> problems(h).contains("com.example.broken.tool")
+                            && problems(h).contains("garbage.jar"),
+                    Duration.ofSeconds(10));
+            assertThat(problems(health))
+                    .contains("not resolved: missing osgi.wiring.package (osgi.wiring.package=com.example.nowhere)");
             assertThat(problems(health)).contains("not a jar with a manifest");
             // and ProcOS itself is still healthy: degraded, not down
             assertThat(health.path("status").asText()).isEqualTo("DEGRADED");
             assertThat(procos.api("/api/health").statusCode()).isEqualTo(200);
             assertThat(StreamSupport.stream(health.path("bundles").spliterator(), false)
-                    .filter(b -> b.path("origin").asText().equals("distribution")))
+                            .filter(b -> b.path("origin").asText().equals("distribution")))
                     .allSatisfy(b -> assertThat(b.path("state").asText()).isEqualTo("ACTIVE"));
-            assertThat(procos.console("procos", procos.consolePassword()).statusCode()).isEqualTo(200);
+            assertThat(procos.console("procos", procos.consolePassword()).statusCode())
+                    .isEqualTo(200);
 
             // when the broken files are removed
             Files.delete(procos.home.resolve("tools/broken-tool.jar"));
@@ -64,7 +68,8 @@ class BrokenToolTest {
         main.putValue("Bundle-SymbolicName", symbolicName);
         main.putValue("Bundle-Version", "1.0.0");
         main.putValue("Import-Package", importPackage);
-        try (OutputStream out = Files.newOutputStream(file); JarOutputStream jar = new JarOutputStream(out, manifest)) {
+        try (OutputStream out = Files.newOutputStream(file);
+                JarOutputStream jar = new JarOutputStream(out, manifest)) {
             jar.flush();
         }
     }

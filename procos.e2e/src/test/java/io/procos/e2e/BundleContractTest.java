@@ -12,9 +12,13 @@ import org.junit.jupiter.api.Test;
 class BundleContractTest {
 
     static String header(String bundle, String name) throws Exception {
-        Path dist = Path.of(System.getProperty("procos.dist", "../dist")).toAbsolutePath().normalize();
+        Path dist = Path.of(System.getProperty("procos.dist", "../dist"))
+                .toAbsolutePath()
+                .normalize();
         try (Stream<Path> jars = Files.list(dist.resolve("bundles"))) {
-            Path jar = jars.filter(p -> p.getFileName().toString().matches("\\d+-" + bundle.replace(".", "\\.") + "\\.jar")).findFirst()
+            Path jar = jars.filter(
+                            p -> p.getFileName().toString().matches("\\d+-" + bundle.replace(".", "\\.") + "\\.jar"))
+                    .findFirst()
                     .orElseThrow(() -> new AssertionError(bundle + " is not in " + dist.resolve("bundles")));
             try (JarFile f = new JarFile(jar.toFile())) {
                 String value = f.getManifest().getMainAttributes().getValue(name);

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -35,27 +34,113 @@ class DasTest {
     record Case(String text, String variables, int tasks, int parallel, int choices, String file, String content) {}
 
     static final List<Case> CASES = List.of(
-            new Case("Write \"Quarterly figures are final\" to reports/q3.txt", "{}", 1, 0, 0, "reports/q3.txt", "Quarterly figures are final"),
-            new Case("Write \"Ship on Friday\" to notes/plan.txt, then read notes/plan.txt", "{}", 2, 0, 0, "notes/plan.txt", "Ship on Friday"),
-            new Case("1. Write \"alpha\" to lists/a.txt\n2. Write \"beta\" to lists/b.txt\n3. List the files in folder lists", "{}", 3, 0, 0, "lists/b.txt", "beta"),
-            new Case("Write \"Kickoff at 9\" to meetings/kickoff.txt. Then read meetings/kickoff.txt. Finally save to memory: the kickoff meeting starts at 9 am",
-                    "{}", 3, 0, 0, "meetings/kickoff.txt", "Kickoff at 9"),
-            new Case("Write \"red\" to colours/red.txt and write \"blue\" to colours/blue.txt at the same time", "{}", 2, 1, 0, "colours/blue.txt", "blue"),
-            new Case("At the same time write \"north\" to regions/north.txt and write \"south\" to regions/south.txt, then list the files in folder regions",
-                    "{}", 3, 1, 0, "regions/south.txt", "south"),
-            new Case("If the amount is more than 1000, write \"needs approval\" to orders/status.txt; otherwise write \"approved\" to orders/status.txt",
-                    "{\"amount\": 1500}", 2, 0, 1, "orders/status.txt", "needs approval"),
-            new Case("If the delay is more than 3 days, write \"book another carrier\" to shipping/action.txt; otherwise write \"inform the customer\" to shipping/action.txt",
-                    "{\"delay\": 1}", 2, 0, 1, "shipping/action.txt", "inform the customer"),
-            new Case("Write \"5 pallets\" to inventory/stock.txt. If the stock is below 10, write \"reorder\" to inventory/order.txt",
-                    "{\"stock\": 5}", 2, 0, 1, "inventory/order.txt", "reorder"),
+            new Case(
+                    "Write \"Quarterly figures are final\" to reports/q3.txt",
+                    "{}",
+                    1,
+                    0,
+                    0,
+                    "reports/q3.txt",
+                    "Quarterly figures are final"),
+            new Case(
+                    "Write \"Ship on Friday\" to notes/plan.txt, then read notes/plan.txt",
+                    "{}",
+                    2,
+                    0,
+                    0,
+                    "notes/plan.txt",
+                    "Ship on Friday"),
+            new Case(
+                    "1. Write \"alpha\" to lists/a.txt\n2. Write \"beta\" to lists/b.txt\n3. List the files in folder lists",
+                    "{}",
+                    3,
+                    0,
+                    0,
+                    "lists/b.txt",
+                    "beta"),
+            new Case(
+                    "Write \"Kickoff at 9\" to meetings/kickoff.txt. Then read meetings/kickoff.txt. Finally save to memory: the kickoff meeting starts at 9 am",
+                    "{}",
+                    3,
+                    0,
+                    0,
+                    "meetings/kickoff.txt",
+                    "Kickoff at 9"),
+            new Case(
+                    "Write \"red\" to colours/red.txt and write \"blue\" to colours/blue.txt at the same time",
+                    "{}",
+                    2,
+                    1,
+                    0,
+                    "colours/blue.txt",
+                    "blue"),
+            new Case(
+                    "At the same time write \"north\" to regions/north.txt and write \"south\" to regions/south.txt, then list the files in folder regions",
+                    "{}",
+                    3,
+                    1,
+                    0,
+                    "regions/south.txt",
+                    "south"),
+            new Case(
+                    "If the amount is more than 1000, write \"needs approval\" to orders/status.txt; otherwise write \"approved\" to orders/status.txt",
+                    "{\"amount\": 1500}",
+                    2,
+                    0,
+                    1,
+                    "orders/status.txt",
+                    "needs approval"),
+            new Case(
+                    "If the delay is more than 3 days, write \"book another carrier\" to shipping/action.txt; otherwise write \"inform the customer\" to shipping/action.txt",
+                    "{\"delay\": 1}",
+                    2,
+                    0,
+                    1,
+                    "shipping/action.txt",
+                    "inform the customer"),
+            new Case(
+                    "Write \"5 pallets\" to inventory/stock.txt. If the stock is below 10, write \"reorder\" to inventory/order.txt",
+                    "{\"stock\": 5}",
+                    2,
+                    0,
+                    1,
+                    "inventory/order.txt",
+                    "reorder"),
             new Case("save to memory: The Hamburg office moves to the harbour on 1 March", "{}", 1, 0, 0, null, null),
             new Case("Search memory for \"Hamburg office move\"", "{}", 1, 0, 0, null, null),
-            new Case("- Write \"draft\" to docs/contract.txt\n- Read docs/contract.txt\n- Save to memory: the contract draft was reviewed", "{}", 3, 0, 0, "docs/contract.txt", "draft"),
-            new Case("Compute the eigenvalues of the stiffness matrix with MATLAB: `e = eig([2 -1; -1 2]);`", "{}", 1, 0, 0, null, null),
-            new Case("Simultaneously write \"a\" to batch/1.txt, write \"b\" to batch/2.txt and write \"c\" to batch/3.txt", "{}", 3, 1, 0, "batch/3.txt", "c"),
-            new Case("Write \"open\" to tickets/t1.txt. If the priority is at least 2, write \"escalated\" to tickets/level.txt; otherwise write \"normal\" to tickets/level.txt. "
-                    + "Then list the files in folder tickets.", "{\"priority\": 3}", 4, 0, 1, "tickets/level.txt", "escalated"));
+            new Case(
+                    "- Write \"draft\" to docs/contract.txt\n- Read docs/contract.txt\n- Save to memory: the contract draft was reviewed",
+                    "{}",
+                    3,
+                    0,
+                    0,
+                    "docs/contract.txt",
+                    "draft"),
+            new Case(
+                    "Compute the eigenvalues of the stiffness matrix with MATLAB: `e = eig([2 -1; -1 2]);`",
+                    "{}",
+                    1,
+                    0,
+                    0,
+                    null,
+                    null),
+            new Case(
+                    "Simultaneously write \"a\" to batch/1.txt, write \"b\" to batch/2.txt and write \"c\" to batch/3.txt",
+                    "{}",
+                    3,
+                    1,
+                    0,
+                    "batch/3.txt",
+                    "c"),
+            new Case(
+                    "Write \"open\" to tickets/t1.txt. If the priority is at least 2, write \"escalated\" to tickets/level.txt; otherwise write \"normal\" to tickets/level.txt. "
+                            + "Then list the files in folder tickets.",
+                    "{\"priority\": 3}",
+                    4,
+                    0,
+                    1,
+                    "tickets/level.txt",
+                    "escalated"));
 
     static int count(String xml, String element) {
         Matcher m = Pattern.compile("<(?:bpmn:)?" + element + "[\\s>/]").matcher(xml);
@@ -66,7 +151,9 @@ class DasTest {
 
     @Test
     void fifteenDescriptionsBecomeProcessesThatRunToTheirEnd() throws Exception {
-        assumeTrue(TdeTest.octave(), "skipped: GNU Octave (octave-cli) is not installed; ./procos test installs it (description 13 runs MATLAB code)");
+        assumeTrue(
+                TdeTest.octave(),
+                "skipped: GNU Octave (octave-cli) is not installed; ./procos test installs it (description 13 runs MATLAB code)");
         try (Distribution procos = Distribution.fresh("das")) {
             procos.start();
             procos.awaitHealthy();
@@ -81,29 +168,44 @@ class DasTest {
             for (int i = 0; i < CASES.size(); i++) {
                 Case c = CASES.get(i);
                 long start = System.nanoTime();
-                HttpResponse<String> g = procos.post("/api/das/generate", "application/json", JSON.writeValueAsString(Map.of("text", c.text())));
+                HttpResponse<String> g = procos.post(
+                        "/api/das/generate", "application/json", JSON.writeValueAsString(Map.of("text", c.text())));
                 millis.add((System.nanoTime() - start) / 1_000_000);
                 assertThat(g.statusCode()).as(c.text() + ": " + g.body()).isEqualTo(200);
                 String xml = g.body();
-                boolean asIntended = count(xml, "serviceTask") == c.tasks() && count(xml, "parallelGateway") == 2 * c.parallel()
+                boolean asIntended = count(xml, "serviceTask") == c.tasks()
+                        && count(xml, "parallelGateway") == 2 * c.parallel()
                         && count(xml, "exclusiveGateway") == 2 * c.choices();
                 if (asIntended) intended++;
-                else System.out.printf("structure differs for %d: %s -> %d tasks, %d parallel gateways, %d exclusive gateways%n", i + 1, c.text(),
-                        count(xml, "serviceTask"), count(xml, "parallelGateway"), count(xml, "exclusiveGateway"));
-                assertThat(xml).contains("bpmndi:BPMNDiagram", "camunda:topic=\"procos.task\"").doesNotContain("delegateExpression");
+                else
+                    System.out.printf(
+                            "structure differs for %d: %s -> %d tasks, %d parallel gateways, %d exclusive gateways%n",
+                            i + 1,
+                            c.text(),
+                            count(xml, "serviceTask"),
+                            count(xml, "parallelGateway"),
+                            count(xml, "exclusiveGateway"));
+                assertThat(xml)
+                        .contains("bpmndi:BPMNDiagram", "camunda:topic=\"procos.task\"")
+                        .doesNotContain("delegateExpression");
                 Path file = out.resolve(String.format("%02d.bpmn", i + 1));
                 Files.writeString(file, xml);
                 files.add(file);
             }
             millis.sort(Long::compare);
-            System.out.printf("offline generation: p50 %d ms, max %d ms over %d descriptions; %d of %d with the intended structure%n",
+            System.out.printf(
+                    "offline generation: p50 %d ms, max %d ms over %d descriptions; %d of %d with the intended structure%n",
                     millis.get(millis.size() / 2), millis.get(millis.size() - 1), CASES.size(), intended, CASES.size());
             assertThat(intended).isEqualTo(CASES.size());
-            assertThat(procos.json(procos.api("/api/processes")).findValuesAsText("key")).as("generate deploys nothing").isEmpty();
+            assertThat(procos.json(procos.api("/api/processes")).findValuesAsText("key"))
+                    .as("generate deploys nothing")
+                    .isEmpty();
 
             // bpmn.io's own reader finds nothing to warn about, in these and in ProcOS's own BPMN
-            for (String own : List.of("pdo.bpmn", "tde.bpmn")) files.add(Path.of(System.getProperty("procos.bpmn")).resolve(own));
-            try (var samples = Files.list(Path.of(System.getProperty("procos.bpmn")).resolve("samples"))) {
+            for (String own : List.of("pdo.bpmn", "tde.bpmn"))
+                files.add(Path.of(System.getProperty("procos.bpmn")).resolve(own));
+            try (var samples =
+                    Files.list(Path.of(System.getProperty("procos.bpmn")).resolve("samples"))) {
                 samples.forEach(files::add);
             }
             for (JsonNode r : moddle(files)) {
@@ -114,7 +216,9 @@ class DasTest {
             // every command runs to its end with the offline planner and the real tools
             List<String> ids = new ArrayList<>();
             for (Case c : CASES) {
-                HttpResponse<String> r = procos.post("/api/das/commands", "application/json",
+                HttpResponse<String> r = procos.post(
+                        "/api/das/commands",
+                        "application/json",
                         "{\"text\": " + JSON.writeValueAsString(c.text()) + ", \"variables\": " + c.variables() + "}");
                 assertThat(r.statusCode()).as(c.text() + ": " + r.body()).isEqualTo(201);
                 JsonNode started = procos.json(r);
@@ -124,23 +228,32 @@ class DasTest {
             for (int i = 0; i < CASES.size(); i++) {
                 Case c = CASES.get(i);
                 JsonNode end = procos.awaitInstanceEnd(ids.get(i), Duration.ofSeconds(120));
-                assertThat(end.path("state").asText()).as((i + 1) + ": " + c.text() + "\n" + end).isEqualTo("COMPLETED");
-                if (c.file() != null) assertThat(Files.readString(procos.home.resolve("data/workspace").resolve(c.file()))).isEqualTo(c.content());
+                assertThat(end.path("state").asText())
+                        .as((i + 1) + ": " + c.text() + "\n" + end)
+                        .isEqualTo("COMPLETED");
+                if (c.file() != null)
+                    assertThat(Files.readString(
+                                    procos.home.resolve("data/workspace").resolve(c.file())))
+                            .isEqualTo(c.content());
             }
             // the conditional branches chose by the variables: the other file was never written
-            assertThat(Files.readString(procos.home.resolve("data/workspace/orders/status.txt"))).isEqualTo("needs approval");
+            assertThat(Files.readString(procos.home.resolve("data/workspace/orders/status.txt")))
+                    .isEqualTo("needs approval");
             JsonNode matlab = procos.json(procos.api("/api/instances/" + ids.get(12)));
             assertThat(matlab.path("tasks").path(0).path("tool").asText()).isEqualTo("matlab.run");
             JsonNode search = procos.json(procos.api("/api/instances/" + ids.get(10)));
             assertThat(search.path("tasks").path(0).path("tool").asText()).isEqualTo("memory.search");
-            assertThat(search.path("variables").path("task_1_result").asText()).contains("Hamburg office moves to the harbour");
+            assertThat(search.path("variables").path("task_1_result").asText())
+                    .contains("Hamburg office moves to the harbour");
 
             // refused words: the reasons, and nothing deployed
             int before = procos.json(procos.api("/api/processes")).size();
             HttpResponse<String> empty = procos.post("/api/das/commands", "application/json", "{\"text\": \"  \"}");
             assertThat(empty.statusCode()).isEqualTo(422);
             assertThat(procos.json(empty).path("problems").toString()).contains("the text is empty");
-            assertThat(procos.post("/api/das/commands", "application/json", "{\"txt\": \"x\"}").statusCode()).isEqualTo(400);
+            assertThat(procos.post("/api/das/commands", "application/json", "{\"txt\": \"x\"}")
+                            .statusCode())
+                    .isEqualTo(400);
             assertThat(procos.json(procos.api("/api/processes")).size()).isEqualTo(before);
 
             // health says which generator is active
@@ -152,15 +265,33 @@ class DasTest {
         Path dir = Path.of("target/moddle").toAbsolutePath();
         if (!Files.isDirectory(dir.resolve("node_modules/bpmn-moddle"))) {
             Files.createDirectories(dir);
-            Process npm = new ProcessBuilder("npm", "install", "--no-audit", "--no-fund", "--silent", "--prefix", dir.toString(), "bpmn-moddle@9")
-                    .redirectErrorStream(true).start();
+            Process npm = new ProcessBuilder(
+                            "npm",
+                            "install",
+                            "--no-audit",
+                            "--no-fund",
+                            "--silent",
+                            "--prefix",
+                            dir.toString(),
+                            "bpmn-moddle@9")
+                    .redirectErrorStream(true)
+                    .start();
             String log = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(npm.waitFor(300, TimeUnit.SECONDS) && npm.exitValue() == 0).as("npm install bpmn-moddle: " + log).isTrue();
+            assertThat(npm.waitFor(300, TimeUnit.SECONDS) && npm.exitValue() == 0)
+                    .as("npm install bpmn-moddle: " + log)
+                    .isTrue();
         }
-        Files.copy(Path.of("src/test/resources/moddle-check.mjs"), dir.resolve("check.mjs"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        List<String> command = new ArrayList<>(Arrays.asList("node", dir.resolve("check.mjs").toString()));
+        Files.copy(
+                Path.of("src/test/resources/moddle-check.mjs"),
+                dir.resolve("check.mjs"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        List<String> command =
+                new ArrayList<>(Arrays.asList("node", dir.resolve("check.mjs").toString()));
         files.forEach(f -> command.add(f.toString()));
-        Process node = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        Process node = new ProcessBuilder(command)
+                .directory(dir.toFile())
+                .redirectErrorStream(true)
+                .start();
         String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(node.waitFor(120, TimeUnit.SECONDS)).isTrue();
         List<JsonNode> results = new ArrayList<>();
@@ -175,26 +306,42 @@ class DasTest {
             procos.start();
             procos.awaitHealthy();
             MemoryTest.awaitMemory(procos, "UP", Duration.ofSeconds(180));
-            Distribution.Result ask = procos.procos("ask", "save to memory: The Rotterdam warehouse closes at 6 pm on Fridays; trucks must arrive before 4 pm.");
+            Distribution.Result ask = procos.procos(
+                    "ask",
+                    "save to memory: The Rotterdam warehouse closes at 6 pm on Fridays; trucks must arrive before 4 pm.");
             assertThat(ask.exitCode()).as(ask.output()).isZero();
-            assertThat(ask.output()).contains("Started instance", "\"Save to memory\": completed with memory.save", "Finished: COMPLETED");
+            assertThat(ask.output())
+                    .contains(
+                            "Started instance",
+                            "\"Save to memory\": completed with memory.save",
+                            "Finished: COMPLETED");
 
             JsonNode hits = procos.json(procos.api("/api/memory/search?k=5&kind=note&q="
-                    + URLEncoder.encode("When do lorries have to reach the Dutch depot at the end of the week?", StandardCharsets.UTF_8)));
-            assertThat(hits.path("hits").path(0).path("text").asText()).isEqualTo("The Rotterdam warehouse closes at 6 pm on Fridays; trucks must arrive before 4 pm.");
+                    + URLEncoder.encode(
+                            "When do lorries have to reach the Dutch depot at the end of the week?",
+                            StandardCharsets.UTF_8)));
+            assertThat(hits.path("hits").path(0).path("text").asText())
+                    .isEqualTo("The Rotterdam warehouse closes at 6 pm on Fridays; trucks must arrive before 4 pm.");
 
             // a task no tool can do fails, and the assistant suggests what to change, with the evidence
             Distribution.Result failed = procos.procos("ask", "Phone Mrs. Miller about the late delivery");
             assertThat(failed.exitCode()).isNotZero();
             assertThat(failed.output()).contains("Finished: FAILED", "no tool fits");
-            String key = failed.output().lines().filter(l -> l.startsWith("Process ")).findFirst().orElseThrow().split("[ :]")[1];
+            String key = failed.output()
+                    .lines()
+                    .filter(l -> l.startsWith("Process "))
+                    .findFirst()
+                    .orElseThrow()
+                    .split("[ :]")[1];
             JsonNode suggestions = null;
             for (long end = System.nanoTime() + 60_000_000_000L; System.nanoTime() < end; Thread.sleep(500)) {
                 suggestions = procos.json(procos.api("/api/das/suggestions?processKey=" + key));
                 if (suggestions.path("suggestions").size() > 0) break;
             }
-            assertThat(suggestions.path("suggestions").path(0).path("kind").asText()).isEqualTo("failing-task");
-            assertThat(suggestions.path("suggestions").path(0).path("evidence").toString()).contains("3 of 3 runs failed", "no tool fits");
+            assertThat(suggestions.path("suggestions").path(0).path("kind").asText())
+                    .isEqualTo("failing-task");
+            assertThat(suggestions.path("suggestions").path(0).path("evidence").toString())
+                    .contains("3 of 3 runs failed", "no tool fits");
         }
     }
 }

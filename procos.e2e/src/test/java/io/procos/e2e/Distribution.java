@@ -31,7 +31,8 @@ final class Distribution implements AutoCloseable {
 
     final Path home;
     final int port;
-    final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private boolean running;
 
     private Distribution(Path home, int port) {
@@ -41,8 +42,12 @@ final class Distribution implements AutoCloseable {
 
     /** Copies bin/, tools/ and the shipped conf/ files (no credentials, no data) of dist/; links lib/ and bundles/. */
     static Distribution fresh(String name) throws IOException {
-        Path dist = Path.of(System.getProperty("procos.dist", "../dist")).toAbsolutePath().normalize();
-        assertThat(dist.resolve("bin/procos")).as("dist/ is assembled by the build before these tests").exists();
+        Path dist = Path.of(System.getProperty("procos.dist", "../dist"))
+                .toAbsolutePath()
+                .normalize();
+        assertThat(dist.resolve("bin/procos"))
+                .as("dist/ is assembled by the build before these tests")
+                .exists();
         Path home = Path.of("target/e2e").toAbsolutePath().resolve(name + "-" + System.nanoTime());
         for (String dir : List.of("bin", "tools", "conf")) {
             copyTree(dist.resolve(dir), home.resolve(dir));
@@ -76,13 +81,18 @@ final class Distribution implements AutoCloseable {
 
     /** Runs {@code bin/procos <args>} and returns its exit code and output. */
     Result procos(String... args) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(Stream.concat(Stream.of(home.resolve("bin/procos").toString()), Stream.of(args)).toList())
-                .directory(home.toFile()).redirectErrorStream(true);
+        ProcessBuilder pb = new ProcessBuilder(
+                        Stream.concat(Stream.of(home.resolve("bin/procos").toString()), Stream.of(args))
+                                .toList())
+                .directory(home.toFile())
+                .redirectErrorStream(true);
         pb.environment().put("PROCOS_HTTP_PORT", Integer.toString(port));
         Process p = pb.start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(180, TimeUnit.SECONDS)).as("bin/procos " + String.join(" ", args) + " returns").isTrue();
+        assertThat(p.waitFor(180, TimeUnit.SECONDS))
+                .as("bin/procos " + String.join(" ", args) + " returns")
+                .isTrue();
         return new Result(p.exitValue(), out);
     }
 
@@ -91,7 +101,9 @@ final class Distribution implements AutoCloseable {
     Result start() throws Exception {
         Result r = procos("start", "--daemon");
         running = r.exitCode() == 0;
-        assertThat(r.exitCode()).as("bin/procos start --daemon:\n" + r.output() + "\nlog:\n" + log()).isZero();
+        assertThat(r.exitCode())
+                .as("bin/procos start --daemon:\n" + r.output() + "\nlog:\n" + log())
+                .isZero();
         return r;
     }
 
@@ -126,7 +138,9 @@ final class Distribution implements AutoCloseable {
     }
 
     HttpResponse<String> get(String path, String authorization) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(30)).GET();
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path))
+                .timeout(Duration.ofSeconds(30))
+                .GET();
         if (authorization != null) b.header("Authorization", authorization);
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -136,21 +150,36 @@ final class Distribution implements AutoCloseable {
     }
 
     HttpResponse<String> console(String user, String password) throws Exception {
-        String auth = user == null ? null
-                : "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+        String auth = user == null
+                ? null
+                : "Basic "
+                        + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
         return get("/system/console/bundles", auth);
     }
 
     HttpResponse<String> post(String path, String contentType, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + token()).header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(
+                HttpRequest.newBuilder(uri(path))
+                        .timeout(Duration.ofSeconds(60))
+                        .header("Authorization", "Bearer " + token())
+                        .header("Content-Type", contentType)
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     HttpResponse<String> send(String method, String path, String contentType, String body) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(60))
-                .header("Authorization", "Bearer " + token()).header("Content-Type", contentType)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
+        return http.send(
+                HttpRequest.newBuilder(uri(path))
+                        .timeout(Duration.ofSeconds(60))
+                        .header("Authorization", "Bearer " + token())
+                        .header("Content-Type", contentType)
+                        .method(
+                                method,
+                                body == null
+                                        ? HttpRequest.BodyPublishers.noBody()
+                                        : HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -178,26 +207,36 @@ final class Distribution implements AutoCloseable {
      * except those of external engines (Docker, MATLAB/Octave), which the machine may lack.
      */
     static void assertHealthy(JsonNode health) {
-        org.assertj.core.api.Assertions.assertThat(health.path("status").asText()).as(health.toString()).isIn("UP", "DEGRADED");
-        org.assertj.core.api.Assertions.assertThat(health.path("problems")).as(health.toString()).isEmpty();
-        org.assertj.core.api.Assertions.assertThat(health.path("unsatisfiedComponents")).as(health.toString()).isEmpty();
+        org.assertj.core.api.Assertions.assertThat(health.path("status").asText())
+                .as(health.toString())
+                .isIn("UP", "DEGRADED");
+        org.assertj.core.api.Assertions.assertThat(health.path("problems"))
+                .as(health.toString())
+                .isEmpty();
+        org.assertj.core.api.Assertions.assertThat(health.path("unsatisfiedComponents"))
+                .as(health.toString())
+                .isEmpty();
         health.path("checks").forEach(c -> {
             if (!EXTERNAL_CHECKS.contains(c.path("name").asText())) {
-                org.assertj.core.api.Assertions.assertThat(c.path("status").asText()).as(c.toString()).isEqualTo("UP");
+                org.assertj.core.api.Assertions.assertThat(c.path("status").asText())
+                        .as(c.toString())
+                        .isEqualTo("UP");
             }
         });
     }
 
     /** Waits (up to 60 s: the engine and the embedding model load in the background) until {@link #assertHealthy} holds. */
     JsonNode awaitHealthy() throws Exception {
-        JsonNode health = awaitHealth(h -> {
-            try {
-                assertHealthy(h);
-                return true;
-            } catch (AssertionError notYet) {
-                return false;
-            }
-        }, Duration.ofSeconds(60));
+        JsonNode health = awaitHealth(
+                h -> {
+                    try {
+                        assertHealthy(h);
+                        return true;
+                    } catch (AssertionError notYet) {
+                        return false;
+                    }
+                },
+                Duration.ofSeconds(60));
         assertHealthy(health);
         return health;
     }
@@ -215,7 +254,8 @@ final class Distribution implements AutoCloseable {
             if (condition.test(last)) return last;
             Thread.sleep(100);
         }
-        throw new AssertionError("health did not reach the expected state within " + timeout + "; last report:\n" + last);
+        throw new AssertionError(
+                "health did not reach the expected state within " + timeout + "; last report:\n" + last);
     }
 
     @Override

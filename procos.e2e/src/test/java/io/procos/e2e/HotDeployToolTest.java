@@ -23,17 +23,22 @@ class HotDeployToolTest {
             if (toolNames(procos).contains(name) == present) return;
             Thread.sleep(20);
         }
-        throw new AssertionError(name + (present ? " not listed" : " still listed") + " after 10 s: " + toolNames(procos));
+        throw new AssertionError(
+                name + (present ? " not listed" : " still listed") + " after 10 s: " + toolNames(procos));
     }
 
     @Test
     void aToolBundleDroppedIntoToolsIsListedCallableAndGoneWhenRemoved() throws Exception {
         Path template = Path.of(System.getProperty("procos.templateTool"));
-        assertThat(template).as("the template tool bundle is built before this test").exists();
+        assertThat(template)
+                .as("the template tool bundle is built before this test")
+                .exists();
         try (Distribution procos = Distribution.fresh("hot-deploy")) {
             // given a running ProcOS with its built-in tools
             procos.start();
-            assertThat(toolNames(procos)).contains("file.read", "file.write", "file.list").doesNotContain("text.wordcount");
+            assertThat(toolNames(procos))
+                    .contains("file.read", "file.write", "file.list")
+                    .doesNotContain("text.wordcount");
 
             // when the template tool is copied in under a temporary name and then renamed, as the README says
             Path staged = procos.home.resolve("tools/text-wordcount.jar.part");
@@ -47,7 +52,9 @@ class HotDeployToolTest {
             JsonNode tool = procos.json(procos.api("/api/tools/text.wordcount"));
             assertThat(tool.path("bundle").asText()).isEqualTo("procos.tools.template");
             assertThat(tool.path("inputSchema").path("required").toString()).contains("text");
-            HttpResponse<String> counted = procos.post("/api/tools/text.wordcount/invoke", "application/json",
+            HttpResponse<String> counted = procos.post(
+                    "/api/tools/text.wordcount/invoke",
+                    "application/json",
                     "{\"text\": \"three little words\\nand two\"}");
             assertThat(counted.statusCode()).as(counted.body()).isEqualTo(200);
             JsonNode result = procos.json(counted);
@@ -64,7 +71,9 @@ class HotDeployToolTest {
 
             // then it is gone, and calling it says so
             awaitTools(procos, false, "text.wordcount");
-            assertThat(procos.post("/api/tools/text.wordcount/invoke", "application/json", "{\"text\":\"x\"}").statusCode()).isEqualTo(404);
+            assertThat(procos.post("/api/tools/text.wordcount/invoke", "application/json", "{\"text\":\"x\"}")
+                            .statusCode())
+                    .isEqualTo(404);
             procos.awaitHealthy();
         }
     }
@@ -73,15 +82,21 @@ class HotDeployToolTest {
     void theFileToolsRoundTripThroughRestAndRefuseEscapes() throws Exception {
         try (Distribution procos = Distribution.fresh("file-tools")) {
             procos.start();
-            JsonNode written = procos.json(procos.post("/api/tools/file.write/invoke", "application/json",
+            JsonNode written = procos.json(procos.post(
+                    "/api/tools/file.write/invoke",
+                    "application/json",
                     "{\"path\": \"reports/nov.txt\", \"content\": \"Sales up 4%\"}"));
-            assertThat(written.path("isError").asBoolean()).as(written.toString()).isFalse();
-            assertThat(Files.readString(procos.home.resolve("data/workspace/reports/nov.txt"))).isEqualTo("Sales up 4%");
-            JsonNode read = procos.json(procos.post("/api/tools/file.read/invoke", "application/json", "{\"path\": \"reports/nov.txt\"}"));
+            assertThat(written.path("isError").asBoolean())
+                    .as(written.toString())
+                    .isFalse();
+            assertThat(Files.readString(procos.home.resolve("data/workspace/reports/nov.txt")))
+                    .isEqualTo("Sales up 4%");
+            JsonNode read = procos.json(
+                    procos.post("/api/tools/file.read/invoke", "application/json", "{\"path\": \"reports/nov.txt\"}"));
             assertThat(read.path("content").path("content").asText()).isEqualTo("Sales up 4%");
             for (String escape : List.of("../../conf/api-token", "/etc/passwd")) {
-                JsonNode refused = procos.json(procos.post("/api/tools/file.read/invoke", "application/json",
-                        "{\"path\": \"" + escape + "\"}"));
+                JsonNode refused = procos.json(procos.post(
+                        "/api/tools/file.read/invoke", "application/json", "{\"path\": \"" + escape + "\"}"));
                 assertThat(refused.path("isError").asBoolean()).as(escape).isTrue();
                 assertThat(refused.path("content").toString()).doesNotContain(procos.token());
             }

@@ -23,8 +23,16 @@ import org.osgi.test.common.annotation.InjectService;
 /** Every ProcOS bundle resolves and starts, and every DS component it declares is satisfied. */
 class BundlesStartTest {
 
-    private static final List<String> PROCOS_BUNDLES = List.of("procos.api", "procos.web", "procos.memory",
-            "procos.llm", "procos.pdo", "procos.tde", "procos.das", "procos.tools.file", "procos.tools.memory");
+    private static final List<String> PROCOS_BUNDLES = List.of(
+            "procos.api",
+            "procos.web",
+            "procos.memory",
+            "procos.llm",
+            "procos.pdo",
+            "procos.tde",
+            "procos.das",
+            "procos.tools.file",
+            "procos.tools.memory");
 
     @InjectBundleContext
     BundleContext context;
@@ -37,11 +45,14 @@ class BundlesStartTest {
         // given the framework the resolver assembled
         // when we look at the ProcOS bundles
         List<Bundle> procos = Arrays.stream(context.getBundles())
-                .filter(b -> b.getSymbolicName().startsWith("procos.") && !b.getSymbolicName().endsWith("-tests"))
+                .filter(b -> b.getSymbolicName().startsWith("procos.")
+                        && !b.getSymbolicName().endsWith("-tests"))
                 .collect(Collectors.toList());
         // then all of them are there and active
         assertThat(procos).extracting(Bundle::getSymbolicName).containsExactlyInAnyOrderElementsOf(PROCOS_BUNDLES);
-        assertThat(procos).allSatisfy(b -> assertThat(b.getState()).as(b.getSymbolicName()).isEqualTo(Bundle.ACTIVE));
+        assertThat(procos)
+                .allSatisfy(
+                        b -> assertThat(b.getState()).as(b.getSymbolicName()).isEqualTo(Bundle.ACTIVE));
     }
 
     @Test
@@ -54,10 +65,13 @@ class BundlesStartTest {
         // then each has a configuration that is satisfied or active, never waiting or failed; those that
         // exist only when configured (the chat model) have none until they are
         for (ComponentDescriptionDTO description : descriptions) {
-            if ("require".equals(description.configurationPolicy) && scr.getComponentConfigurationDTOs(description).isEmpty()) continue;
-            assertThat(scr.getComponentConfigurationDTOs(description)).as(description.name)
+            if ("require".equals(description.configurationPolicy)
+                    && scr.getComponentConfigurationDTOs(description).isEmpty()) continue;
+            assertThat(scr.getComponentConfigurationDTOs(description))
+                    .as(description.name)
                     .isNotEmpty()
-                    .allSatisfy(c -> assertThat(c.state).as(description.name + " " + c.failure)
+                    .allSatisfy(c -> assertThat(c.state)
+                            .as(description.name + " " + c.failure)
                             .isIn(ComponentConfigurationDTO.SATISFIED, ComponentConfigurationDTO.ACTIVE));
         }
     }
@@ -72,7 +86,9 @@ class BundlesStartTest {
         // then with the token it reports, and turns healthy once the engine has started in the background
         int status = 0;
         String body = "";
-        for (long end = System.currentTimeMillis() + 60_000; status != 200 && System.currentTimeMillis() < end; Thread.sleep(250)) {
+        for (long end = System.currentTimeMillis() + 60_000;
+                status != 200 && System.currentTimeMillis() < end;
+                Thread.sleep(250)) {
             HttpURLConnection withToken = (HttpURLConnection) new URL(endpoint + "api/health").openConnection();
             withToken.setRequestProperty("Authorization", "Bearer itest-token");
             status = withToken.getResponseCode();
@@ -84,7 +100,8 @@ class BundlesStartTest {
 
     private String httpEndpoint() throws Exception {
         for (int i = 0; i < 100; i++) {
-            ServiceReference<?>[] refs = context.getServiceReferences("org.osgi.service.http.runtime.HttpServiceRuntime", null);
+            ServiceReference<?>[] refs =
+                    context.getServiceReferences("org.osgi.service.http.runtime.HttpServiceRuntime", null);
             if (refs != null) {
                 Object endpoint = refs[0].getProperty("osgi.http.endpoint");
                 String first = endpoint instanceof String[] ? ((String[]) endpoint)[0] : String.valueOf(endpoint);

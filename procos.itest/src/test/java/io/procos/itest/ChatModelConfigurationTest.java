@@ -49,7 +49,9 @@ class ChatModelConfigurationTest {
 
     @Test
     void configuringSwappingBreakingAndRemovingTheChatModelWithoutARestart() throws Exception {
-        assertThat(services(LanguageModel.class)).as("no chat model without configuration").isZero();
+        assertThat(services(LanguageModel.class))
+                .as("no chat model without configuration")
+                .isZero();
 
         Configuration config = configurations.getConfiguration(PID, "?");
         config.update(properties("openai-compatible", "http://127.0.0.1:9/v1", "first-model"));
@@ -57,7 +59,8 @@ class ChatModelConfigurationTest {
         assertThat(services(LanguageModel.class)).isOne();
         assertThat(health("planner")).contains("llm (openai-compatible first-model");
 
-        Decision d = planner().decide(new TaskDescription("Save the report", "Write 'ok' to report.txt", Map.of()), catalog.tools());
+        Decision d = planner()
+                .decide(new TaskDescription("Save the report", "Write 'ok' to report.txt", Map.of()), catalog.tools());
         assertThat(d.tool()).isNull();
         assertThat(d.rationale()).contains("the language model could not be asked");
 
@@ -98,7 +101,8 @@ class ChatModelConfigurationTest {
         ServiceReference<HealthContributor>[] all;
         try {
             @SuppressWarnings("unchecked")
-            ServiceReference<HealthContributor>[] refs = (ServiceReference<HealthContributor>[]) context.getServiceReferences(HealthContributor.class.getName(), null);
+            ServiceReference<HealthContributor>[] refs = (ServiceReference<HealthContributor>[])
+                    context.getServiceReferences(HealthContributor.class.getName(), null);
             all = refs;
         } catch (org.osgi.framework.InvalidSyntaxException e) {
             throw new IllegalStateException(e);
@@ -106,7 +110,8 @@ class ChatModelConfigurationTest {
         if (all == null) return null;
         for (ServiceReference<HealthContributor> ref : all) {
             HealthContributor c = context.getService(ref);
-            if (c != null && c.name().equals(name)) return c.check().status() + " " + c.check().detail();
+            if (c != null && c.name().equals(name))
+                return c.check().status() + " " + c.check().detail();
         }
         return null;
     }

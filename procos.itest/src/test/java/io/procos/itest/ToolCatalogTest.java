@@ -31,8 +31,14 @@ class ToolCatalogTest {
 
     /** A tool whose behaviour the test sets. */
     record TestTool(String name, String answer, CountDownLatch started, long sleepMillis) implements Tool {
-        public String description() { return "test tool answering " + answer; }
-        public String inputSchema() { return "{\"type\":\"object\"}"; }
+        public String description() {
+            return "test tool answering " + answer;
+        }
+
+        public String inputSchema() {
+            return "{\"type\":\"object\"}";
+        }
+
         public ToolResult invoke(Map<String, Object> input, ToolContext ctx) throws Exception {
             started.countDown();
             Thread.sleep(sleepMillis); // a tool that ignores cancellation: the catalogue must still not hang
@@ -59,13 +65,17 @@ class ToolCatalogTest {
                 assertThat(c.shadowed()).hasSize(1);
                 assertThat(c.reason()).contains("service.ranking");
             });
-            assertThat(catalog.invoke("it.same", Map.of(), "t1", Duration.ofSeconds(5)).content()).containsEntry("answer", "high");
+            assertThat(catalog.invoke("it.same", Map.of(), "t1", Duration.ofSeconds(5))
+                            .content())
+                    .containsEntry("answer", "high");
 
             // when the winner goes away, the other one serves
             high.unregister();
             high = null;
             assertThat(catalog.conflicts()).isEmpty();
-            assertThat(catalog.invoke("it.same", Map.of(), "t2", Duration.ofSeconds(5)).content()).containsEntry("answer", "low");
+            assertThat(catalog.invoke("it.same", Map.of(), "t2", Duration.ofSeconds(5))
+                            .content())
+                    .containsEntry("answer", "low");
         } finally {
             low.unregister();
             if (high != null) high.unregister();
@@ -78,8 +88,8 @@ class ToolCatalogTest {
         // given a tool in the middle of a long call
         CountDownLatch started = new CountDownLatch(1);
         ServiceRegistration<Tool> reg = register(new TestTool("it.slow", "late", started, 60_000), 0);
-        CompletableFuture<ToolResult> call = CompletableFuture.supplyAsync(
-                () -> catalog.invoke("it.slow", Map.of(), "t3", Duration.ofSeconds(120)));
+        CompletableFuture<ToolResult> call =
+                CompletableFuture.supplyAsync(() -> catalog.invoke("it.slow", Map.of(), "t3", Duration.ofSeconds(120)));
         assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
 
         // when its service is unregistered
@@ -101,6 +111,8 @@ class ToolCatalogTest {
         } finally {
             reg.unregister();
         }
-        assertThat(catalog.invoke("it.nothing", Map.of(), "t5", Duration.ofSeconds(1)).text()).contains("no tool named 'it.nothing'");
+        assertThat(catalog.invoke("it.nothing", Map.of(), "t5", Duration.ofSeconds(1))
+                        .text())
+                .contains("no tool named 'it.nothing'");
     }
 }

@@ -31,16 +31,16 @@ public final class Kernel {
     private static final long STOP_TIMEOUT_MS = 30_000;
 
     public static void main(String[] args) throws Exception {
-        Path home = Path.of(System.getProperty("procos.home", ".")).toAbsolutePath().normalize();
+        Path home =
+                Path.of(System.getProperty("procos.home", ".")).toAbsolutePath().normalize();
         boolean shell = List.of(args).contains("--shell");
-        Framework framework = ServiceLoader.load(FrameworkFactory.class).findFirst()
+        Framework framework = ServiceLoader.load(FrameworkFactory.class)
+                .findFirst()
                 .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path"))
                 .newFramework(frameworkProperties(home));
         framework.init();
         List<Bundle> bundles = install(framework.getBundleContext(), home.resolve("bundles"));
-        if (shell) {
-            bundles.addAll(install(framework.getBundleContext(), home.resolve("bundles/shell")));
-        }
+        if (shell) bundles.addAll(install(framework.getBundleContext(), home.resolve("bundles/shell")));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(framework), "procos-shutdown"));
         framework.start();
         for (Bundle bundle : bundles) {
@@ -50,10 +50,11 @@ public final class Kernel {
                 System.err.println("ProcOS: bundle " + bundle.getSymbolicName() + " did not start: " + e.getMessage());
             }
         }
-        System.out.printf("ProcOS is up: http://%s:%s/ (API token in %s, web console user 'procos', password in %s)%n",
-                framework.getBundleContext().getProperty("org.apache.felix.http.host"),
-                framework.getBundleContext().getProperty("org.osgi.service.http.port"),
-                home.resolve("conf/api-token"), home.resolve("conf/console-password"));
+        BundleContext context = framework.getBundleContext();
+        String url = "http://" + context.getProperty("org.apache.felix.http.host") + ":"
+                + context.getProperty("org.osgi.service.http.port") + "/";
+        System.out.println("ProcOS is up: " + url + " (API token: " + home.resolve("conf/api-token")
+                + "; web console user procos, password: " + home.resolve("conf/console-password") + ")");
         framework.waitForStop(0);
         System.exit(0); // stopped from inside (console, shell): end the JVM too
     }
@@ -67,7 +68,8 @@ public final class Kernel {
         Map<String, String> props = new HashMap<>();
         file.stringPropertyNames().forEach(k -> props.put(k, System.getProperty(k, file.getProperty(k))));
         props.put("procos.home", home.toString());
-        props.putIfAbsent(Constants.FRAMEWORK_STORAGE, home.resolve("data/felix-cache").toString());
+        props.putIfAbsent(
+                Constants.FRAMEWORK_STORAGE, home.resolve("data/felix-cache").toString());
         secret(home.resolve("conf/api-token"));
         // the console reads its credentials as framework properties before any configuration arrives,
         // so it never answers to a default password; only the hash is visible to bundles
@@ -94,7 +96,8 @@ public final class Kernel {
     private static List<Bundle> install(BundleContext context, Path folder) throws Exception {
         List<Bundle> installed = new ArrayList<>();
         try (Stream<Path> jars = Files.list(folder)) {
-            for (Path jar : jars.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
+            for (Path jar :
+                    jars.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
                 installed.add(context.installBundle("reference:" + jar.toUri()));
             }
         }

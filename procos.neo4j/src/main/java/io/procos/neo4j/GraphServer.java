@@ -4,12 +4,12 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import org.neo4j.graphdb.QueryExecutionException;
 import org.neo4j.configuration.GraphDatabaseSettings;
 import org.neo4j.configuration.connectors.BoltConnector;
 import org.neo4j.configuration.helpers.SocketAddress;
 import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
+import org.neo4j.graphdb.QueryExecutionException;
 import org.neo4j.io.ByteUnit;
 
 /**
@@ -37,22 +37,26 @@ public final class GraphServer {
             System.exit(2);
         }
         // from the first moment: when ProcOS closes our input, or dies, this server goes too
-        Thread watcher = new Thread(() -> {
-            try {
-                while (System.in.read() != -1) {
-                    // ProcOS never writes
-                }
-            } catch (IOException e) {
-                // the pipe broke: the same as its end
-            }
-            System.exit(0); // the shutdown hook stops the database
-        }, "graph-parent-watch");
+        Thread watcher = new Thread(
+                () -> {
+                    try {
+                        while (System.in.read() != -1) {
+                            // ProcOS never writes
+                        }
+                    } catch (IOException e) {
+                        // the pipe broke: the same as its end
+                    }
+                    System.exit(0); // the shutdown hook stops the database
+                },
+                "graph-parent-watch");
         watcher.start();
         try {
             Path home = Path.of(args[0]).toAbsolutePath();
             int port = Integer.parseInt(args[1]);
             Files.createDirectories(home);
-            Files.writeString(home.resolve("server.pid"), Long.toString(ProcessHandle.current().pid()));
+            Files.writeString(
+                    home.resolve("server.pid"),
+                    Long.toString(ProcessHandle.current().pid()));
             DatabaseManagementService dbms = new DatabaseManagementServiceBuilder(home)
                     .setConfig(BoltConnector.enabled, true)
                     .setConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", port))
@@ -65,7 +69,9 @@ public final class GraphServer {
             // the password ProcOS generated, set at every start: the stored one never drifts from conf/
             try {
                 dbms.database(GraphDatabaseSettings.SYSTEM_DATABASE_NAME)
-                        .executeTransactionally("ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED", Map.of("password", password));
+                        .executeTransactionally(
+                                "ALTER USER neo4j SET PASSWORD $password CHANGE NOT REQUIRED",
+                                Map.of("password", password));
             } catch (QueryExecutionException e) {
                 if (!e.getMessage().contains("cannot be the same")) throw e; // already this password
             }

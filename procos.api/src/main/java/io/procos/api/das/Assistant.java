@@ -23,7 +23,11 @@ public interface Assistant {
      *
      * @return the instance's final view line by line: its state and its variables
      */
-    String ask(String text, Map<String, Object> variables, java.util.function.Consumer<String> progress, java.time.Duration timeout)
+    String ask(
+            String text,
+            Map<String, Object> variables,
+            java.util.function.Consumer<String> progress,
+            java.time.Duration timeout)
             throws GenerationException, InterruptedException;
 
     /** Refinements of a process learned from memory, each with its evidence. */

@@ -12,7 +12,12 @@ import java.util.UUID;
  * Something remembered: its kind ("note", "decision", "error", "interaction", "prompt", "process", …),
  * its text (what recall by meaning compares), plain properties, and its relations in the graph.
  */
-public record MemoryItem(String id, String kind, String text, Map<String, Object> properties, List<Relation> relations,
+public record MemoryItem(
+        String id,
+        String kind,
+        String text,
+        Map<String, Object> properties,
+        List<Relation> relations,
         Instant createdAt) {
 
     public MemoryItem {
@@ -29,7 +34,8 @@ public record MemoryItem(String id, String kind, String text, Map<String, Object
      * processes it knows). Clients and tools cannot create them: a forged decision would become a precedent,
      * a forged process would be offered for reuse.
      */
-    public static final java.util.Set<String> RECORDED_BY_PROCOS = java.util.Set.of("decision", "error", "interaction", "prompt", "process");
+    public static final java.util.Set<String> RECORDED_BY_PROCOS =
+            java.util.Set.of("decision", "error", "interaction", "prompt", "process");
 
     public static MemoryItem of(String kind, String text) {
         return new MemoryItem(null, kind, text, Map.of(), List.of(), null);

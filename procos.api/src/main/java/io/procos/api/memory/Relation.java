@@ -12,7 +12,8 @@ public record Relation(Node from, String type, Node to) {
     public Relation {
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(to, "to");
-        if (type == null || !type.matches("[A-Z][A-Z_]{0,39}")) throw new IllegalArgumentException("a relation type is UPPER_CASE, not " + type);
+        if (type == null || !type.matches("[A-Z][A-Z_]{0,39}"))
+            throw new IllegalArgumentException("a relation type is UPPER_CASE, not " + type);
     }
 
     /** A node by its label and key. */
@@ -23,14 +24,29 @@ public record Relation(Node from, String type, Node to) {
         public Node {
             Objects.requireNonNull(label, "label");
             Objects.requireNonNull(key, "key");
-            if (!label.isEmpty() && !label.matches("[A-Z][A-Za-z]{0,39}")) throw new IllegalArgumentException("a node label is CamelCase, not " + label);
+            if (!label.isEmpty() && !label.matches("[A-Z][A-Za-z]{0,39}"))
+                throw new IllegalArgumentException("a node label is CamelCase, not " + label);
         }
 
-        public static Node process(String key) { return new Node("Process", key); }
-        public static Node instance(String id) { return new Node("Instance", id); }
-        public static Node task(String id) { return new Node("Task", id); }
-        public static Node tool(String name) { return new Node("Tool", name); }
-        public static Node item(String kindLabel, String id) { return new Node(kindLabel, id); }
+        public static Node process(String key) {
+            return new Node("Process", key);
+        }
+
+        public static Node instance(String id) {
+            return new Node("Instance", id);
+        }
+
+        public static Node task(String id) {
+            return new Node("Task", id);
+        }
+
+        public static Node tool(String name) {
+            return new Node("Tool", name);
+        }
+
+        public static Node item(String kindLabel, String id) {
+            return new Node(kindLabel, id);
+        }
     }
 
     public static Relation to(String type, Node to) {

@@ -30,8 +30,23 @@ import java.util.function.Function;
  */
 public final class ConditionExpression {
 
-    private static final Set<String> KEYWORDS = Set.of("and", "or", "not", "eq", "ne", "lt", "gt", "le", "ge", "true", "false",
-            "null", "empty", "div", "mod", "instanceof");
+    private static final Set<String> KEYWORDS = Set.of(
+            "and",
+            "or",
+            "not",
+            "eq",
+            "ne",
+            "lt",
+            "gt",
+            "le",
+            "ge",
+            "true",
+            "false",
+            "null",
+            "empty",
+            "div",
+            "mod",
+            "instanceof");
 
     private final String text;
     private final Node root;
@@ -51,12 +66,14 @@ public final class ConditionExpression {
     public static ConditionExpression parse(String text) {
         if (text == null || text.isBlank()) throw new IllegalArgumentException("the condition is empty");
         String body = text.strip();
-        if ((body.startsWith("${") || body.startsWith("#{")) && body.endsWith("}")) body = body.substring(2, body.length() - 1);
+        if ((body.startsWith("${") || body.startsWith("#{")) && body.endsWith("}"))
+            body = body.substring(2, body.length() - 1);
         if (body.length() > 2000) throw new IllegalArgumentException("the condition is longer than 2000 characters");
         Parser p = new Parser(body);
         Node root = p.or();
         p.skip();
-        if (p.pos < body.length()) throw p.error("unexpected '" + body.substring(p.pos, Math.min(body.length(), p.pos + 12)) + "'");
+        if (p.pos < body.length())
+            throw p.error("unexpected '" + body.substring(p.pos, Math.min(body.length(), p.pos + 12)) + "'");
         return new ConditionExpression("${" + body.strip() + "}", root, p.variables);
     }
 
@@ -156,7 +173,8 @@ public final class ConditionExpression {
             BigDecimal x = number(a);
             BigDecimal y = number(b);
             if (x != null && y != null && (a instanceof Number || b instanceof Number)) return x.compareTo(y) == 0;
-            if (a instanceof Boolean || b instanceof Boolean) return String.valueOf(a).equalsIgnoreCase(String.valueOf(b));
+            if (a instanceof Boolean || b instanceof Boolean)
+                return String.valueOf(a).equalsIgnoreCase(String.valueOf(b));
             return String.valueOf(a).equals(String.valueOf(b));
         }
 
@@ -200,8 +218,9 @@ public final class ConditionExpression {
         }
 
         IllegalArgumentException error(String what) {
-            return new IllegalArgumentException(what + " at position " + (pos + 1) + " of the condition '" + s + "': a condition "
-                    + "compares variables with literals (==, !=, <, >, <=, >=) joined by and, or, not; it calls nothing");
+            return new IllegalArgumentException(
+                    what + " at position " + (pos + 1) + " of the condition '" + s + "': a condition "
+                            + "compares variables with literals (==, !=, <, >, <=, >=) joined by and, or, not; it calls nothing");
         }
 
         void skip() {
@@ -220,8 +239,8 @@ public final class ConditionExpression {
         boolean word(String w) {
             skip();
             int end = pos + w.length();
-            if (s.regionMatches(true, pos, w, 0, w.length()) && (end >= s.length() || !Character.isLetterOrDigit(s.charAt(end))
-                    && s.charAt(end) != '_')) {
+            if (s.regionMatches(true, pos, w, 0, w.length())
+                    && (end >= s.length() || !Character.isLetterOrDigit(s.charAt(end)) && s.charAt(end) != '_')) {
                 pos = end;
                 return true;
             }
@@ -286,7 +305,8 @@ public final class ConditionExpression {
                 return inner;
             }
             if (c == '\'' || c == '"') return new Literal(string(c));
-            if (Character.isDigit(c) || (c == '-' && pos + 1 < s.length() && Character.isDigit(s.charAt(pos + 1)))) return number();
+            if (Character.isDigit(c) || (c == '-' && pos + 1 < s.length() && Character.isDigit(s.charAt(pos + 1))))
+                return number();
             if (Character.isLetter(c) || c == '_') {
                 int start = pos;
                 while (pos < s.length() && (Character.isLetterOrDigit(s.charAt(pos)) || s.charAt(pos) == '_')) pos++;
@@ -301,7 +321,8 @@ public final class ConditionExpression {
                 int after = pos;
                 skip();
                 if (pos < s.length() && (s.charAt(pos) == '.' || s.charAt(pos) == '(' || s.charAt(pos) == '[')) {
-                    throw error("'" + name + s.charAt(pos) + "' reaches into a value or calls something; only plain variables are allowed");
+                    throw error("'" + name + s.charAt(pos)
+                            + "' reaches into a value or calls something; only plain variables are allowed");
                 }
                 pos = after;
                 variables.add(name);

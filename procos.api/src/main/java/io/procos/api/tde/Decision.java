@@ -9,8 +9,8 @@ import java.util.Map;
  * "probabilistic": sample until the results converge), or no tool ({@code tool == null}) when none fits,
  * with the reason in {@code rationale}.
  */
-public record Decision(String tool, Map<String, Object> arguments, String mode, double confidence, String rationale,
-        String planner) {
+public record Decision(
+        String tool, Map<String, Object> arguments, String mode, double confidence, String rationale, String planner) {
 
     public Decision {
         arguments = arguments == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(arguments));

@@ -8,8 +8,14 @@ package io.procos.api.tde;
  * @param toolPolicy  what the task's process allows ({@link io.procos.api.tool.ToolPolicy}), the default expanded;
  *                    null for the out-of-the-box default
  */
-public record TaskRequest(String taskId, int attempt, String processKey, String instanceId, String activityId,
-        TaskDescription task, String toolPolicy) {
+public record TaskRequest(
+        String taskId,
+        int attempt,
+        String processKey,
+        String instanceId,
+        String activityId,
+        TaskDescription task,
+        String toolPolicy) {
 
     public TaskRequest {
         task = task == null ? new TaskDescription("", "", null) : task;

@@ -13,11 +13,32 @@ import java.util.Map;
  *
  * @param status {@value #COMPLETED} or {@value #FAILED}
  */
-public record TaskRun(String taskId, String instanceId, String processKey, String activityId, String name,
-        String documentation, Map<String, Object> variables, String tool, Map<String, Object> arguments, String mode,
-        double confidence, String rationale, String planner, Object result, String resultText, String status, String error,
-        String correction, int attempts, long decideMillis, long executeMillis, Integer iterations, Boolean converged,
-        Instant startedAt, Instant endedAt) {
+public record TaskRun(
+        String taskId,
+        String instanceId,
+        String processKey,
+        String activityId,
+        String name,
+        String documentation,
+        Map<String, Object> variables,
+        String tool,
+        Map<String, Object> arguments,
+        String mode,
+        double confidence,
+        String rationale,
+        String planner,
+        Object result,
+        String resultText,
+        String status,
+        String error,
+        String correction,
+        int attempts,
+        long decideMillis,
+        long executeMillis,
+        Integer iterations,
+        Boolean converged,
+        Instant startedAt,
+        Instant endedAt) {
 
     public static final String COMPLETED = "COMPLETED";
     public static final String FAILED = "FAILED";

@@ -27,5 +27,6 @@ public interface Sandbox {
      *
      * @throws IOException when the sandbox cannot start the program (see {@link #unavailableReason()})
      */
-    Process start(List<String> command, Workspace workspace, Path workdir, Map<String, String> environment) throws IOException;
+    Process start(List<String> command, Workspace workspace, Path workdir, Map<String, String> environment)
+            throws IOException;
 }

@@ -22,7 +22,8 @@ public final class ToolPolicy {
     /** The word that stands for the configured default inside a policy. */
     public static final String DEFAULT = "default";
     /** The default out of the box. */
-    public static final String DEFAULT_SPEC = ToolReach.READS_WORKSPACE + ", " + ToolReach.WRITES_WORKSPACE + ", " + ToolReach.MEMORY;
+    public static final String DEFAULT_SPEC =
+            ToolReach.READS_WORKSPACE + ", " + ToolReach.WRITES_WORKSPACE + ", " + ToolReach.MEMORY;
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9_.*-]{1,64}");
 
@@ -75,8 +76,9 @@ public final class ToolPolicy {
                 names.add(Pattern.compile(Pattern.quote(entry).replace("*", "\\E[a-z0-9_.-]*\\Q")));
                 written.add(entry);
             } else {
-                throw new IllegalArgumentException("'" + raw.strip() + "' in " + PROPERTY + " is neither a tool name (like file.write "
-                        + "or file.*) nor one of " + String.join(", ", ToolReach.ALL) + ", '*' or '" + DEFAULT + "'");
+                throw new IllegalArgumentException("'" + raw.strip() + "' in " + PROPERTY
+                        + " is neither a tool name (like file.write " + "or file.*) nor one of "
+                        + String.join(", ", ToolReach.ALL) + ", '*' or '" + DEFAULT + "'");
             }
         }
         return new ToolPolicy(String.join(", ", new LinkedHashSet<>(written)), everything, reach, names);

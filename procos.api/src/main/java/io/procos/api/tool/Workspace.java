@@ -49,7 +49,12 @@ public final class Workspace {
     /** One entry of a folder, as {@link #list} found it; links are reported, never followed. */
     public record Entry(String path, Type type, long size) {
 
-        public enum Type { FILE, FOLDER, LINK, OTHER }
+        public enum Type {
+            FILE,
+            FOLDER,
+            LINK,
+            OTHER
+        }
     }
 
     /** The entries of a folder, and whether there were more than were asked for. */
@@ -67,10 +72,10 @@ public final class Workspace {
     static volatile Runnable betweenCheckAndUse;
 
     private static final Set<OpenOption> READ = Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
-    private static final Set<OpenOption> APPEND = Set.of(StandardOpenOption.WRITE, StandardOpenOption.APPEND,
-            StandardOpenOption.CREATE, LinkOption.NOFOLLOW_LINKS);
-    private static final Set<OpenOption> CREATE_NEW = Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW,
-            LinkOption.NOFOLLOW_LINKS);
+    private static final Set<OpenOption> APPEND = Set.of(
+            StandardOpenOption.WRITE, StandardOpenOption.APPEND, StandardOpenOption.CREATE, LinkOption.NOFOLLOW_LINKS);
+    private static final Set<OpenOption> CREATE_NEW =
+            Set.of(StandardOpenOption.WRITE, StandardOpenOption.CREATE_NEW, LinkOption.NOFOLLOW_LINKS);
 
     private final Path root;
     private final Path realRoot;
@@ -101,7 +106,8 @@ public final class Workspace {
                             + root.relativize(existing));
                 }
             } catch (IOException e) { // a dangling link: where it points is outside anything we know
-                throw new Refused("'" + relative + "' goes through a symbolic link that points nowhere: " + e.getMessage());
+                throw new Refused(
+                        "'" + relative + "' goes through a symbolic link that points nowhere: " + e.getMessage());
             }
         }
         return target;
@@ -129,7 +135,8 @@ public final class Workspace {
             if (a == null) throw new Refused(noFile);
             refuseUnlessFile(relative, path, a);
             if (a.size() > maxBytes) {
-                throw new Refused("'" + shown + "' has " + a.size() + " bytes; at most " + maxBytes + " are read at once");
+                throw new Refused(
+                        "'" + shown + "' has " + a.size() + " bytes; at most " + maxBytes + " are read at once");
             }
             long limit = Math.min(maxBytes, Integer.MAX_VALUE - 16);
             ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(a.size(), limit));
@@ -139,7 +146,8 @@ public final class Workspace {
                     out.write(buffer.array(), 0, buffer.position());
                     buffer.clear();
                     // it may have grown since it was measured: the limit holds for what is read
-                    if (out.size() > limit) throw new Refused("'" + shown + "' grew past " + maxBytes + " bytes while being read");
+                    if (out.size() > limit)
+                        throw new Refused("'" + shown + "' grew past " + maxBytes + " bytes while being read");
                 }
             }
             return out.toByteArray();
@@ -199,16 +207,17 @@ public final class Workspace {
         String shown = shown(path);
         List<Entry> entries = new ArrayList<>();
         boolean truncated;
-        try (SecureDirectoryStream<Path> dir = openFolder(relative, path, path.size(), false,
-                "no folder '" + shown + "' in the workspace")) {
+        try (SecureDirectoryStream<Path> dir =
+                openFolder(relative, path, path.size(), false, "no folder '" + shown + "' in the workspace")) {
             truncated = collect(dir, path.isEmpty() ? "" : shown + "/", recursive, max, entries);
         }
         return new Listing(shown, entries, truncated);
     }
 
     /** Adds the entries of {@code dir} to {@code out}; true when it stopped at {@code max} with more left. */
-    private static boolean collect(SecureDirectoryStream<Path> dir, String prefix, boolean recursive, int max,
-            List<Entry> out) throws IOException {
+    private static boolean collect(
+            SecureDirectoryStream<Path> dir, String prefix, boolean recursive, int max, List<Entry> out)
+            throws IOException {
         List<String> names = new ArrayList<>();
         for (Path p : dir) names.add(p.getFileName().toString());
         names.sort(null);
@@ -217,8 +226,9 @@ public final class Workspace {
             Path name = Path.of(n);
             BasicFileAttributes a = attributes(dir, name);
             if (a == null) continue; // removed while we listed
-            Entry.Type type = a.isSymbolicLink() ? Entry.Type.LINK : a.isDirectory() ? Entry.Type.FOLDER
-                    : a.isRegularFile() ? Entry.Type.FILE : Entry.Type.OTHER;
+            Entry.Type type = a.isSymbolicLink()
+                    ? Entry.Type.LINK
+                    : a.isDirectory() ? Entry.Type.FOLDER : a.isRegularFile() ? Entry.Type.FILE : Entry.Type.OTHER;
             out.add(new Entry(prefix + n, type, type == Entry.Type.FILE ? a.size() : 0));
             if (recursive && type == Entry.Type.FOLDER) {
                 SecureDirectoryStream<Path> child;
@@ -240,8 +250,8 @@ public final class Workspace {
      * before and without following a link. Missing folders are created when {@code create}; otherwise
      * refused with {@code missing}.
      */
-    private SecureDirectoryStream<Path> openFolder(String relative, List<String> path, int count, boolean create,
-            String missing) throws Refused, IOException {
+    private SecureDirectoryStream<Path> openFolder(
+            String relative, List<String> path, int count, boolean create, String missing) throws Refused, IOException {
         SecureDirectoryStream<Path> dir = openRoot();
         for (int i = 0; i < count; i++) {
             SecureDirectoryStream<Path> parent = dir;
@@ -254,15 +264,23 @@ public final class Workspace {
         return dir;
     }
 
-    private SecureDirectoryStream<Path> openChild(SecureDirectoryStream<Path> parent, String relative, List<String> path,
-            int i, boolean create, String missing) throws Refused, IOException {
+    private SecureDirectoryStream<Path> openChild(
+            SecureDirectoryStream<Path> parent,
+            String relative,
+            List<String> path,
+            int i,
+            boolean create,
+            String missing)
+            throws Refused, IOException {
         Path name = Path.of(path.get(i));
         String upTo = String.join("/", path.subList(0, i + 1));
         BasicFileAttributes a = attributes(parent, name);
         if (a == null && create) {
             makeFolder(parent, relative, path, i);
             a = attributes(parent, name);
-            if (a == null) throw new Refused("'" + relative + "': the folder " + upTo + " was moved while being created; try again");
+            if (a == null)
+                throw new Refused(
+                        "'" + relative + "': the folder " + upTo + " was moved while being created; try again");
         }
         if (a == null) throw new Refused(missing);
         if (a.isSymbolicLink()) throw throughLink(relative, path, i);
@@ -288,7 +306,9 @@ public final class Workspace {
     private void makeFolder(SecureDirectoryStream<Path> parent, String relative, List<String> path, int i)
             throws Refused, IOException {
         Path byPath = root.resolve(String.join("/", path.subList(0, i)));
-        Object handle = parent.getFileAttributeView(BasicFileAttributeView.class).readAttributes().fileKey();
+        Object handle = parent.getFileAttributeView(BasicFileAttributeView.class)
+                .readAttributes()
+                .fileKey();
         Object named;
         try {
             named = Files.readAttributes(byPath, BasicFileAttributes.class).fileKey();
@@ -316,8 +336,9 @@ public final class Workspace {
     }
 
     /** Opens a file in {@code dir}; a link put there since it was looked at is refused by NOFOLLOW_LINKS. */
-    private static SeekableByteChannel open(SecureDirectoryStream<Path> dir, Path name, Set<OpenOption> options,
-            String relative, List<String> path) throws Refused, IOException {
+    private static SeekableByteChannel open(
+            SecureDirectoryStream<Path> dir, Path name, Set<OpenOption> options, String relative, List<String> path)
+            throws Refused, IOException {
         try {
             return dir.newByteChannel(name, options);
         } catch (IOException e) {
@@ -330,18 +351,21 @@ public final class Workspace {
     private static void refuseUnlessFile(String relative, List<String> path, BasicFileAttributes a) throws Refused {
         if (a.isSymbolicLink()) throw throughLink(relative, path, path.size() - 1);
         if (a.isDirectory()) throw new Refused("'" + shown(path) + "' is a folder, not a file");
-        if (!a.isRegularFile()) throw new Refused("'" + shown(path) + "' is not a regular file (a device, pipe or socket)");
+        if (!a.isRegularFile())
+            throw new Refused("'" + shown(path) + "' is not a regular file (a device, pipe or socket)");
     }
 
     private static Refused throughLink(String relative, List<String> path, int i) {
         String fix = ": links are not followed in the workspace; give the path the link points to, if that is inside";
         if (i == path.size() - 1) return new Refused("'" + relative + "' is a symbolic link" + fix);
-        return new Refused("'" + relative + "' goes through the symbolic link " + String.join("/", path.subList(0, i + 1)) + fix);
+        return new Refused(
+                "'" + relative + "' goes through the symbolic link " + String.join("/", path.subList(0, i + 1)) + fix);
     }
 
     private static BasicFileAttributes attributes(SecureDirectoryStream<Path> dir, Path name) throws IOException {
         try {
-            return dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes();
+            return dir.getFileAttributeView(name, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                    .readAttributes();
         } catch (NoSuchFileException e) {
             return null;
         }
@@ -367,7 +391,8 @@ public final class Workspace {
 
     /** The path after the lexical checks (absolute, "..", NUL), normalised under the root. */
     private Path checked(String relative) throws Refused {
-        if (relative == null) throw new Refused("'path' is required: a path relative to the workspace, e.g. notes/today.txt");
+        if (relative == null)
+            throw new Refused("'path' is required: a path relative to the workspace, e.g. notes/today.txt");
         if (relative.indexOf('\0') >= 0) throw new Refused("the path contains a NUL character");
         Path given;
         try {
@@ -376,7 +401,8 @@ public final class Workspace {
             throw new Refused("'" + relative + "' is not a valid path: " + e.getReason());
         }
         if (given.isAbsolute() || relative.startsWith("/") || relative.startsWith("\\")) {
-            throw new Refused("absolute paths are not allowed: give a path relative to the workspace, not '" + relative + "'");
+            throw new Refused(
+                    "absolute paths are not allowed: give a path relative to the workspace, not '" + relative + "'");
         }
         Path target = root.resolve(given).normalize();
         if (!target.startsWith(root)) throw new Refused("'" + relative + "' leads outside the workspace (through ..)");

@@ -11,13 +11,15 @@ import org.junit.jupiter.api.Test;
 class ConditionExpressionTest {
 
     private static boolean eval(String condition, Map<String, Object> vars) {
-        return ConditionExpression.parse(condition).evaluate(n -> vars.containsKey(n) ? vars.get(n) : ConditionExpression.UNSET);
+        return ConditionExpression.parse(condition)
+                .evaluate(n -> vars.containsKey(n) ? vars.get(n) : ConditionExpression.UNSET);
     }
 
     @Test
     void comparesVariablesWithLiterals() {
         // given
-        Map<String, Object> vars = new HashMap<>(Map.of("amount", 1500, "region", "EU", "approved", true, "delay", "4"));
+        Map<String, Object> vars =
+                new HashMap<>(Map.of("amount", 1500, "region", "EU", "approved", true, "delay", "4"));
         // then
         assertThat(eval("${amount > 1000}", vars)).isTrue();
         assertThat(eval("${amount > 1000 && region == 'EU'}", vars)).isTrue();
@@ -34,7 +36,8 @@ class ConditionExpressionTest {
         assertThat(eval("${amount > 1000}", none)).isFalse();
         assertThat(eval("${amount != 1000}", none)).isFalse();
         assertThat(eval("${!(amount > 1000)}", none)).isTrue();
-        assertThat(ConditionExpression.parse("${a > 1 || b == 'x'}").variables()).containsExactly("a", "b");
+        assertThat(ConditionExpression.parse("${a > 1 || b == 'x'}").variables())
+                .containsExactly("a", "b");
     }
 
     @Test
@@ -54,7 +57,9 @@ class ConditionExpressionTest {
                 "#{''.getClass()}");
         for (String p : payloads) {
             System.out.println("condition payload: " + p);
-            assertThatThrownBy(() -> ConditionExpression.parse(p)).as(p).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> ConditionExpression.parse(p))
+                    .as(p)
+                    .isInstanceOf(IllegalArgumentException.class)
                     .satisfies(e -> System.out.println("  refused: " + e.getMessage()));
         }
     }

@@ -13,7 +13,8 @@ class ToolPolicyTest {
     }
 
     static final ToolDescriptor READ = tool("file.read", ToolReach.READS_WORKSPACE);
-    static final ToolDescriptor MATLAB = tool("matlab.run", ToolReach.RUNS_CODE, ToolReach.READS_WORKSPACE, ToolReach.WRITES_WORKSPACE);
+    static final ToolDescriptor MATLAB =
+            tool("matlab.run", ToolReach.RUNS_CODE, ToolReach.READS_WORKSPACE, ToolReach.WRITES_WORKSPACE);
     static final ToolDescriptor FETCH = tool("web.fetch", ToolReach.NETWORK);
     static final ToolDescriptor PURE = tool("geo.distance");
 
@@ -25,10 +26,14 @@ class ToolPolicyTest {
 
     @Test
     void namesPatternsReachWordsAndTheDefaultCombine() {
-        assertThat(ToolPolicy.parse("default, matlab.run", null).filter(List.of(READ, MATLAB, FETCH))).containsExactly(READ, MATLAB);
-        assertThat(ToolPolicy.parse("file.*", null).filter(List.of(READ, MATLAB, PURE))).containsExactly(READ, PURE);
-        assertThat(ToolPolicy.parse("network", null).filter(List.of(READ, FETCH))).containsExactly(FETCH);
-        assertThat(ToolPolicy.parse("*", null).filter(List.of(READ, MATLAB, FETCH))).hasSize(3);
+        assertThat(ToolPolicy.parse("default, matlab.run", null).filter(List.of(READ, MATLAB, FETCH)))
+                .containsExactly(READ, MATLAB);
+        assertThat(ToolPolicy.parse("file.*", null).filter(List.of(READ, MATLAB, PURE)))
+                .containsExactly(READ, PURE);
+        assertThat(ToolPolicy.parse("network", null).filter(List.of(READ, FETCH)))
+                .containsExactly(FETCH);
+        assertThat(ToolPolicy.parse("*", null).filter(List.of(READ, MATLAB, FETCH)))
+                .hasSize(3);
         ToolPolicy configured = ToolPolicy.parse("reads-workspace", null);
         assertThat(ToolPolicy.parse("", configured)).isEqualTo(configured);
         assertThat(ToolPolicy.parse("default, web.fetch", configured).spec()).isEqualTo("reads-workspace, web.fetch");
@@ -39,7 +44,8 @@ class ToolPolicyTest {
 
     @Test
     void anEntryThatIsNoToolNorReachIsRefusedNamingIt() {
-        assertThatThrownBy(() -> ToolPolicy.parse("file.read, everything", null)).isInstanceOf(IllegalArgumentException.class)
+        assertThatThrownBy(() -> ToolPolicy.parse("file.read, everything", null))
+                .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'everything'");
     }
 }

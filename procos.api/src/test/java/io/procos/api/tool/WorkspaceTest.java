@@ -1,12 +1,10 @@
 package io.procos.api.tool;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.stream.Stream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.AfterEach;
@@ -19,6 +17,7 @@ class WorkspaceTest {
 
     @TempDir
     Path dir;
+
     private Workspace workspace;
     private Path outside;
 
@@ -53,10 +52,11 @@ class WorkspaceTest {
         assertThat(appended).isEqualTo(27);
         assertThat(new String(back, StandardCharsets.UTF_8)).isEqualTo("Replaced.");
         assertThat(listing.truncated()).isFalse();
-        assertThat(listing.entries()).containsExactly(
-                new Workspace.Entry("notes/2026", Workspace.Entry.Type.FOLDER, 0),
-                new Workspace.Entry("notes/2026/meeting.txt", Workspace.Entry.Type.FILE, 9),
-                new Workspace.Entry("notes/empty", Workspace.Entry.Type.FOLDER, 0));
+        assertThat(listing.entries())
+                .containsExactly(
+                        new Workspace.Entry("notes/2026", Workspace.Entry.Type.FOLDER, 0),
+                        new Workspace.Entry("notes/2026/meeting.txt", Workspace.Entry.Type.FILE, 9),
+                        new Workspace.Entry("notes/empty", Workspace.Entry.Type.FOLDER, 0));
         try (Stream<Path> s = Files.list(workspace.root().resolve("notes/2026"))) {
             assertThat(s).as("no temporary file left behind").hasSize(1);
         }
@@ -69,8 +69,9 @@ class WorkspaceTest {
         Workspace.Listing three = workspace.list("many", false, 3);
         Workspace.Listing five = workspace.list("many", false, 5);
 
-        System.out.println("listing 'many' (5 files) with max 3: " + three.entries().size() + " entries, truncated="
-                + three.truncated() + "; with max 5: truncated=" + five.truncated());
+        System.out.println(
+                "listing 'many' (5 files) with max 3: " + three.entries().size() + " entries, truncated="
+                        + three.truncated() + "; with max 5: truncated=" + five.truncated());
         assertThat(three.entries()).extracting(Workspace.Entry::path).containsExactly("many/f0", "many/f1", "many/f2");
         assertThat(three.truncated()).isTrue();
         assertThat(five.truncated()).isFalse();
@@ -97,17 +98,19 @@ class WorkspaceTest {
     @Test
     void linksAreListedAsLinksAndNeverEntered() throws Exception {
         Files.createSymbolicLink(workspace.root().resolve("out"), outside);
-        Files.createSymbolicLink(workspace.root().resolve("alias"), workspace.root().resolve("a"));
+        Files.createSymbolicLink(
+                workspace.root().resolve("alias"), workspace.root().resolve("a"));
 
         Workspace.Listing listing = workspace.list("", true, 100);
 
         System.out.println("recursive listing of the workspace with links out and alias -> a: " + listing.entries());
         assertThat(listing.path()).isEqualTo(".");
-        assertThat(listing.entries()).containsExactly(
-                new Workspace.Entry("a", Workspace.Entry.Type.FOLDER, 0),
-                new Workspace.Entry("a/secret.txt", Workspace.Entry.Type.FILE, 8),
-                new Workspace.Entry("alias", Workspace.Entry.Type.LINK, 0),
-                new Workspace.Entry("out", Workspace.Entry.Type.LINK, 0));
+        assertThat(listing.entries())
+                .containsExactly(
+                        new Workspace.Entry("a", Workspace.Entry.Type.FOLDER, 0),
+                        new Workspace.Entry("a/secret.txt", Workspace.Entry.Type.FILE, 8),
+                        new Workspace.Entry("alias", Workspace.Entry.Type.LINK, 0),
+                        new Workspace.Entry("out", Workspace.Entry.Type.LINK, 0));
         refused("read alias/secret.txt (alias -> a, inside)", () -> workspace.read("alias/secret.txt", 100));
         refused("write alias (a link as the file itself)", () -> workspace.write("alias", bytes("x"), false));
     }
@@ -116,15 +119,20 @@ class WorkspaceTest {
     void wrongInputIsRefusedWithWhatToDo() throws Exception {
         Files.writeString(workspace.root().resolve("big.txt"), "x".repeat(200));
 
-        assertThat(refused("read missing.txt", () -> workspace.read("missing.txt", 100))).contains("no file 'missing.txt'");
-        assertThat(refused("read big.txt", () -> workspace.read("big.txt", 100))).contains("200 bytes", "at most 100");
+        assertThat(refused("read missing.txt", () -> workspace.read("missing.txt", 100)))
+                .contains("no file 'missing.txt'");
+        assertThat(refused("read big.txt", () -> workspace.read("big.txt", 100)))
+                .contains("200 bytes", "at most 100");
         assertThat(refused("read a", () -> workspace.read("a", 100))).contains("'a' is a folder");
-        assertThat(refused("write a", () -> workspace.write("a", bytes("x"), false))).contains("'a' is a folder");
+        assertThat(refused("write a", () -> workspace.write("a", bytes("x"), false)))
+                .contains("'a' is a folder");
         assertThat(refused("write big.txt/x", () -> workspace.write("big.txt/x", bytes("x"), false)))
                 .contains("big.txt is a file, not a folder");
-        assertThat(refused("list nowhere", () -> workspace.list("nowhere", false, 10))).contains("no folder 'nowhere'");
+        assertThat(refused("list nowhere", () -> workspace.list("nowhere", false, 10)))
+                .contains("no folder 'nowhere'");
         assertThat(refused("read ../x", () -> workspace.read("../x", 100))).contains("outside the workspace");
-        assertThat(refused("read /etc/passwd", () -> workspace.read("/etc/passwd", 100))).contains("absolute paths");
+        assertThat(refused("read /etc/passwd", () -> workspace.read("/etc/passwd", 100)))
+                .contains("absolute paths");
     }
 
     private void swapAtTheHook() {

@@ -28,17 +28,64 @@ import java.util.UUID;
  */
 public final class MemoryBenchmark {
 
-    static final String[] SUBJECTS = {"The supplier", "Our customer", "The night shift", "The trading desk", "The warehouse team",
-            "The test engineer", "The carrier", "Finance", "The plant manager", "Quality assurance"};
-    static final String[] VERBS = {"reported", "asked about", "postponed", "approved", "rejected", "measured", "shipped",
-            "cancelled", "recalculated", "archived"};
-    static final String[] OBJECTS = {"the steel price increase", "a late container in Rotterdam", "the boiler temperature log",
-            "the Brent crude hedge", "broken forklift brakes", "the wing stress test", "invoice 4711", "the safety training",
-            "the monthly sales report", "a new packaging supplier", "the customs papers", "the vibration measurements",
-            "the quarterly forecast", "a damaged pallet", "the software build", "the audit findings", "the spare parts order",
-            "the delivery schedule", "the power outage", "the price list"};
-    static final String[] WHEN = {"on Monday", "last week", "this morning", "before the audit", "after the inventory count",
-            "for the third time", "in the weekly meeting", "by e-mail", "during the night shift", "at the end of the quarter"};
+    static final String[] SUBJECTS = {
+        "The supplier",
+        "Our customer",
+        "The night shift",
+        "The trading desk",
+        "The warehouse team",
+        "The test engineer",
+        "The carrier",
+        "Finance",
+        "The plant manager",
+        "Quality assurance"
+    };
+    static final String[] VERBS = {
+        "reported",
+        "asked about",
+        "postponed",
+        "approved",
+        "rejected",
+        "measured",
+        "shipped",
+        "cancelled",
+        "recalculated",
+        "archived"
+    };
+    static final String[] OBJECTS = {
+        "the steel price increase",
+        "a late container in Rotterdam",
+        "the boiler temperature log",
+        "the Brent crude hedge",
+        "broken forklift brakes",
+        "the wing stress test",
+        "invoice 4711",
+        "the safety training",
+        "the monthly sales report",
+        "a new packaging supplier",
+        "the customs papers",
+        "the vibration measurements",
+        "the quarterly forecast",
+        "a damaged pallet",
+        "the software build",
+        "the audit findings",
+        "the spare parts order",
+        "the delivery schedule",
+        "the power outage",
+        "the price list"
+    };
+    static final String[] WHEN = {
+        "on Monday",
+        "last week",
+        "this morning",
+        "before the audit",
+        "after the inventory count",
+        "for the third time",
+        "in the weekly meeting",
+        "by e-mail",
+        "during the night shift",
+        "at the end of the quarter"
+    };
 
     public static void main(String[] args) throws Exception {
         int queries = args.length > 0 ? Integer.parseInt(args[0]) : 200;
@@ -46,10 +93,16 @@ public final class MemoryBenchmark {
         String home = System.getProperty("procos.home", ".");
         MiniLmEmbedder embedder = new MiniLmEmbedder();
         Path dir = Files.createTempDirectory(Path.of(home, "data", "tmp"), "bench-memory");
-        GraphServerProcess server = new GraphServerProcess(Path.of(home, "neo4j") + "/*" + java.io.File.pathSeparator + Path.of(home, "neo4j", "lib") + "/*",
-                dir.resolve("neo4j"), dir.resolve("neo4j-password"), dir.resolve("neo4j.log"), 0, "1g");
+        GraphServerProcess server = new GraphServerProcess(
+                Path.of(home, "neo4j") + "/*" + java.io.File.pathSeparator + Path.of(home, "neo4j", "lib") + "/*",
+                dir.resolve("neo4j"),
+                dir.resolve("neo4j-password"),
+                dir.resolve("neo4j.log"),
+                0,
+                "1g");
         try {
-            if (!server.awaitReady(Duration.ofMinutes(3))) throw new IllegalStateException("graph server did not start: " + server.lastFailure());
+            if (!server.awaitReady(Duration.ofMinutes(3)))
+                throw new IllegalStateException("graph server did not start: " + server.lastFailure());
             Neo4jGraph graph = new Neo4jGraph(server.uri(), "neo4j", server.password());
             graph.ensureSchema(embedder.dimensions());
             System.out.printf("Memory benchmark: Neo4j 5.26 embedded in its own JVM (-Xmx1g), %s%n", embedder.model());
@@ -58,30 +111,43 @@ public final class MemoryBenchmark {
             Random random = new Random(7);
             List<String> sentences = new ArrayList<>(new HashSet<>(sentences(random, 2600))).subList(0, 2000);
             List<MemoryItem> items = new ArrayList<>();
-            try (MemoryService memory = new MemoryService(new WriteAheadLog(dir.resolve("wal")), () -> embedder, graph, graph,
+            try (MemoryService memory = new MemoryService(
+                    new WriteAheadLog(dir.resolve("wal")),
+                    () -> embedder,
+                    graph,
+                    graph,
                     new MemoryService.Settings(1000, 1_000_000, null))) {
-                for (String s : sentences) items.add(new MemoryItem(null, "note", s, Map.of("processKey", "bench"), List.of(), null));
+                for (String s : sentences)
+                    items.add(new MemoryItem(null, "note", s, Map.of("processKey", "bench"), List.of(), null));
                 long a = System.nanoTime();
-                for (int i = 0; i < items.size(); i += 100) memory.rememberAll(items.subList(i, Math.min(items.size(), i + 100)));
+                for (int i = 0; i < items.size(); i += 100)
+                    memory.rememberAll(items.subList(i, Math.min(items.size(), i + 100)));
                 long accepted = System.nanoTime();
                 memory.awaitWritten(Duration.ofMinutes(10));
                 long b = System.nanoTime();
                 List<float[]> only = embedder.embedAll(sentences.subList(0, 500));
                 long c = System.nanoTime();
-                System.out.printf("writes: %d items accepted in %.0f ms (%.0f/s, log only); written to graph + vector index at %.0f items/s "
-                        + "(embedding included; the embedding model alone: %.0f sentences/s)%n", items.size(), (accepted - a) / 1e6,
-                        items.size() / ((accepted - a) / 1e9), items.size() / ((b - a) / 1e9), only.size() / ((c - b) / 1e9));
+                System.out.printf(
+                        "writes: %d items accepted in %.0f ms (%.0f/s, log only); written to graph + vector index at %.0f items/s "
+                                + "(embedding included; the embedding model alone: %.0f sentences/s)%n",
+                        items.size(),
+                        (accepted - a) / 1e6,
+                        items.size() / ((accepted - a) / 1e9),
+                        items.size() / ((b - a) / 1e9),
+                        only.size() / ((c - b) / 1e9));
             }
 
             // recall at 10k and 100k items
             List<float[]> base = embedder.embedAll(sentences);
             // the store holds the 2,000 notes written above too: they are part of the truth
             List<float[]> vectors = new ArrayList<>(base);
-            List<String> ids = new ArrayList<>(items.stream().map(MemoryItem::id).toList());
+            List<String> ids =
+                    new ArrayList<>(items.stream().map(MemoryItem::id).toList());
             List<float[]> queryVectors = new ArrayList<>();
             for (int i = 0; i < queries; i++) queryVectors.add(mix(random, base));
-            System.out.printf("%-8s %14s %14s %12s %16s %16s %14s%n", "items", "index p50", "index p99", "recall@10", "brute-force p50",
-                    "brute-force p99", "upserts/s");
+            System.out.printf(
+                    "%-8s %14s %14s %12s %16s %16s %14s%n",
+                    "items", "index p50", "index p99", "recall@10", "brute-force p50", "brute-force p99", "upserts/s");
             for (int size : new int[] {10_000, 100_000}) {
                 if (size > largest) break;
                 List<VectorStore.Entry> batch = new ArrayList<>();
@@ -92,7 +158,8 @@ public final class MemoryBenchmark {
                     String id = UUID.randomUUID().toString();
                     vectors.add(v);
                     ids.add(id);
-                    batch.add(new VectorStore.Entry(id, "bench", "item " + vectors.size(), "bench-vectors", 0, "{}", v));
+                    batch.add(
+                            new VectorStore.Entry(id, "bench", "item " + vectors.size(), "bench-vectors", 0, "{}", v));
                     if (batch.size() == 2000 || vectors.size() == size) {
                         long t = System.nanoTime();
                         graph.upsert(batch);
@@ -101,8 +168,9 @@ public final class MemoryBenchmark {
                         batch.clear();
                     }
                 }
-                try (var driver = org.neo4j.driver.GraphDatabase.driver(server.uri(), org.neo4j.driver.AuthTokens.basic("neo4j", server.password()));
-                     var s = driver.session()) {
+                try (var driver = org.neo4j.driver.GraphDatabase.driver(
+                                server.uri(), org.neo4j.driver.AuthTokens.basic("neo4j", server.password()));
+                        var s = driver.session()) {
                     s.run("CALL db.awaitIndexes(600)").consume();
                 }
                 Recall recall = Recall.nearest(10); // the bench vectors are the only items in this store
@@ -120,10 +188,20 @@ public final class MemoryBenchmark {
                     long t1 = System.nanoTime();
                     Set<String> truth = exactTop(queryVectors.get(i), vectors, ids, 10);
                     brute[i] = System.nanoTime() - t1;
-                    found += answers.get(i).stream().filter(h -> truth.contains(h.entry().id())).count() / 10.0;
+                    found += answers.get(i).stream()
+                                    .filter(h -> truth.contains(h.entry().id()))
+                                    .count()
+                            / 10.0;
                 }
-                System.out.printf("%-8d %11.2f ms %11.2f ms %12.3f %13.2f ms %13.2f ms %14.0f%n", size, p(index, 50), p(index, 99),
-                        found / queries, p(brute, 50), p(brute, 99), added / (upsertNanos / 1e9));
+                System.out.printf(
+                        "%-8d %11.2f ms %11.2f ms %12.3f %13.2f ms %13.2f ms %14.0f%n",
+                        size,
+                        p(index, 50),
+                        p(index, 99),
+                        found / queries,
+                        p(brute, 50),
+                        p(brute, 99),
+                        added / (upsertNanos / 1e9));
             }
         } finally {
             server.close();

@@ -8,7 +8,9 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** {@code procos:ask "…"} in the Gogo shell: the command runs, its progress is printed, then its result. */
-@Component(service = AskCommand.class, property = {"osgi.command.scope=procos", "osgi.command.function=ask"})
+@Component(
+        service = AskCommand.class,
+        property = {"osgi.command.scope=procos", "osgi.command.function=ask"})
 public final class AskCommand {
 
     @Reference

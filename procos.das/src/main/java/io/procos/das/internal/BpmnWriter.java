@@ -1,11 +1,11 @@
 package io.procos.das.internal;
 
+import io.procos.api.tool.ToolPolicy;
 import io.procos.das.internal.Outline.Branch;
 import io.procos.das.internal.Outline.Choice;
 import io.procos.das.internal.Outline.Parallel;
 import io.procos.das.internal.Outline.Step;
 import io.procos.das.internal.Outline.Task;
-import io.procos.api.tool.ToolPolicy;
 import java.util.List;
 import java.util.Locale;
 import org.camunda.bpm.model.bpmn.Bpmn;
@@ -14,9 +14,9 @@ import org.camunda.bpm.model.bpmn.builder.AbstractFlowNodeBuilder;
 import org.camunda.bpm.model.bpmn.instance.ExclusiveGateway;
 import org.camunda.bpm.model.bpmn.instance.ExtensionElements;
 import org.camunda.bpm.model.bpmn.instance.Process;
+import org.camunda.bpm.model.bpmn.instance.SequenceFlow;
 import org.camunda.bpm.model.bpmn.instance.camunda.CamundaProperties;
 import org.camunda.bpm.model.bpmn.instance.camunda.CamundaProperty;
-import org.camunda.bpm.model.bpmn.instance.SequenceFlow;
 
 /**
  * An outline as BPMN 2.0, written with the Camunda BPMN model API, whose builder lays the diagram out
@@ -28,7 +28,8 @@ final class BpmnWriter {
     private int ids;
 
     static String key(String name, String text) {
-        String slug = name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-+|-+$)", "");
+        String slug =
+                name.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-").replaceAll("(^-+|-+$)", "");
         if (slug.length() > 40) slug = slug.substring(0, 40).replaceAll("-+$", "");
         if (slug.isEmpty() || !Character.isLetter(slug.charAt(0))) slug = "process-" + slug;
         return slug + "-" + String.format("%08x", text.strip().hashCode());
@@ -40,8 +41,11 @@ final class BpmnWriter {
 
     /** @param toolPolicy what the tasks may use ({@link ToolPolicy}), or null for the configured default */
     BpmnModelInstance write(String key, Outline outline, String toolPolicy) {
-        AbstractFlowNodeBuilder<?, ?> b = Bpmn.createExecutableProcess(key).name(outline.name()).camundaHistoryTimeToLive(30)
-                .startEvent("start").name("Start");
+        AbstractFlowNodeBuilder<?, ?> b = Bpmn.createExecutableProcess(key)
+                .name(outline.name())
+                .camundaHistoryTimeToLive(30)
+                .startEvent("start")
+                .name("Start");
         b = steps(b, outline.steps());
         BpmnModelInstance model = b.endEvent("end").name("Done").done();
         if (toolPolicy != null) {
@@ -65,8 +69,11 @@ final class BpmnWriter {
 
     private AbstractFlowNodeBuilder<?, ?> step(AbstractFlowNodeBuilder<?, ?> b, Step step) {
         if (step instanceof Task t) {
-            return b.serviceTask("task_" + (++ids)).name(t.name()).documentation(t.documentation())
-                    .camundaType("external").camundaTopic("procos.task");
+            return b.serviceTask("task_" + (++ids))
+                    .name(t.name())
+                    .documentation(t.documentation())
+                    .camundaType("external")
+                    .camundaTopic("procos.task");
         }
         if (step instanceof Parallel p) {
             String split = "parallel_" + (++ids);

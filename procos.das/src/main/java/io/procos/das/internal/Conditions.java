@@ -18,11 +18,14 @@ final class Conditions {
 
     private static final Pattern NUMERIC = Pattern.compile(
             "^(.+?)\\s+(?:is\\s+|are\\s+|was\\s+)?(more than|greater than|higher than|larger than|over|above|exceeds|at least|"
-            + "less than|lower than|smaller than|fewer than|below|under|at most|equal to|equals|is|=|>=|<=|>|<)\\s+(-?\\d+(?:[.,]\\d+)?)\\b.*$",
+                    + "less than|lower than|smaller than|fewer than|below|under|at most|equal to|equals|is|=|>=|<=|>|<)\\s+(-?\\d+(?:[.,]\\d+)?)\\b.*$",
             Pattern.CASE_INSENSITIVE);
-    private static final Pattern TEXT = Pattern.compile("^(.+?)\\s+(?:is|equals|=)\\s+[\"“']([^\"”']+)[\"”']$", Pattern.CASE_INSENSITIVE);
-    private static final Pattern STATE = Pattern.compile("^(.+?)\\s+(?:is|are)\\s+(not\\s+)?([a-z]+)$", Pattern.CASE_INSENSITIVE);
-    private static final Set<String> SKIP = Set.of("the", "a", "an", "our", "its", "their", "this", "that", "his", "her", "of", "for");
+    private static final Pattern TEXT =
+            Pattern.compile("^(.+?)\\s+(?:is|equals|=)\\s+[\"“']([^\"”']+)[\"”']$", Pattern.CASE_INSENSITIVE);
+    private static final Pattern STATE =
+            Pattern.compile("^(.+?)\\s+(?:is|are)\\s+(not\\s+)?([a-z]+)$", Pattern.CASE_INSENSITIVE);
+    private static final Set<String> SKIP =
+            Set.of("the", "a", "an", "our", "its", "their", "this", "that", "his", "her", "of", "for");
 
     private Conditions() {}
 
@@ -40,19 +43,29 @@ final class Conditions {
         if (m.matches()) {
             String variable = variable(m.group(1));
             if (variable == null) return null;
-            String op = switch (m.group(2).toLowerCase(Locale.ROOT)) {
-                case "more than", "greater than", "higher than", "larger than", "over", "above", "exceeds", ">" -> ">";
-                case "at least", ">=" -> ">=";
-                case "less than", "lower than", "smaller than", "fewer than", "below", "under", "<" -> "<";
-                case "at most", "<=" -> "<=";
-                default -> "==";
-            };
+            String op =
+                    switch (m.group(2).toLowerCase(Locale.ROOT)) {
+                        case "more than",
+                                "greater than",
+                                "higher than",
+                                "larger than",
+                                "over",
+                                "above",
+                                "exceeds",
+                                ">" -> ">";
+                        case "at least", ">=" -> ">=";
+                        case "less than", "lower than", "smaller than", "fewer than", "below", "under", "<" -> "<";
+                        case "at most", "<=" -> "<=";
+                        default -> "==";
+                    };
             return guarded(variable, variable + " " + op + " " + m.group(3).replace(',', '.'));
         }
         m = TEXT.matcher(w);
         if (m.matches()) {
             String variable = variable(m.group(1));
-            return variable == null ? null : guarded(variable, variable + " == '" + m.group(2).replace("'", "") + "'");
+            return variable == null
+                    ? null
+                    : guarded(variable, variable + " == '" + m.group(2).replace("'", "") + "'");
         }
         m = STATE.matcher(w);
         if (m.matches()) {
@@ -67,7 +80,9 @@ final class Conditions {
     static String why(String words) {
         if (words != null && (words.contains("${") || words.contains("#{"))) {
             try {
-                ConditionExpression.parse(words.strip().replaceFirst("(?i)^(if|when|whenever|in case)\\s+", "").replaceAll("[.,;:]+$", ""));
+                ConditionExpression.parse(words.strip()
+                        .replaceFirst("(?i)^(if|when|whenever|in case)\\s+", "")
+                        .replaceAll("[.,;:]+$", ""));
             } catch (IllegalArgumentException e) {
                 return e.getMessage();
             }
@@ -87,9 +102,13 @@ final class Conditions {
             if (part.isEmpty() || SKIP.contains(part.toLowerCase(Locale.ROOT))) continue;
             parts.add(part.toLowerCase(Locale.ROOT));
         }
-        if (parts.isEmpty() || parts.size() > 4 || !Character.isLetter(parts.get(0).charAt(0))) return null;
+        if (parts.isEmpty()
+                || parts.size() > 4
+                || !Character.isLetter(parts.get(0).charAt(0))) return null;
         StringBuilder out = new StringBuilder(parts.get(0));
-        for (int i = 1; i < parts.size(); i++) out.append(Character.toUpperCase(parts.get(i).charAt(0))).append(parts.get(i).substring(1));
+        for (int i = 1; i < parts.size(); i++)
+            out.append(Character.toUpperCase(parts.get(i).charAt(0)))
+                    .append(parts.get(i).substring(1));
         return out.toString();
     }
 }

@@ -35,9 +35,12 @@ final class Lint {
         Collection<FlowNode> nodes = model.getModelElementsByType(FlowNode.class);
 
         Set<FlowNode> reached = walk(starts, true);
-        for (FlowNode n : nodes) if (!reached.contains(n)) problems.add(describe(n) + " cannot be reached from the start");
+        for (FlowNode n : nodes)
+            if (!reached.contains(n)) problems.add(describe(n) + " cannot be reached from the start");
         Set<FlowNode> ending = walk(ends, false);
-        for (FlowNode n : nodes) if (reached.contains(n) && !ending.contains(n)) problems.add("no path from " + describe(n) + " reaches an end");
+        for (FlowNode n : nodes)
+            if (reached.contains(n) && !ending.contains(n))
+                problems.add("no path from " + describe(n) + " reaches an end");
 
         for (Class<? extends Gateway> kind : List.of(ParallelGateway.class, ExclusiveGateway.class)) {
             int splits = 0;
@@ -45,17 +48,20 @@ final class Lint {
             for (Gateway g : model.getModelElementsByType(kind)) {
                 if (g.getOutgoing().size() > 1) splits++;
                 if (g.getIncoming().size() > 1) joins++;
-                if (g.getOutgoing().size() <= 1 && g.getIncoming().size() <= 1) problems.add(describe(g) + " neither splits nor joins");
+                if (g.getOutgoing().size() <= 1 && g.getIncoming().size() <= 1)
+                    problems.add(describe(g) + " neither splits nor joins");
             }
             if (splits != joins) {
-                problems.add("the " + (kind == ParallelGateway.class ? "parallel" : "exclusive") + " gateways are not balanced: "
-                        + splits + " split(s), " + joins + " join(s)");
+                problems.add("the " + (kind == ParallelGateway.class ? "parallel" : "exclusive")
+                        + " gateways are not balanced: " + splits + " split(s), " + joins + " join(s)");
             }
         }
         for (FlowNode n : nodes) {
             if (!(n instanceof Task t)) continue;
             if (t.getName() == null || t.getName().isBlank()) problems.add("task " + t.getId() + " has no name");
-            if (!(t instanceof ServiceTask s) || !"external".equals(s.getCamundaType()) || !"procos.task".equals(s.getCamundaTopic())) {
+            if (!(t instanceof ServiceTask s)
+                    || !"external".equals(s.getCamundaType())
+                    || !"procos.task".equals(s.getCamundaTopic())) {
                 problems.add(describe(t) + " is not a ProcOS task (an external task on topic procos.task)");
             }
         }
@@ -67,14 +73,17 @@ final class Lint {
         Deque<FlowNode> todo = new ArrayDeque<>(from);
         while (!todo.isEmpty()) {
             FlowNode n = todo.poll();
-            Collection<FlowNode> next = forward ? n.getSucceedingNodes().list() : n.getPreviousNodes().list();
+            Collection<FlowNode> next = forward
+                    ? n.getSucceedingNodes().list()
+                    : n.getPreviousNodes().list();
             for (FlowNode m : next) if (seen.add(m)) todo.add(m);
         }
         return seen;
     }
 
     private static String describe(FlowNode n) {
-        return (n.getName() == null || n.getName().isBlank() ? n.getElementType().getTypeName() + " " + n.getId()
+        return (n.getName() == null || n.getName().isBlank()
+                ? n.getElementType().getTypeName() + " " + n.getId()
                 : "\"" + n.getName() + "\" (" + n.getId() + ")");
     }
 }

@@ -27,12 +27,16 @@ final class LlmGenerator {
     Outline generate(String request, List<String> examples) throws Outline.InvalidOutline {
         // recalled examples and the request are data in quoted blocks; the instructions are ProcOS's alone
         String boundary = DataBlock.boundary();
-        String system = DataBlock.rule(boundary) + "\n\n" + template.get()
-                .replace("{{examples}}", DataBlock.quote(examples.isEmpty() ? "(none)" : String.join("\n", examples), boundary))
-                .replace("{{request}}", DataBlock.quote(request, boundary));
+        String system = DataBlock.rule(boundary) + "\n\n"
+                + template.get()
+                        .replace(
+                                "{{examples}}",
+                                DataBlock.quote(examples.isEmpty() ? "(none)" : String.join("\n", examples), boundary))
+                        .replace("{{request}}", DataBlock.quote(request, boundary));
         String answer;
         try {
-            answer = model.chat(system, "Write the outline, as JSON only, for what the person wants (the last data block above).");
+            answer = model.chat(
+                    system, "Write the outline, as JSON only, for what the person wants (the last data block above).");
         } catch (RuntimeException e) {
             throw new Outline.InvalidOutline(List.of("the language model could not be asked: " + e.getMessage()));
         }

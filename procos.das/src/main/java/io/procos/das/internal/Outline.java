@@ -1,8 +1,8 @@
 package io.procos.das.internal;
 
-import io.procos.api.process.ConditionExpression;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.procos.api.process.ConditionExpression;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -49,23 +49,30 @@ record Outline(String name, List<Step> steps) {
             else if (s instanceof Task t) {
                 if (t.name() == null || t.name().isBlank()) problems.add(at + " is a task without a name");
             } else if (s instanceof Parallel p) {
-                if (p.branches() == null || p.branches().size() < 2) problems.add(at + " runs in parallel but has fewer than two branches");
-                else for (int b = 0; b < p.branches().size(); b++) {
-                    List<Step> branch = p.branches().get(b);
-                    if (branch == null || branch.isEmpty()) problems.add(at + ", parallel branch " + (b + 1) + " has no steps");
-                    else check(branch, at + ", parallel branch " + (b + 1) + ", ", problems, count);
-                }
-            } else if (s instanceof Choice c) {
-                if (c.branches() == null || c.branches().isEmpty()) problems.add(at + " is a choice without conditions");
-                else for (int b = 0; b < c.branches().size(); b++) {
-                    Branch br = c.branches().get(b);
-                    if (br.condition() == null || !ConditionExpression.isValid(br.condition())) {
-                        problems.add(at + ", branch " + (b + 1) + " has no condition like ${amount > 1000}");
+                if (p.branches() == null || p.branches().size() < 2)
+                    problems.add(at + " runs in parallel but has fewer than two branches");
+                else
+                    for (int b = 0; b < p.branches().size(); b++) {
+                        List<Step> branch = p.branches().get(b);
+                        if (branch == null || branch.isEmpty())
+                            problems.add(at + ", parallel branch " + (b + 1) + " has no steps");
+                        else check(branch, at + ", parallel branch " + (b + 1) + ", ", problems, count);
                     }
-                    if (br.steps() == null || br.steps().isEmpty()) problems.add(at + ", branch " + (b + 1) + " has no steps");
-                    else check(br.steps(), at + ", branch " + (b + 1) + ", ", problems, count);
-                }
-                if (c.otherwise() != null && !c.otherwise().isEmpty()) check(c.otherwise(), at + ", otherwise, ", problems, count);
+            } else if (s instanceof Choice c) {
+                if (c.branches() == null || c.branches().isEmpty())
+                    problems.add(at + " is a choice without conditions");
+                else
+                    for (int b = 0; b < c.branches().size(); b++) {
+                        Branch br = c.branches().get(b);
+                        if (br.condition() == null || !ConditionExpression.isValid(br.condition())) {
+                            problems.add(at + ", branch " + (b + 1) + " has no condition like ${amount > 1000}");
+                        }
+                        if (br.steps() == null || br.steps().isEmpty())
+                            problems.add(at + ", branch " + (b + 1) + " has no steps");
+                        else check(br.steps(), at + ", branch " + (b + 1) + ", ", problems, count);
+                    }
+                if (c.otherwise() != null && !c.otherwise().isEmpty())
+                    check(c.otherwise(), at + ", otherwise, ", problems, count);
             }
         }
     }
@@ -78,12 +85,14 @@ record Outline(String name, List<Step> steps) {
         String json = answer == null ? "" : answer.strip();
         int start = json.indexOf('{');
         int end = json.lastIndexOf('}');
-        if (start < 0 || end < start) throw new InvalidOutline(List.of("the answer holds no JSON object: " + abbreviate(json)));
+        if (start < 0 || end < start)
+            throw new InvalidOutline(List.of("the answer holds no JSON object: " + abbreviate(json)));
         JsonNode root;
         try {
             root = JSON.readTree(json.substring(start, end + 1));
         } catch (Exception e) {
-            throw new InvalidOutline(List.of("the answer is not valid JSON: " + e.getMessage().lines().findFirst().orElse("")));
+            throw new InvalidOutline(List.of("the answer is not valid JSON: "
+                    + e.getMessage().lines().findFirst().orElse("")));
         }
         List<String> problems = new ArrayList<>();
         String name = root.path("name").asText("");
@@ -105,24 +114,35 @@ record Outline(String name, List<Step> steps) {
             i++;
             String at = where + "step " + i;
             if (node.has("task")) {
-                out.add(new Task(node.path("task").asText("").strip(), node.path("documentation").asText(node.path("task").asText("")).strip()));
+                out.add(new Task(
+                        node.path("task").asText("").strip(),
+                        node.path("documentation")
+                                .asText(node.path("task").asText(""))
+                                .strip()));
             } else if (node.has("parallel")) {
                 List<List<Step>> branches = new ArrayList<>();
                 int b = 0;
-                for (JsonNode branch : node.path("parallel")) branches.add(steps(branch, at + ", parallel branch " + (++b) + ", ", problems));
+                for (JsonNode branch : node.path("parallel"))
+                    branches.add(steps(branch, at + ", parallel branch " + (++b) + ", ", problems));
                 out.add(new Parallel(branches));
             } else if (node.has("choice")) {
                 List<Branch> branches = new ArrayList<>();
                 List<Step> otherwise = List.of();
                 for (JsonNode branch : node.path("choice")) {
-                    if (branch.has("otherwise")) otherwise = steps(branch.path("otherwise"), at + ", otherwise, ", problems);
+                    if (branch.has("otherwise"))
+                        otherwise = steps(branch.path("otherwise"), at + ", otherwise, ", problems);
                     else {
-                        String condition = Conditions.expression(branch.path("if").asText(""));
+                        String condition =
+                                Conditions.expression(branch.path("if").asText(""));
                         if (condition == null) {
-                            problems.add(at + ": the condition \"" + branch.path("if").asText("") + "\" is not one ProcOS can evaluate: "
+                            problems.add(at + ": the condition \""
+                                    + branch.path("if").asText("") + "\" is not one ProcOS can evaluate: "
                                     + Conditions.why(branch.path("if").asText("")));
                         }
-                        branches.add(new Branch(branch.path("if").asText(""), condition, steps(branch.path("steps"), at + ", branch, ", problems)));
+                        branches.add(new Branch(
+                                branch.path("if").asText(""),
+                                condition,
+                                steps(branch.path("steps"), at + ", branch, ", problems)));
                     }
                 }
                 out.add(new Choice(branches, otherwise));
@@ -152,7 +172,11 @@ record Outline(String name, List<Step> steps) {
     String shape() {
         int[] c = new int[3];
         count(steps, c);
-        return String.format(Locale.ROOT, "%d task%s%s%s", c[0], c[0] == 1 ? "" : "s",
+        return String.format(
+                Locale.ROOT,
+                "%d task%s%s%s",
+                c[0],
+                c[0] == 1 ? "" : "s",
                 c[1] == 0 ? "" : ", " + c[1] + " parallel block" + (c[1] == 1 ? "" : "s"),
                 c[2] == 0 ? "" : ", " + c[2] + " choice" + (c[2] == 1 ? "" : "s"));
     }

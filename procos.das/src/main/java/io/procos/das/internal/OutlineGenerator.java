@@ -21,19 +21,26 @@ final class OutlineGenerator {
 
     private static final Pattern LIST_ITEM = Pattern.compile("^\\s*(?:\\d+[.)]|[-*•])\\s+(.+)$");
     private static final Pattern SENTENCE_END = Pattern.compile("(?<=[.!?])\\s+(?=[A-Z\"“])|;\\s*|\\n+");
-    private static final Pattern THEN = Pattern.compile("(?:,\\s*|\\s+)(?:and\\s+)?then[,]?\\s+|,\\s*(?:and\\s+)?(?:after that|afterwards|finally|next)[,]?\\s+",
+    private static final Pattern THEN = Pattern.compile(
+            "(?:,\\s*|\\s+)(?:and\\s+)?then[,]?\\s+|,\\s*(?:and\\s+)?(?:after that|afterwards|finally|next)[,]?\\s+",
             Pattern.CASE_INSENSITIVE);
     /** Quoted text and code are content: never split inside them. */
     private static final Pattern PROTECTED = Pattern.compile("\"[^\"]*\"|“[^”]*”|`[^`]*`");
-    private static final Pattern LEADING = Pattern.compile("^(?:(?:first|firstly|then|next|after that|afterwards|finally|lastly|and|also|please)[,]?\\s+)+",
+
+    private static final Pattern LEADING = Pattern.compile(
+            "^(?:(?:first|firstly|then|next|after that|afterwards|finally|lastly|and|also|please)[,]?\\s+)+",
             Pattern.CASE_INSENSITIVE);
-    private static final Pattern PARALLEL = Pattern.compile(",?\\s*\\b(?:in parallel|at the same time|simultaneously|concurrently)\\b,?\\s*",
-            Pattern.CASE_INSENSITIVE);
-    private static final Pattern IF = Pattern.compile("^(?:if|when|in case)\\s+(.+?)(?:,\\s*(?:then\\s+)?|\\s+then\\s+)(.+)$", Pattern.CASE_INSENSITIVE);
-    private static final Pattern OTHERWISE = Pattern.compile("^(?:otherwise|else|if not)[,]?\\s+(.+)$", Pattern.CASE_INSENSITIVE);
-    private static final Pattern INLINE_OTHERWISE = Pattern.compile("^(.+?)[,]?\\s+(?:otherwise|else|if not)[,]?\\s+(.+)$", Pattern.CASE_INSENSITIVE);
+    private static final Pattern PARALLEL = Pattern.compile(
+            ",?\\s*\\b(?:in parallel|at the same time|simultaneously|concurrently)\\b,?\\s*", Pattern.CASE_INSENSITIVE);
+    private static final Pattern IF = Pattern.compile(
+            "^(?:if|when|in case)\\s+(.+?)(?:,\\s*(?:then\\s+)?|\\s+then\\s+)(.+)$", Pattern.CASE_INSENSITIVE);
+    private static final Pattern OTHERWISE =
+            Pattern.compile("^(?:otherwise|else|if not)[,]?\\s+(.+)$", Pattern.CASE_INSENSITIVE);
+    private static final Pattern INLINE_OTHERWISE =
+            Pattern.compile("^(.+?)[,]?\\s+(?:otherwise|else|if not)[,]?\\s+(.+)$", Pattern.CASE_INSENSITIVE);
     private static final Pattern CONTENT = Pattern.compile("^([^:\\n]{3,60}):\\s+(\\S.*)$", Pattern.DOTALL);
-    private static final List<String> DETERMINERS = List.of("the", "a", "an", "our", "all", "its", "their", "this", "that", "these", "those");
+    private static final List<String> DETERMINERS =
+            List.of("the", "a", "an", "our", "all", "its", "their", "this", "that", "these", "those");
 
     /** Words → outline, and the notes for the explanation (what could not be understood). */
     record Result(Outline outline, List<String> notes) {}
@@ -43,7 +50,9 @@ final class OutlineGenerator {
         String words = text.strip().replaceAll("\\s+$", "");
         Matcher content = CONTENT.matcher(words);
         List<Step> steps = new ArrayList<>();
-        if (content.matches() && !THEN.matcher(content.group(1)).find() && !LIST_ITEM.matcher(words).find()) {
+        if (content.matches()
+                && !THEN.matcher(content.group(1)).find()
+                && !LIST_ITEM.matcher(words).find()) {
             steps.add(new Task(name(content.group(1)), words));
         } else {
             for (String fragment : fragments(words)) add(fragment, steps, notes);
@@ -100,7 +109,10 @@ final class OutlineGenerator {
         String f = clean(fragment);
         if (f.isEmpty()) return;
         Matcher otherwise = OTHERWISE.matcher(f);
-        if (otherwise.matches() && !steps.isEmpty() && steps.get(steps.size() - 1) instanceof Choice c && c.otherwise().isEmpty()) {
+        if (otherwise.matches()
+                && !steps.isEmpty()
+                && steps.get(steps.size() - 1) instanceof Choice c
+                && c.otherwise().isEmpty()) {
             steps.set(steps.size() - 1, new Choice(c.branches(), List.of(task(otherwise.group(1)))));
             return;
         }
@@ -108,8 +120,8 @@ final class OutlineGenerator {
         if (when.matches()) {
             String condition = Conditions.expression(when.group(1));
             if (condition == null) {
-                notes.add("the condition \"" + when.group(1) + "\" is not one ProcOS can evaluate (" + Conditions.why(when.group(1))
-                        + "), so \"" + f + "\" became one task");
+                notes.add("the condition \"" + when.group(1) + "\" is not one ProcOS can evaluate ("
+                        + Conditions.why(when.group(1)) + "), so \"" + f + "\" became one task");
                 steps.add(task(f));
                 return;
             }
@@ -127,7 +139,8 @@ final class OutlineGenerator {
         }
         if (PARALLEL.matcher(f).find()) {
             String rest = PARALLEL.matcher(f).replaceAll(" ").strip();
-            String[] parts = rest.split(",\\s*(?:and\\s+)?|\\s+and\\s+(?=(?:(?:" + String.join("|", DETERMINERS) + ")\\b|[a-z]+\\s))");
+            String[] parts = rest.split(
+                    ",\\s*(?:and\\s+)?|\\s+and\\s+(?=(?:(?:" + String.join("|", DETERMINERS) + ")\\b|[a-z]+\\s))");
             List<List<Step>> branches = new ArrayList<>();
             String verb = null;
             for (String part : parts) {
@@ -135,7 +148,8 @@ final class OutlineGenerator {
                 if (p.isEmpty()) continue;
                 String first = p.split("\\s+")[0].toLowerCase(Locale.ROOT);
                 if (verb == null) verb = p.split("\\s+")[0];
-                else if (DETERMINERS.contains(first)) p = verb.toLowerCase(Locale.ROOT) + " " + p; // "compute A and the B" → "compute the B"
+                else if (DETERMINERS.contains(first))
+                    p = verb.toLowerCase(Locale.ROOT) + " " + p; // "compute A and the B" → "compute the B"
                 branches.add(List.of(task(p)));
             }
             if (branches.size() >= 2) {
@@ -167,8 +181,11 @@ final class OutlineGenerator {
 
     private static String processName(List<Step> steps, String words) {
         if (steps.size() == 1 && steps.get(0) instanceof Task t) return t.name();
-        String first = clean(fragments(words).isEmpty() ? words : fragments(words).get(0));
-        return first.length() > 60 ? name(first.substring(0, first.lastIndexOf(' ', 57) > 10 ? first.lastIndexOf(' ', 57) : 57)) : first;
+        String first =
+                clean(fragments(words).isEmpty() ? words : fragments(words).get(0));
+        return first.length() > 60
+                ? name(first.substring(0, first.lastIndexOf(' ', 57) > 10 ? first.lastIndexOf(' ', 57) : 57))
+                : first;
     }
 
     private static String capitalize(String s) {

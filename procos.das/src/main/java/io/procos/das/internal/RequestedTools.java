@@ -15,7 +15,8 @@ import java.util.regex.Pattern;
 final class RequestedTools {
 
     private static final Pattern MATLAB = Pattern.compile("(?i)\\b(matlab|octave|\\.m\\b)");
-    private static final Pattern CONTAINER = Pattern.compile("(?i)\\b(docker|containers?|container image|image named)\\b");
+    private static final Pattern CONTAINER =
+            Pattern.compile("(?i)\\b(docker|containers?|container image|image named)\\b");
 
     private RequestedTools() {}
 

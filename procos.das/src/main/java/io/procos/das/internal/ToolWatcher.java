@@ -35,8 +35,11 @@ public final class ToolWatcher {
 
     void removeTool(ServiceReference<Tool> ref, Tool tool) {
         // ProcOS stopping takes every tool away: that is no change worth remembering
-        Bundle framework = ref.getBundle() == null ? null : ref.getBundle().getBundleContext() == null ? null
-                : ref.getBundle().getBundleContext().getBundle(0);
+        Bundle framework = ref.getBundle() == null
+                ? null
+                : ref.getBundle().getBundleContext() == null
+                        ? null
+                        : ref.getBundle().getBundleContext().getBundle(0);
         if (framework != null && framework.getState() == Bundle.STOPPING) return;
         remember(ref, tool, "removed");
     }
@@ -45,15 +48,20 @@ public final class ToolWatcher {
         Memory m = memory;
         if (m == null) return;
         try {
-            String version = ref.getBundle() == null ? "" : ref.getBundle().getVersion().toString();
+            String version =
+                    ref.getBundle() == null ? "" : ref.getBundle().getVersion().toString();
             Map<String, Object> props = new LinkedHashMap<>();
             props.put("tool", tool.name());
             props.put("bundle", ref.getBundle() == null ? "" : ref.getBundle().getSymbolicName());
             props.put("version", version);
             props.put("change", what);
-            m.remember(new MemoryItem("tool-" + what + ":" + tool.name() + ":" + version, "tool-event",
-                    "Tool " + tool.name() + " " + what + ": " + tool.description(), props,
-                    List.of(Relation.to("ABOUT", Relation.Node.tool(tool.name()))), null));
+            m.remember(new MemoryItem(
+                    "tool-" + what + ":" + tool.name() + ":" + version,
+                    "tool-event",
+                    "Tool " + tool.name() + " " + what + ": " + tool.description(),
+                    props,
+                    List.of(Relation.to("ABOUT", Relation.Node.tool(tool.name()))),
+                    null));
         } catch (RuntimeException e) {
             LOG.debug("A tool change could not be remembered: {}", e.getMessage());
         }

@@ -33,16 +33,21 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * deleted one removes them, all without a restart. A configuration that cannot work registers nothing
  * and says why in {@code /api/health}.
  */
-@Component(configurationPid = ChatModelComponent.PID, configurationPolicy = ConfigurationPolicy.REQUIRE,
+@Component(
+        configurationPid = ChatModelComponent.PID,
+        configurationPolicy = ConfigurationPolicy.REQUIRE,
         service = HealthContributor.class)
 @Designate(ocd = ChatModelComponent.Config.class)
 public final class ChatModelComponent implements HealthContributor {
 
     static final String PID = "io.procos.llm.chat";
 
-    @ObjectClassDefinition(name = "ProcOS chat model", description = "The language model the task executor and the assistant use.")
+    @ObjectClassDefinition(
+            name = "ProcOS chat model",
+            description = "The language model the task executor and the assistant use.")
     public @interface Config {
-        @AttributeDefinition(description = "openai-compatible (OpenAI, vLLM, llama.cpp server, LM Studio), ollama or anthropic")
+        @AttributeDefinition(
+                description = "openai-compatible (OpenAI, vLLM, llama.cpp server, LM Studio), ollama or anthropic")
         String provider() default "openai-compatible";
 
         @AttributeDefinition(description = "e.g. http://127.0.0.1:8000/v1 or http://127.0.0.1:11434")
@@ -75,9 +80,12 @@ public final class ChatModelComponent implements HealthContributor {
             Dictionary<String, Object> ranked = new Hashtable<>();
             ranked.put(Constants.SERVICE_RANKING, 100); // above the offline planner
             // the model first: whoever sees the LLM planner finds the language model too
-            registrations.add(context.registerService(LanguageModel.class, new ChatLanguageModel(model, description), null));
-            registrations.add(context.registerService(Planner.class,
-                    new LlmPlanner(model, description, LlmPlanner.template(prompts), config.confidenceThreshold()), ranked));
+            registrations.add(
+                    context.registerService(LanguageModel.class, new ChatLanguageModel(model, description), null));
+            registrations.add(context.registerService(
+                    Planner.class,
+                    new LlmPlanner(model, description, LlmPlanner.template(prompts), config.confidenceThreshold()),
+                    ranked));
         } catch (ChatModels.InvalidConfiguration | RuntimeException e) {
             problem = "the chat model configuration (" + PID + ") cannot work: " + e.getMessage();
         }
@@ -103,7 +111,9 @@ public final class ChatModelComponent implements HealthContributor {
     record ChatLanguageModel(ChatModel model, String name) implements LanguageModel {
         @Override
         public String chat(String system, String user) {
-            String text = model.chat(SystemMessage.from(system), UserMessage.from(user)).aiMessage().text();
+            String text = model.chat(SystemMessage.from(system), UserMessage.from(user))
+                    .aiMessage()
+                    .text();
             return text == null ? "" : text;
         }
     }

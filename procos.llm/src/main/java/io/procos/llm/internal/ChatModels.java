@@ -30,13 +30,16 @@ final class ChatModels {
 
     static ChatModel create(ChatModelComponent.Config c) throws InvalidConfiguration {
         List<String> problems = new ArrayList<>();
-        if (!PROVIDERS.contains(c.provider())) problems.add("provider must be one of " + PROVIDERS + ", not '" + c.provider() + "'");
+        if (!PROVIDERS.contains(c.provider()))
+            problems.add("provider must be one of " + PROVIDERS + ", not '" + c.provider() + "'");
         if (c.model().isBlank()) problems.add("model is required (the model's name at the provider)");
-        if (!"anthropic".equals(c.provider()) && c.baseUrl().isBlank()) problems.add("baseUrl is required for " + c.provider());
+        if (!"anthropic".equals(c.provider()) && c.baseUrl().isBlank())
+            problems.add("baseUrl is required for " + c.provider());
         if (!c.baseUrl().isBlank()) {
             try {
                 URI uri = URI.create(c.baseUrl());
-                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) problems.add("baseUrl must be an http(s) URL");
+                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()))
+                    problems.add("baseUrl must be an http(s) URL");
             } catch (IllegalArgumentException e) {
                 problems.add("baseUrl is not a URL: " + e.getMessage());
             }
@@ -59,18 +62,34 @@ final class ChatModels {
         Duration timeout = Duration.ofSeconds(c.timeoutSeconds());
         switch (c.provider()) {
             case "ollama":
-                return OllamaChatModel.builder().baseUrl(c.baseUrl()).modelName(c.model()).temperature(c.temperature())
-                        .timeout(timeout).maxRetries(1).build();
+                return OllamaChatModel.builder()
+                        .baseUrl(c.baseUrl())
+                        .modelName(c.model())
+                        .temperature(c.temperature())
+                        .timeout(timeout)
+                        .maxRetries(1)
+                        .build();
             case "anthropic": {
-                AnthropicChatModel.AnthropicChatModelBuilder b = AnthropicChatModel.builder().apiKey(c.apiKey()).modelName(c.model())
-                        .temperature(c.temperature()).timeout(timeout).maxRetries(1).maxTokens(2048);
+                AnthropicChatModel.AnthropicChatModelBuilder b = AnthropicChatModel.builder()
+                        .apiKey(c.apiKey())
+                        .modelName(c.model())
+                        .temperature(c.temperature())
+                        .timeout(timeout)
+                        .maxRetries(1)
+                        .maxTokens(2048);
                 if (!c.baseUrl().isBlank()) b.baseUrl(c.baseUrl());
                 return b.build();
             }
             default:
                 // servers without keys (vLLM, llama.cpp, LM Studio) accept any; the client needs one
-                return OpenAiChatModel.builder().baseUrl(c.baseUrl()).apiKey(c.apiKey().isBlank() ? "none" : c.apiKey())
-                        .modelName(c.model()).temperature(c.temperature()).timeout(timeout).maxRetries(1).build();
+                return OpenAiChatModel.builder()
+                        .baseUrl(c.baseUrl())
+                        .apiKey(c.apiKey().isBlank() ? "none" : c.apiKey())
+                        .modelName(c.model())
+                        .temperature(c.temperature())
+                        .timeout(timeout)
+                        .maxRetries(1)
+                        .build();
         }
     }
 }

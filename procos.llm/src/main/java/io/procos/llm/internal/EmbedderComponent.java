@@ -70,6 +70,8 @@ public final class EmbedderComponent implements HealthContributor {
     public Health check() {
         if (failure != null) return Health.degraded("the embedding model did not load: " + failure);
         TextEmbedder e = embedder;
-        return e == null ? Health.degraded("loading the embedding model") : Health.up(e.model() + ", " + e.dimensions() + " dimensions");
+        return e == null
+                ? Health.degraded("loading the embedding model")
+                : Health.up(e.model() + ", " + e.dimensions() + " dimensions");
     }
 }

@@ -37,6 +37,7 @@ public final class FilePromptStore implements PromptStore {
 
     /** Name → the placeholders an edited text must keep. */
     static final Map<String, List<String>> REQUIRED = new LinkedHashMap<>();
+
     static {
         REQUIRED.put("tde.decide", List.of("{{task}}"));
         REQUIRED.put("das.generate", List.of("{{request}}"));
@@ -51,7 +52,9 @@ public final class FilePromptStore implements PromptStore {
     @Activate
     public FilePromptStore(BundleContext context) {
         String home = context.getProperty("procos.home");
-        this.folder = home != null ? Path.of(home, "data", "prompts") : context.getDataFile("prompts").toPath();
+        this.folder = home != null
+                ? Path.of(home, "data", "prompts")
+                : context.getDataFile("prompts").toPath();
     }
 
     FilePromptStore(Path folder) {
@@ -71,7 +74,11 @@ public final class FilePromptStore implements PromptStore {
         Path edited = folder.resolve(name + ".txt");
         try {
             if (Files.isRegularFile(edited)) {
-                return Optional.of(new Prompt(name, Files.readString(edited), true, Files.getLastModifiedTime(edited).toInstant()));
+                return Optional.of(new Prompt(
+                        name,
+                        Files.readString(edited),
+                        true,
+                        Files.getLastModifiedTime(edited).toInstant()));
             }
             return Optional.of(new Prompt(name, shipped(name), false, null));
         } catch (IOException e) {
@@ -81,23 +88,40 @@ public final class FilePromptStore implements PromptStore {
 
     @Override
     public synchronized Prompt put(String name, String text) {
-        if (!REQUIRED.containsKey(name)) throw new IllegalArgumentException("there is no prompt named '" + name + "'; there are " + REQUIRED.keySet());
+        if (!REQUIRED.containsKey(name))
+            throw new IllegalArgumentException(
+                    "there is no prompt named '" + name + "'; there are " + REQUIRED.keySet());
         if (text == null || text.isBlank()) throw new IllegalArgumentException("the prompt text is empty");
-        if (text.length() > MAX_CHARS) throw new IllegalArgumentException("the prompt is " + text.length() + " characters long, at most " + MAX_CHARS + " are accepted");
-        List<String> missing = REQUIRED.get(name).stream().filter(p -> !text.contains(p)).toList();
-        if (!missing.isEmpty()) throw new IllegalArgumentException("the prompt must keep the placeholder(s) " + missing + ", which ProcOS fills in");
+        if (text.length() > MAX_CHARS)
+            throw new IllegalArgumentException(
+                    "the prompt is " + text.length() + " characters long, at most " + MAX_CHARS + " are accepted");
+        List<String> missing =
+                REQUIRED.get(name).stream().filter(p -> !text.contains(p)).toList();
+        if (!missing.isEmpty())
+            throw new IllegalArgumentException(
+                    "the prompt must keep the placeholder(s) " + missing + ", which ProcOS fills in");
         try {
             Files.createDirectories(folder);
             Path part = folder.resolve(name + ".txt.part");
             Files.writeString(part, text);
-            Files.move(part, folder.resolve(name + ".txt"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            Files.move(
+                    part,
+                    folder.resolve(name + ".txt"),
+                    StandardCopyOption.ATOMIC_MOVE,
+                    StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save the prompt " + name, e);
         }
         Memory m = memory;
         if (m != null) {
             try {
-                m.remember(new MemoryItem(null, "prompt", text, Map.of("name", name), List.of(Relation.to("VERSION_OF", new Relation.Node("Prompt", name))), null));
+                m.remember(new MemoryItem(
+                        null,
+                        "prompt",
+                        text,
+                        Map.of("name", name),
+                        List.of(Relation.to("VERSION_OF", new Relation.Node("Prompt", name))),
+                        null));
             } catch (RuntimeException e) {
                 // the file is the prompt; memory keeps its history when it can
             }

@@ -12,8 +12,8 @@ import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
-import io.procos.api.llm.PromptStore;
 import io.procos.api.llm.DataBlock;
+import io.procos.api.llm.PromptStore;
 import io.procos.api.tde.Decision;
 import io.procos.api.tde.Planner;
 import io.procos.api.tde.Precedent;
@@ -55,7 +55,9 @@ final class LlmPlanner implements Planner {
     }
 
     static Supplier<String> template(PromptStore prompts) {
-        return () -> prompts.get(PROMPT).orElseThrow(() -> new IllegalStateException("the prompt " + PROMPT + " is missing")).text();
+        return () -> prompts.get(PROMPT)
+                .orElseThrow(() -> new IllegalStateException("the prompt " + PROMPT + " is missing"))
+                .text();
     }
 
     @Override
@@ -81,15 +83,23 @@ final class LlmPlanner implements Planner {
         List<ChatMessage> messages = new ArrayList<>(opening(task, List.of()));
         String wire = offer.wireOf(rejected.tool());
         if (wire != null) {
-            ToolExecutionRequest call = ToolExecutionRequest.builder().id("procos-1").name(wire).arguments(json(rejected.arguments())).build();
+            ToolExecutionRequest call = ToolExecutionRequest.builder()
+                    .id("procos-1")
+                    .name(wire)
+                    .arguments(json(rejected.arguments()))
+                    .build();
             messages.add(AiMessage.from(call));
             String boundary = DataBlock.boundary();
-            messages.add(ToolExecutionResultMessage.from(call, "ERROR (" + DataBlock.rule(boundary) + ")\n" + DataBlock.quote(problem, boundary)
-                    + "\nCorrect the arguments, or call another tool you are offered, or call " + NO_TOOL + "."));
+            messages.add(ToolExecutionResultMessage.from(
+                    call,
+                    "ERROR (" + DataBlock.rule(boundary) + ")\n" + DataBlock.quote(problem, boundary)
+                            + "\nCorrect the arguments, or call another tool you are offered, or call " + NO_TOOL
+                            + "."));
         } else {
             String boundary = DataBlock.boundary();
             messages.add(UserMessage.from("An earlier answer could not be used (" + DataBlock.rule(boundary) + "):\n"
-                    + DataBlock.quote(problem, boundary) + "\nCall the right tool you are offered, or " + NO_TOOL + "."));
+                    + DataBlock.quote(problem, boundary) + "\nCall the right tool you are offered, or " + NO_TOOL
+                    + "."));
         }
         return ask(messages, offer, 1);
     }
@@ -100,20 +110,33 @@ final class LlmPlanner implements Planner {
      */
     private List<ChatMessage> opening(TaskDescription task, List<Precedent> precedents) {
         String boundary = DataBlock.boundary();
-        String system = DataBlock.rule(boundary) + "\n\n" + promptTemplate.get()
-                .replace("{{task}}", DataBlock.quote(task.name(), boundary))
-                .replace("{{documentation}}", DataBlock.quote(task.documentation().isBlank() ? "(none)" : task.documentation(), boundary))
-                .replace("{{variables}}", DataBlock.quote(json(task.variables()), boundary))
-                .replace("{{precedents}}", DataBlock.quote(precedents(precedents), boundary));
-        return List.of(SystemMessage.from(system), UserMessage.from("Decide how the task described in the data blocks above is done: "
-                + "call one of the tools you are offered, or " + NO_TOOL + "."));
+        String system = DataBlock.rule(boundary) + "\n\n"
+                + promptTemplate
+                        .get()
+                        .replace("{{task}}", DataBlock.quote(task.name(), boundary))
+                        .replace(
+                                "{{documentation}}",
+                                DataBlock.quote(
+                                        task.documentation().isBlank() ? "(none)" : task.documentation(), boundary))
+                        .replace("{{variables}}", DataBlock.quote(json(task.variables()), boundary))
+                        .replace("{{precedents}}", DataBlock.quote(precedents(precedents), boundary));
+        return List.of(
+                SystemMessage.from(system),
+                UserMessage.from("Decide how the task described in the data blocks above is done: "
+                        + "call one of the tools you are offered, or " + NO_TOOL + "."));
     }
 
     private static String precedents(List<Precedent> precedents) {
         if (precedents.isEmpty()) return "(none yet)";
         StringBuilder s = new StringBuilder();
         for (Precedent p : precedents) {
-            s.append(String.format(Locale.ROOT, "- \"%s\" was done with %s %s (similarity %.2f)%n", p.task(), p.tool(), json(p.arguments()), p.similarity()));
+            s.append(String.format(
+                    Locale.ROOT,
+                    "- \"%s\" was done with %s %s (similarity %.2f)%n",
+                    p.task(),
+                    p.tool(),
+                    json(p.arguments()),
+                    p.similarity()));
         }
         return s.toString().strip();
     }
@@ -124,7 +147,11 @@ final class LlmPlanner implements Planner {
         for (int attempt = 0; attempt < attempts; attempt++) {
             AiMessage answer;
             try {
-                answer = model.chat(ChatRequest.builder().messages(messages).toolSpecifications(offer.specifications).build()).aiMessage();
+                answer = model.chat(ChatRequest.builder()
+                                .messages(messages)
+                                .toolSpecifications(offer.specifications)
+                                .build())
+                        .aiMessage();
             } catch (RuntimeException e) {
                 return Decision.noTool("the language model could not be asked: " + e.getMessage(), 0, name());
             }
@@ -137,7 +164,8 @@ final class LlmPlanner implements Planner {
                     messages.add(ToolExecutionResultMessage.from(call, "ERROR: " + problem));
                 }
             } else {
-                messages.add(UserMessage.from("That answer cannot be used: " + problem + "\nCall exactly one of the tools, or " + NO_TOOL + "."));
+                messages.add(UserMessage.from("That answer cannot be used: " + problem
+                        + "\nCall exactly one of the tools, or " + NO_TOOL + "."));
             }
         }
         return Decision.noTool("no tool fits: the language model gave no usable answer (" + problem + ")", 0, name());
@@ -148,35 +176,54 @@ final class LlmPlanner implements Planner {
     private Reading read(AiMessage answer, Offer offer) {
         Map<String, Object> notes = notes(answer.text());
         String rationale = notes.get("rationale") instanceof String r ? r : "chosen by " + modelName;
-        double confidence = notes.get("confidence") instanceof Number c ? Math.max(0, Math.min(1, c.doubleValue())) : 1.0;
+        double confidence =
+                notes.get("confidence") instanceof Number c ? Math.max(0, Math.min(1, c.doubleValue())) : 1.0;
         String mode = "probabilistic".equals(notes.get("mode")) ? "probabilistic" : "deterministic";
         if (!answer.hasToolExecutionRequests()) {
             String text = answer.text() == null ? "" : answer.text().strip();
             return new Reading(null, "it called no tool" + (text.isEmpty() ? "" : " and said: " + abbreviate(text)));
         }
         if (answer.toolExecutionRequests().size() > 1) {
-            return new Reading(null, "it called " + answer.toolExecutionRequests().size() + " tools; a task is done by exactly one");
+            return new Reading(
+                    null,
+                    "it called " + answer.toolExecutionRequests().size() + " tools; a task is done by exactly one");
         }
         ToolExecutionRequest call = answer.toolExecutionRequests().get(0);
         Map<String, Object> arguments;
         try {
-            Object parsed = call.arguments() == null || call.arguments().isBlank() ? Map.of() : JSON.readValue(call.arguments(), Object.class);
-            if (!(parsed instanceof Map)) return new Reading(null, "the arguments of " + call.name() + " are not a JSON object");
+            Object parsed = call.arguments() == null || call.arguments().isBlank()
+                    ? Map.of()
+                    : JSON.readValue(call.arguments(), Object.class);
+            if (!(parsed instanceof Map))
+                return new Reading(null, "the arguments of " + call.name() + " are not a JSON object");
             @SuppressWarnings("unchecked")
             Map<String, Object> a = (Map<String, Object>) parsed;
             arguments = a;
         } catch (JsonProcessingException e) {
-            return new Reading(null, "the arguments of " + call.name() + " are not valid JSON: " + e.getOriginalMessage());
+            return new Reading(
+                    null, "the arguments of " + call.name() + " are not valid JSON: " + e.getOriginalMessage());
         }
         if (NO_TOOL.equals(call.name())) {
             Object reason = arguments.get("reason");
-            return new Reading(Decision.noTool("no tool fits: " + (reason == null ? rationale : reason), confidence, name()), null);
+            return new Reading(
+                    Decision.noTool("no tool fits: " + (reason == null ? rationale : reason), confidence, name()),
+                    null);
         }
         String tool = offer.toolOf(call.name());
         if (tool == null) return new Reading(null, "there is no tool named " + call.name());
         if (confidence < threshold) {
-            return new Reading(Decision.noTool(String.format(Locale.ROOT, "no tool fits: the model's best choice, %s, has confidence %.2f, below the threshold %.2f (%s)",
-                    tool, confidence, threshold, rationale), confidence, name()), null);
+            return new Reading(
+                    Decision.noTool(
+                            String.format(
+                                    Locale.ROOT,
+                                    "no tool fits: the model's best choice, %s, has confidence %.2f, below the threshold %.2f (%s)",
+                                    tool,
+                                    confidence,
+                                    threshold,
+                                    rationale),
+                            confidence,
+                            name()),
+                    null);
         }
         return new Reading(new Decision(tool, arguments, mode, confidence, rationale, name()), null);
     }
@@ -224,9 +271,13 @@ final class LlmPlanner implements Planner {
                 wireToTool.put(wire, tool.name());
                 specifications.add(ToolSchemas.specification(wire, tool));
             }
-            specifications.add(ToolSpecification.builder().name(NO_TOOL)
+            specifications.add(ToolSpecification.builder()
+                    .name(NO_TOOL)
                     .description("Call this when none of the other tools can do the task, and say why.")
-                    .parameters(JsonObjectSchema.builder().addStringProperty("reason", "why no tool fits").required("reason").build())
+                    .parameters(JsonObjectSchema.builder()
+                            .addStringProperty("reason", "why no tool fits")
+                            .required("reason")
+                            .build())
                     .build());
         }
 
@@ -235,7 +286,8 @@ final class LlmPlanner implements Planner {
         }
 
         String wireOf(String tool) {
-            for (Map.Entry<String, String> e : wireToTool.entrySet()) if (e.getKey() != null && tool != null && tool.equals(e.getValue())) return e.getKey();
+            for (Map.Entry<String, String> e : wireToTool.entrySet())
+                if (e.getKey() != null && tool != null && tool.equals(e.getValue())) return e.getKey();
             return null;
         }
     }

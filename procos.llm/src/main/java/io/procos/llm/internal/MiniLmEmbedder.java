@@ -40,8 +40,14 @@ public final class MiniLmEmbedder implements TextEmbedder {
 
     @Override
     public List<float[]> embedAll(List<String> texts) {
-        return model.embedAll(texts.stream().map(s -> TextSegment.from(s == null || s.isBlank() ? " " : s)).toList())
-                .content().stream().map(MiniLmEmbedder::normalized).toList();
+        return model
+                .embedAll(texts.stream()
+                        .map(s -> TextSegment.from(s == null || s.isBlank() ? " " : s))
+                        .toList())
+                .content()
+                .stream()
+                .map(MiniLmEmbedder::normalized)
+                .toList();
     }
 
     private static float[] normalized(Embedding embedding) {

@@ -41,32 +41,54 @@ final class ToolSchemas {
         JsonObjectSchema parameters;
         try {
             JsonSchemaElement element = element(JSON.readTree(tool.inputSchema()));
-            parameters = element instanceof JsonObjectSchema o ? o : JsonObjectSchema.builder().build();
+            parameters = element instanceof JsonObjectSchema o
+                    ? o
+                    : JsonObjectSchema.builder().build();
         } catch (IOException | RuntimeException e) {
             parameters = JsonObjectSchema.builder().build(); // the validator reports the broken schema at execution
         }
-        return ToolSpecification.builder().name(wireName).description(tool.description()).parameters(parameters).build();
+        return ToolSpecification.builder()
+                .name(wireName)
+                .description(tool.description())
+                .parameters(parameters)
+                .build();
     }
 
     static JsonSchemaElement element(JsonNode schema) {
-        String description = schema.hasNonNull("description") ? schema.get("description").asText() : null;
+        String description =
+                schema.hasNonNull("description") ? schema.get("description").asText() : null;
         if (schema.has("enum")) {
             List<String> values = new ArrayList<>();
             schema.get("enum").forEach(v -> values.add(v.asText()));
-            return JsonEnumSchema.builder().description(description).enumValues(values).build();
+            return JsonEnumSchema.builder()
+                    .description(description)
+                    .enumValues(values)
+                    .build();
         }
         JsonNode typeNode = schema.path("type");
         String type = typeNode.isArray() ? firstNonNull(typeNode) : typeNode.asText("");
         switch (type) {
-            case "string": return JsonStringSchema.builder().description(description).build();
-            case "integer": return JsonIntegerSchema.builder().description(description).build();
-            case "number": return JsonNumberSchema.builder().description(description).build();
-            case "boolean": return JsonBooleanSchema.builder().description(description).build();
-            case "array": return JsonArraySchema.builder().description(description)
-                    .items(schema.has("items") ? element(schema.get("items")) : JsonStringSchema.builder().build()).build();
+            case "string":
+                return JsonStringSchema.builder().description(description).build();
+            case "integer":
+                return JsonIntegerSchema.builder().description(description).build();
+            case "number":
+                return JsonNumberSchema.builder().description(description).build();
+            case "boolean":
+                return JsonBooleanSchema.builder().description(description).build();
+            case "array":
+                return JsonArraySchema.builder()
+                        .description(description)
+                        .items(
+                                schema.has("items")
+                                        ? element(schema.get("items"))
+                                        : JsonStringSchema.builder().build())
+                        .build();
             default: {
                 JsonObjectSchema.Builder object = JsonObjectSchema.builder().description(description);
-                for (Iterator<Map.Entry<String, JsonNode>> it = schema.path("properties").fields(); it.hasNext(); ) {
+                for (Iterator<Map.Entry<String, JsonNode>> it =
+                                schema.path("properties").fields();
+                        it.hasNext(); ) {
                     Map.Entry<String, JsonNode> p = it.next();
                     object.addProperty(p.getKey(), element(p.getValue()));
                 }

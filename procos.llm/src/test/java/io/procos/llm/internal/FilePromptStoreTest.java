@@ -9,7 +9,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class FilePromptStoreTest {
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void shippedEditedAndResetSurvivingANewStore() {
@@ -18,7 +19,8 @@ class FilePromptStoreTest {
         assertThat(store.get("tde.decide").orElseThrow().edited()).isFalse();
 
         store.put("tde.decide", "Only file tools, please. {{task}}");
-        assertThat(new FilePromptStore(dir).get("tde.decide").orElseThrow().text()).isEqualTo("Only file tools, please. {{task}}");
+        assertThat(new FilePromptStore(dir).get("tde.decide").orElseThrow().text())
+                .isEqualTo("Only file tools, please. {{task}}");
 
         assertThat(store.reset("tde.decide").text()).contains("You decide how one task");
     }
@@ -26,9 +28,11 @@ class FilePromptStoreTest {
     @Test
     void refusesUnknownNamesLostPlaceholdersAndHugeTexts() {
         FilePromptStore store = new FilePromptStore(dir);
-        assertThatThrownBy(() -> store.put("../etc/passwd", "x {{task}}")).hasMessageContaining("there is no prompt named '../etc/passwd'");
+        assertThatThrownBy(() -> store.put("../etc/passwd", "x {{task}}"))
+                .hasMessageContaining("there is no prompt named '../etc/passwd'");
         assertThatThrownBy(() -> store.put("tde.decide", "no placeholder")).hasMessageContaining("{{task}}");
-        assertThatThrownBy(() -> store.put("tde.decide", "{{task}}" + "x".repeat(40_000))).hasMessageContaining("at most 32000");
+        assertThatThrownBy(() -> store.put("tde.decide", "{{task}}" + "x".repeat(40_000)))
+                .hasMessageContaining("at most 32000");
         assertThat(store.get("tde.decide").orElseThrow().edited()).isFalse();
     }
 }

@@ -57,11 +57,16 @@ final class DecisionMemory {
         List<Relation> relations = new ArrayList<>();
         if (!tool.isBlank()) relations.add(Relation.to("USED", Node.tool(tool)));
         if (!task.isBlank()) relations.add(Relation.from(Node.task(task), "DECIDED"));
-        if (!instance.isBlank() && !task.isBlank()) relations.add(new Relation(Node.instance(instance), "RAN", Node.task(task)));
-        if (!instance.isBlank() && !process.isBlank()) relations.add(new Relation(Node.instance(instance), "INSTANCE_OF", Node.process(process)));
+        if (!instance.isBlank() && !task.isBlank())
+            relations.add(new Relation(Node.instance(instance), "RAN", Node.task(task)));
+        if (!instance.isBlank() && !process.isBlank())
+            relations.add(new Relation(Node.instance(instance), "INSTANCE_OF", Node.process(process)));
         // one item per attempt of a task: the same run posted again (its transaction was retried) is the same item
-        String id = task.isBlank() ? UUID.randomUUID().toString()
-                : UUID.nameUUIDFromBytes(("decision:" + task + "#" + run.attempts()).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString();
+        String id = task.isBlank()
+                ? UUID.randomUUID().toString()
+                : UUID.nameUUIDFromBytes(("decision:" + task + "#" + run.attempts())
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                        .toString();
         List<MemoryItem> out = new ArrayList<>();
         out.add(new MemoryItem(id, "decision", text, props, relations, Instant.now()));
         String error = str(run.error());
@@ -74,8 +79,16 @@ final class DecisionMemory {
             errorProps.put("taskName", taskName);
             errorProps.put("processKey", process);
             errorProps.put("instanceId", instance);
-            out.add(new MemoryItem(task.isBlank() ? null : UUID.nameUUIDFromBytes(("error:" + id).getBytes(java.nio.charset.StandardCharsets.UTF_8)).toString(),
-                    "error", error, errorProps, errorRelations, Instant.now()));
+            out.add(new MemoryItem(
+                    task.isBlank()
+                            ? null
+                            : UUID.nameUUIDFromBytes(("error:" + id).getBytes(java.nio.charset.StandardCharsets.UTF_8))
+                                    .toString(),
+                    "error",
+                    error,
+                    errorProps,
+                    errorRelations,
+                    Instant.now()));
         }
         return out;
     }

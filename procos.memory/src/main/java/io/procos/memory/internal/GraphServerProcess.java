@@ -46,13 +46,21 @@ final class GraphServerProcess implements AutoCloseable {
     private volatile int restarts;
     private volatile String lastFailure;
 
-    GraphServerProcess(String classpath, Path dataDir, Path passwordFile, Path logFile, int port, String maxHeap) throws IOException {
+    GraphServerProcess(String classpath, Path dataDir, Path passwordFile, Path logFile, int port, String maxHeap)
+            throws IOException {
         this(classpath, dataDir, passwordFile, logFile, port, maxHeap, () -> true);
     }
 
     /** Starts the server once {@code when} holds (checked every 200 ms, for at most a minute): ProcOS's own start goes first. */
-    GraphServerProcess(String classpath, Path dataDir, Path passwordFile, Path logFile, int port, String maxHeap,
-            java.util.function.BooleanSupplier when) throws IOException {
+    GraphServerProcess(
+            String classpath,
+            Path dataDir,
+            Path passwordFile,
+            Path logFile,
+            int port,
+            String maxHeap,
+            java.util.function.BooleanSupplier when)
+            throws IOException {
         this.when = when;
         this.classpath = classpath;
         this.dataDir = dataDir;
@@ -110,7 +118,8 @@ final class GraphServerProcess implements AutoCloseable {
             try {
                 Process p = launch();
                 process = p;
-                try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                try (BufferedReader out =
+                        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                     for (String line; (line = out.readLine()) != null; ) {
                         if (line.startsWith(READY)) {
                             LOG.info("Graph server ready at {} (pid {})", uri(), p.pid());
@@ -157,7 +166,8 @@ final class GraphServerProcess implements AutoCloseable {
         command.add(dataDir.toString());
         command.add(Integer.toString(port));
         Files.createDirectories(dataDir.resolve("tmp"));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+        ProcessBuilder builder =
+                new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         builder.environment().put("PROCOS_NEO4J_PASSWORD", password);
         Process p = builder.start();
         LOG.info("Starting the graph server (pid {}), Bolt on {}", p.pid(), uri());
@@ -200,7 +210,11 @@ final class GraphServerProcess implements AutoCloseable {
             Files.createFile(part);
         }
         Files.writeString(part, generated + "\n", StandardOpenOption.TRUNCATE_EXISTING);
-        Files.move(part, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        Files.move(
+                part,
+                file,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         return generated;
     }
 

@@ -3,7 +3,6 @@ package io.procos.memory.internal;
 import io.procos.api.health.Health;
 import io.procos.api.health.HealthContributor;
 import io.procos.api.llm.TextEmbedder;
-import io.procos.api.tde.TaskRunEvent;
 import io.procos.api.memory.ErrorCount;
 import io.procos.api.memory.Graph;
 import io.procos.api.memory.Hit;
@@ -11,6 +10,7 @@ import io.procos.api.memory.Memory;
 import io.procos.api.memory.MemoryItem;
 import io.procos.api.memory.Recall;
 import io.procos.api.memory.ToolUse;
+import io.procos.api.tde.TaskRunEvent;
 import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +45,9 @@ import org.slf4j.LoggerFactory;
  * every task executor decision (EventAdmin), the sample processes on first start, and what is saved
  * through {@code /api/memory}.
  */
-@Component(configurationPid = MemoryComponent.PID, service = {Memory.class, HealthContributor.class, EventHandler.class},
+@Component(
+        configurationPid = MemoryComponent.PID,
+        service = {Memory.class, HealthContributor.class, EventHandler.class},
         property = EventConstants.EVENT_TOPIC + "=" + TaskRunEvent.TOPIC)
 @Designate(ocd = MemoryComponent.Config.class)
 public final class MemoryComponent implements Memory, HealthContributor, EventHandler {
@@ -60,7 +62,9 @@ public final class MemoryComponent implements Memory, HealthContributor, EventHa
 
         String graphUser() default "neo4j";
 
-        @AttributeDefinition(type = AttributeType.PASSWORD, description = "for a configured graph URI; the embedded one uses conf/neo4j-password")
+        @AttributeDefinition(
+                type = AttributeType.PASSWORD,
+                description = "for a configured graph URI; the embedded one uses conf/neo4j-password")
         String graphPassword() default "";
 
         @AttributeDefinition(description = "Bolt port of the embedded Neo4j on 127.0.0.1; 0 picks a free one")
@@ -87,7 +91,10 @@ public final class MemoryComponent implements Memory, HealthContributor, EventHa
         boolean loadSamples() default true;
     }
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
     private volatile TextEmbedder embedder;
 
     private final GraphServerProcess server;
@@ -97,7 +104,8 @@ public final class MemoryComponent implements Memory, HealthContributor, EventHa
 
     @Activate
     public MemoryComponent(BundleContext context, Config config) throws Exception {
-        Path home = Path.of(context.getProperty("procos.home") == null ? "." : context.getProperty("procos.home")).toAbsolutePath();
+        Path home = Path.of(context.getProperty("procos.home") == null ? "." : context.getProperty("procos.home"))
+                .toAbsolutePath();
         GraphServerProcess started = null;
         MemoryService service = null;
         String uri = config.graphUri().strip();
@@ -106,24 +114,38 @@ public final class MemoryComponent implements Memory, HealthContributor, EventHa
             String password = config.graphPassword();
             if (uri.isEmpty()) {
                 Path lib = home.resolve("neo4j/lib");
-                if (!Files.isDirectory(lib)) throw new IllegalStateException("the embedded graph server is missing: no " + lib);
-                started = new GraphServerProcess(home.resolve("neo4j").toString() + "/*" + java.io.File.pathSeparator + lib + "/*",
-                        home.resolve("data/neo4j"), home.resolve("conf/neo4j-password"), home.resolve("data/log/neo4j.log"),
-                        config.graphPort(), config.graphHeap(), () -> embedder != null); // memory cannot write without it anyway
+                if (!Files.isDirectory(lib))
+                    throw new IllegalStateException("the embedded graph server is missing: no " + lib);
+                started = new GraphServerProcess(
+                        home.resolve("neo4j").toString() + "/*" + java.io.File.pathSeparator + lib + "/*",
+                        home.resolve("data/neo4j"),
+                        home.resolve("conf/neo4j-password"),
+                        home.resolve("data/log/neo4j.log"),
+                        config.graphPort(),
+                        config.graphHeap(),
+                        () -> embedder != null); // memory cannot write without it anyway
                 uri = started.uri();
                 password = started.password();
             }
             Neo4jGraph graph = new Neo4jGraph(uri, config.graphUser(), password);
-            VectorStore vectors = switch (config.vectorStore()) {
-                case "neo4j" -> graph;
-                case "weaviate" -> new WeaviateStore(config.weaviateUrl(), config.weaviateApiKey(), config.weaviateCollection());
-                default -> throw new IllegalArgumentException("vectorStore must be neo4j or weaviate, not " + config.vectorStore());
-            };
+            VectorStore vectors =
+                    switch (config.vectorStore()) {
+                        case "neo4j" -> graph;
+                        case "weaviate" -> new WeaviateStore(
+                                config.weaviateUrl(), config.weaviateApiKey(), config.weaviateCollection());
+                        default -> throw new IllegalArgumentException(
+                                "vectorStore must be neo4j or weaviate, not " + config.vectorStore());
+                    };
             List<URL> samples = new ArrayList<>();
             Enumeration<URL> found = context.getBundle().findEntries("samples", "*.bpmn", false);
             if (found != null && config.loadSamples()) samples.addAll(Collections.list(found));
-            service = new MemoryService(new WriteAheadLog(home.resolve("data/memory")), () -> embedder, graph, vectors,
-                    new MemoryService.Settings(config.shortTermItems(), config.maxBacklog(), m -> loadSamples(graph, m, samples)));
+            service = new MemoryService(
+                    new WriteAheadLog(home.resolve("data/memory")),
+                    () -> embedder,
+                    graph,
+                    vectors,
+                    new MemoryService.Settings(
+                            config.shortTermItems(), config.maxBacklog(), m -> loadSamples(graph, m, samples)));
         } catch (Exception e) {
             problem = "memory cannot start: " + e.getMessage();
             LOG.error(problem, e);
@@ -212,8 +234,9 @@ public final class MemoryComponent implements Memory, HealthContributor, EventHa
     public Health check() {
         if (failure != null) return Health.degraded(failure);
         String problem = memory.problem();
-        String where = "graph " + graphUri + (server != null ? " (embedded, restarted " + server.restarts() + " times)" : "")
-                + ", vectors in " + memory.vectorStoreName();
+        String where =
+                "graph " + graphUri + (server != null ? " (embedded, restarted " + server.restarts() + " times)" : "")
+                        + ", vectors in " + memory.vectorStoreName();
         if (problem == null) return Health.up(memory.written() + " items written; " + where);
         return Health.degraded(problem + "; " + memory.backlog() + " writes waiting, none lost; " + where);
     }

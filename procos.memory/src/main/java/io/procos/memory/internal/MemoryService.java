@@ -59,7 +59,13 @@ public final class MemoryService implements Memory, AutoCloseable {
         }
     }
 
-    public MemoryService(WriteAheadLog wal, Supplier<TextEmbedder> embedder, Neo4jGraph graph, VectorStore vectors, Settings settings) throws IOException {
+    public MemoryService(
+            WriteAheadLog wal,
+            Supplier<TextEmbedder> embedder,
+            Neo4jGraph graph,
+            VectorStore vectors,
+            Settings settings)
+            throws IOException {
         this.wal = wal;
         this.embedder = embedder;
         this.graph = graph;
@@ -91,14 +97,15 @@ public final class MemoryService implements Memory, AutoCloseable {
         if (closed) throw new IllegalStateException("memory is closed");
         for (MemoryItem item : items) {
             if (!item.kind().matches("[a-z][a-z0-9_-]{0,39}")) {
-                throw new IllegalArgumentException("a kind is a lower-case word like \"note\" or \"decision\", not \"" + item.kind() + "\"");
+                throw new IllegalArgumentException(
+                        "a kind is a lower-case word like \"note\" or \"decision\", not \"" + item.kind() + "\"");
             }
             if (item.text().isBlank()) throw new IllegalArgumentException("there is no text to remember");
         }
         synchronized (pending) {
             if (pending.size() + items.size() > settings.maxBacklog()) {
-                throw new MemoryFullException("memory has " + pending.size() + " writes waiting for the stores (at most " + settings.maxBacklog()
-                        + "): " + storeProblem);
+                throw new MemoryFullException("memory has " + pending.size()
+                        + " writes waiting for the stores (at most " + settings.maxBacklog() + "): " + storeProblem);
             }
             List<WriteAheadLog.Entry> entries = wal.append(items);
             pending.addAll(entries);
@@ -138,14 +145,22 @@ public final class MemoryService implements Memory, AutoCloseable {
                     }
                 }
                 if (batch.isEmpty() || closed) continue;
-                List<MemoryItem> items = batch.stream().map(WriteAheadLog.Entry::item).toList();
-                List<float[]> embedded = e.embedAll(items.stream().map(MemoryItem::text).toList());
+                List<MemoryItem> items =
+                        batch.stream().map(WriteAheadLog.Entry::item).toList();
+                List<float[]> embedded =
+                        e.embedAll(items.stream().map(MemoryItem::text).toList());
                 graph.write(items);
                 List<VectorStore.Entry> rows = new ArrayList<>();
                 for (int i = 0; i < items.size(); i++) {
                     MemoryItem item = items.get(i);
-                    rows.add(new VectorStore.Entry(item.id(), item.kind(), item.text(), processKey(item), item.createdAt().toEpochMilli(),
-                            WriteAheadLog.JSON.valueToTree(item.properties()).toString(), embedded.get(i)));
+                    rows.add(new VectorStore.Entry(
+                            item.id(),
+                            item.kind(),
+                            item.text(),
+                            processKey(item),
+                            item.createdAt().toEpochMilli(),
+                            WriteAheadLog.JSON.valueToTree(item.properties()).toString(),
+                            embedded.get(i)));
                 }
                 vectors.upsert(rows);
                 synchronized (shortTerm) {
@@ -156,7 +171,10 @@ public final class MemoryService implements Memory, AutoCloseable {
                 }
                 synchronized (pending) {
                     for (int i = 0; i < batch.size(); i++) pending.poll();
-                    wal.checkpoint(pending.isEmpty() ? Long.MAX_VALUE : batch.get(batch.size() - 1).end());
+                    wal.checkpoint(
+                            pending.isEmpty()
+                                    ? Long.MAX_VALUE
+                                    : batch.get(batch.size() - 1).end());
                 }
                 written += items.size();
                 storeProblem = null;
@@ -195,7 +213,9 @@ public final class MemoryService implements Memory, AutoCloseable {
         Map<String, Hit> hits = new LinkedHashMap<>();
         try {
             // while the stores do not answer, recall does not wait for them: short-term memory answers alone
-            if (connected) for (VectorStore.Match m : vectors.search(q, recall)) hits.put(m.entry().id(), new Hit(item(m.entry()), m.cosine()));
+            if (connected)
+                for (VectorStore.Match m : vectors.search(q, recall))
+                    hits.put(m.entry().id(), new Hit(item(m.entry()), m.cosine()));
         } catch (RuntimeException ex) {
             LOG.debug("Long-term recall failed; answering from short-term memory: {}", ex.getMessage());
         }
@@ -204,16 +224,22 @@ public final class MemoryService implements Memory, AutoCloseable {
         synchronized (shortTerm) {
             recent = new ArrayList<>(shortTerm.values());
         }
-        List<Recent> unembedded = recent.stream().filter(r -> r.vector == null && matches(r.item, recall)).toList();
+        List<Recent> unembedded = recent.stream()
+                .filter(r -> r.vector == null && matches(r.item, recall))
+                .toList();
         if (!unembedded.isEmpty()) {
-            List<float[]> vs = e.embedAll(unembedded.stream().map(r -> r.item.text()).toList());
+            List<float[]> vs =
+                    e.embedAll(unembedded.stream().map(r -> r.item.text()).toList());
             for (int i = 0; i < vs.size(); i++) unembedded.get(i).vector = vs.get(i);
         }
         for (Recent r : recent) {
             if (r.vector == null || !matches(r.item, recall) || hits.containsKey(r.item.id())) continue;
             hits.put(r.item.id(), new Hit(r.item, dot(q, r.vector)));
         }
-        return hits.values().stream().sorted(Comparator.comparingDouble(Hit::score).reversed()).limit(recall.k()).toList();
+        return hits.values().stream()
+                .sorted(Comparator.comparingDouble(Hit::score).reversed())
+                .limit(recall.k())
+                .toList();
     }
 
     private static boolean matches(MemoryItem item, Recall r) {
@@ -226,7 +252,8 @@ public final class MemoryService implements Memory, AutoCloseable {
     private static MemoryItem item(VectorStore.Entry e) {
         Map<String, Object> props;
         try {
-            props = WriteAheadLog.JSON.readValue(e.properties() == null || e.properties().isBlank() ? "{}" : e.properties(), Map.class);
+            props = WriteAheadLog.JSON.readValue(
+                    e.properties() == null || e.properties().isBlank() ? "{}" : e.properties(), Map.class);
         } catch (IOException ex) {
             props = Map.of();
         }
@@ -261,8 +288,10 @@ public final class MemoryService implements Memory, AutoCloseable {
             List<String> ex = examples.computeIfAbsent(tool.toString(), t -> new ArrayList<>());
             if (ex.size() < 3) ex.add(h.item().text());
         }
-        return counts.entrySet().stream().sorted((a, b) -> b.getValue()[0] - a.getValue()[0])
-                .map(en -> new ToolUse(en.getKey(), en.getValue()[0], en.getValue()[1], examples.get(en.getKey()))).toList();
+        return counts.entrySet().stream()
+                .sorted((a, b) -> b.getValue()[0] - a.getValue()[0])
+                .map(en -> new ToolUse(en.getKey(), en.getValue()[0], en.getValue()[1], examples.get(en.getKey())))
+                .toList();
     }
 
     @Override

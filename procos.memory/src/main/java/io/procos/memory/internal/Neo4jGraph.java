@@ -31,16 +31,20 @@ final class Neo4jGraph implements VectorStore {
 
     static final String INDEX = "memory_embedding";
     /** Labels of things merged by a key of their own rather than created as items. */
-    static final Map<String, String> KEYS = Map.of("Process", "key", "Instance", "id", "Task", "id", "Tool", "name", "Prompt", "name");
+    static final Map<String, String> KEYS =
+            Map.of("Process", "key", "Instance", "id", "Task", "id", "Tool", "name", "Prompt", "name");
 
     private final Driver driver;
 
     Neo4jGraph(String uri, String user, String password) {
-        this.driver = GraphDatabase.driver(uri, AuthTokens.basic(user, password), Config.builder()
-                .withConnectionTimeout(5, java.util.concurrent.TimeUnit.SECONDS)
-                .withConnectionAcquisitionTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
-                .withMaxConnectionPoolSize(8)
-                .build());
+        this.driver = GraphDatabase.driver(
+                uri,
+                AuthTokens.basic(user, password),
+                Config.builder()
+                        .withConnectionTimeout(5, java.util.concurrent.TimeUnit.SECONDS)
+                        .withConnectionAcquisitionTimeout(10, java.util.concurrent.TimeUnit.SECONDS)
+                        .withMaxConnectionPoolSize(8)
+                        .build());
     }
 
     @Override
@@ -56,14 +60,19 @@ final class Neo4jGraph implements VectorStore {
     @Override
     public void ensureSchema(int dimensions) {
         try (Session s = driver.session()) {
-            s.run("CREATE CONSTRAINT memory_id IF NOT EXISTS FOR (m:Memory) REQUIRE m.id IS UNIQUE").consume();
+            s.run("CREATE CONSTRAINT memory_id IF NOT EXISTS FOR (m:Memory) REQUIRE m.id IS UNIQUE")
+                    .consume();
             for (Map.Entry<String, String> key : KEYS.entrySet()) {
-                s.run("CREATE CONSTRAINT " + key.getKey().toLowerCase(Locale.ROOT) + "_key IF NOT EXISTS FOR (n:" + key.getKey()
-                        + ") REQUIRE n." + key.getValue() + " IS UNIQUE").consume();
+                s.run("CREATE CONSTRAINT " + key.getKey().toLowerCase(Locale.ROOT) + "_key IF NOT EXISTS FOR (n:"
+                                + key.getKey() + ") REQUIRE n." + key.getValue() + " IS UNIQUE")
+                        .consume();
             }
-            s.run("CREATE INDEX memory_kind IF NOT EXISTS FOR (m:Memory) ON (m.kind)").consume();
-            s.run("CREATE VECTOR INDEX " + INDEX + " IF NOT EXISTS FOR (m:Memory) ON (m.embedding) OPTIONS {indexConfig: {"
-                    + "`vector.dimensions`: " + dimensions + ", `vector.similarity_function`: 'cosine'}}").consume();
+            s.run("CREATE INDEX memory_kind IF NOT EXISTS FOR (m:Memory) ON (m.kind)")
+                    .consume();
+            s.run("CREATE VECTOR INDEX " + INDEX
+                            + " IF NOT EXISTS FOR (m:Memory) ON (m.embedding) OPTIONS {indexConfig: {"
+                            + "`vector.dimensions`: " + dimensions + ", `vector.similarity_function`: 'cosine'}}")
+                    .consume();
             s.run("CALL db.awaitIndexes(300)").consume();
         }
     }
@@ -71,7 +80,9 @@ final class Neo4jGraph implements VectorStore {
     static String label(String kind) {
         String letters = kind.replaceAll("[^A-Za-z]", "");
         String label = letters.isEmpty() ? "Item" : Character.toUpperCase(letters.charAt(0)) + letters.substring(1);
-        return KEYS.containsKey(label) ? label + "Item" : label; // a remembered process description is not the process node
+        return KEYS.containsKey(label)
+                ? label + "Item"
+                : label; // a remembered process description is not the process node
     }
 
     /** Writes the items and their relations in one transaction. */
@@ -83,31 +94,48 @@ final class Neo4jGraph implements VectorStore {
             row.put("id", item.id());
             Map<String, Object> props = new LinkedHashMap<>();
             item.properties().forEach((k, v) -> {
-                if (k.matches("[A-Za-z][A-Za-z0-9_]{0,63}") && !Set.of("id", "kind", "text", "createdAt", "embedding").contains(k)) {
+                if (k.matches("[A-Za-z][A-Za-z0-9_]{0,63}")
+                        && !Set.of("id", "kind", "text", "createdAt", "embedding")
+                                .contains(k)) {
                     props.put(k, plain(v));
                 }
             });
             props.put("kind", item.kind());
             props.put("text", item.text());
             props.put("createdAt", item.createdAt().toEpochMilli());
-            props.put("properties", WriteAheadLog.JSON.valueToTree(item.properties()).toString());
+            props.put(
+                    "properties",
+                    WriteAheadLog.JSON.valueToTree(item.properties()).toString());
             row.put("props", props);
             byLabel.computeIfAbsent(label(item.kind()), l -> new ArrayList<>()).add(row);
             for (Relation r : item.relations()) {
-                Relation.Node from = r.from() == Relation.Node.SELF || r.from().label().isEmpty() ? new Relation.Node("", item.id()) : r.from();
-                Relation.Node to = r.to() == Relation.Node.SELF || r.to().label().isEmpty() ? new Relation.Node("", item.id()) : r.to();
+                Relation.Node from =
+                        r.from() == Relation.Node.SELF || r.from().label().isEmpty()
+                                ? new Relation.Node("", item.id())
+                                : r.from();
+                Relation.Node to =
+                        r.to() == Relation.Node.SELF || r.to().label().isEmpty()
+                                ? new Relation.Node("", item.id())
+                                : r.to();
                 String shape = match(from.label()) + "|" + r.type() + "|" + match(to.label());
-                byRelation.computeIfAbsent(shape, s -> new ArrayList<>()).add(Map.of("from", from.key(), "to", to.key()));
+                byRelation
+                        .computeIfAbsent(shape, s -> new ArrayList<>())
+                        .add(Map.of("from", from.key(), "to", to.key()));
             }
         }
         try (Session s = driver.session()) {
             s.executeWriteWithoutResult(tx -> {
-                byLabel.forEach((label, rows) -> tx.run("UNWIND $rows AS row MERGE (m:Memory {id: row.id}) SET m += row.props, m:" + label,
-                        Map.of("rows", rows)).consume());
+                byLabel.forEach((label, rows) -> tx.run(
+                                "UNWIND $rows AS row MERGE (m:Memory {id: row.id}) SET m += row.props, m:" + label,
+                                Map.of("rows", rows))
+                        .consume());
                 byRelation.forEach((shape, rows) -> {
                     String[] p = shape.split("\\|");
-                    tx.run("UNWIND $rows AS row MERGE (a" + p[0].replace("$k", "row.from") + ") MERGE (b" + p[2].replace("$k", "row.to")
-                            + ") MERGE (a)-[:" + p[1] + "]->(b)", Map.of("rows", rows)).consume();
+                    tx.run(
+                                    "UNWIND $rows AS row MERGE (a" + p[0].replace("$k", "row.from") + ") MERGE (b"
+                                            + p[2].replace("$k", "row.to") + ") MERGE (a)-[:" + p[1] + "]->(b)",
+                                    Map.of("rows", rows))
+                            .consume();
                 });
             });
         }
@@ -130,14 +158,29 @@ final class Neo4jGraph implements VectorStore {
         for (Entry e : entries) {
             List<Float> vector = new ArrayList<>(e.vector().length);
             for (float f : e.vector()) vector.add(f);
-            rows.add(Map.of("id", e.id(), "kind", e.kind(), "text", e.text(), "createdAt", e.createdAt(),
-                    "processKey", e.processKey() == null ? "" : e.processKey(), "properties", e.properties(), "vector", vector));
+            rows.add(Map.of(
+                    "id",
+                    e.id(),
+                    "kind",
+                    e.kind(),
+                    "text",
+                    e.text(),
+                    "createdAt",
+                    e.createdAt(),
+                    "processKey",
+                    e.processKey() == null ? "" : e.processKey(),
+                    "properties",
+                    e.properties(),
+                    "vector",
+                    vector));
         }
         try (Session s = driver.session()) {
-            s.executeWriteWithoutResult(tx -> tx.run("UNWIND $rows AS row MERGE (m:Memory {id: row.id}) "
-                    + "ON CREATE SET m.kind = row.kind, m.text = row.text, m.createdAt = row.createdAt, m.processKey = row.processKey, "
-                    + "m.properties = row.properties WITH m, row CALL db.create.setNodeVectorProperty(m, 'embedding', row.vector)",
-                    Map.of("rows", rows)).consume());
+            s.executeWriteWithoutResult(tx -> tx.run(
+                            "UNWIND $rows AS row MERGE (m:Memory {id: row.id}) "
+                                    + "ON CREATE SET m.kind = row.kind, m.text = row.text, m.createdAt = row.createdAt, m.processKey = row.processKey, "
+                                    + "m.properties = row.properties WITH m, row CALL db.create.setNodeVectorProperty(m, 'embedding', row.vector)",
+                            Map.of("rows", rows))
+                    .consume());
         }
     }
 
@@ -157,14 +200,23 @@ final class Neo4jGraph implements VectorStore {
         params.put("since", recall.since() == null ? null : recall.since().toEpochMilli());
         try (Session s = driver.session()) {
             // one auto-commit query: a single round trip, where a transaction function would take more
-            return s.run(new org.neo4j.driver.Query("CALL db.index.vector.queryNodes('" + INDEX + "', $n, $vector) YIELD node, score "
-                    + "WHERE ($kind IS NULL OR node.kind = $kind) AND ($process IS NULL OR node.processKey = $process) "
-                    + "AND ($since IS NULL OR node.createdAt >= $since) "
-                    + "WITH node, score ORDER BY score DESC LIMIT $k " // only the k best are read
-                    + "RETURN node.id AS id, node.kind AS kind, node.text AS text, node.processKey AS processKey, "
-                    + "node.createdAt AS createdAt, node.properties AS properties, score", params))
-                    .list(r -> new Match(new Entry(r.get("id").asString(), r.get("kind").asString(""), r.get("text").asString(""),
-                            r.get("processKey").asString(""), r.get("createdAt").asLong(0), r.get("properties").asString("{}"), null),
+            return s.run(new org.neo4j.driver.Query(
+                            "CALL db.index.vector.queryNodes('" + INDEX + "', $n, $vector) YIELD node, score "
+                                    + "WHERE ($kind IS NULL OR node.kind = $kind) AND ($process IS NULL OR node.processKey = $process) "
+                                    + "AND ($since IS NULL OR node.createdAt >= $since) "
+                                    + "WITH node, score ORDER BY score DESC LIMIT $k " // only the k best are read
+                                    + "RETURN node.id AS id, node.kind AS kind, node.text AS text, node.processKey AS processKey, "
+                                    + "node.createdAt AS createdAt, node.properties AS properties, score",
+                            params))
+                    .list(r -> new Match(
+                            new Entry(
+                                    r.get("id").asString(),
+                                    r.get("kind").asString(""),
+                                    r.get("text").asString(""),
+                                    r.get("processKey").asString(""),
+                                    r.get("createdAt").asLong(0),
+                                    r.get("properties").asString("{}"),
+                                    null),
                             2 * r.get("score").asDouble() - 1)); // Neo4j answers (1 + cos) / 2
         }
     }
@@ -172,7 +224,10 @@ final class Neo4jGraph implements VectorStore {
     @Override
     public long count() {
         try (Session s = driver.session()) {
-            return s.run("MATCH (m:Memory) WHERE m.embedding IS NOT NULL RETURN count(m) AS n").single().get("n").asLong();
+            return s.run("MATCH (m:Memory) WHERE m.embedding IS NOT NULL RETURN count(m) AS n")
+                    .single()
+                    .get("n")
+                    .asLong();
         }
     }
 
@@ -182,8 +237,10 @@ final class Neo4jGraph implements VectorStore {
         List<Graph.Edge> edges = new ArrayList<>();
         Set<String> seen = new java.util.HashSet<>();
         try (Session s = driver.session()) {
-            List<Record> records = s.run("MATCH (i:Instance {id: $id}) OPTIONAL MATCH p = (i)-[*1..4]->() RETURN i, collect(p) AS paths",
-                    Map.of("id", instanceId)).list();
+            List<Record> records = s.run(
+                            "MATCH (i:Instance {id: $id}) OPTIONAL MATCH p = (i)-[*1..4]->() RETURN i, collect(p) AS paths",
+                            Map.of("id", instanceId))
+                    .list();
             for (Record r : records) {
                 Node instance = r.get("i").asNode();
                 nodes.putIfAbsent(instance.elementId(), node(instance));
@@ -192,7 +249,10 @@ final class Neo4jGraph implements VectorStore {
                     for (Node n : path.nodes()) nodes.putIfAbsent(n.elementId(), node(n));
                     for (org.neo4j.driver.types.Relationship rel : path.relationships()) {
                         if (seen.add(rel.elementId())) {
-                            edges.add(new Graph.Edge(id(rel.startNodeElementId(), nodes), rel.type(), id(rel.endNodeElementId(), nodes)));
+                            edges.add(new Graph.Edge(
+                                    id(rel.startNodeElementId(), nodes),
+                                    rel.type(),
+                                    id(rel.endNodeElementId(), nodes)));
                         }
                     }
                 }
@@ -219,17 +279,25 @@ final class Neo4jGraph implements VectorStore {
 
     List<ErrorCount> errorsAfter(String tool, int limit) {
         try (Session s = driver.session()) {
-            return s.run("MATCH (d:Memory)-[:USED]->(:Tool {name: $tool}) MATCH (d)-[:FAILED_WITH]->(e:Memory) "
-                    + "RETURN e.text AS message, count(*) AS n ORDER BY n DESC, message LIMIT $limit",
-                    Map.of("tool", tool, "limit", limit)).list(r -> new ErrorCount(r.get("message").asString(), r.get("n").asInt()));
+            return s.run(
+                            "MATCH (d:Memory)-[:USED]->(:Tool {name: $tool}) MATCH (d)-[:FAILED_WITH]->(e:Memory) "
+                                    + "RETURN e.text AS message, count(*) AS n ORDER BY n DESC, message LIMIT $limit",
+                            Map.of("tool", tool, "limit", limit))
+                    .list(r -> new ErrorCount(
+                            r.get("message").asString(), r.get("n").asInt()));
         }
     }
 
     /** Whether the one-time loading of something (the sample processes) was done; marks it done. */
     boolean firstTime(String marker) {
         try (Session s = driver.session()) {
-            return s.executeWrite(tx -> tx.run("MERGE (m:ProcosMeta {name: $name}) ON CREATE SET m.created = true, m.at = timestamp() "
-                    + "WITH m, m.created AS first SET m.created = false RETURN first", Map.of("name", marker)).single().get("first").asBoolean());
+            return s.executeWrite(tx -> tx.run(
+                            "MERGE (m:ProcosMeta {name: $name}) ON CREATE SET m.created = true, m.at = timestamp() "
+                                    + "WITH m, m.created AS first SET m.created = false RETURN first",
+                            Map.of("name", marker))
+                    .single()
+                    .get("first")
+                    .asBoolean());
         }
     }
 

@@ -45,20 +45,23 @@ final class Samples {
         DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
         f.setNamespaceAware(true);
         f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-        Document doc = f.newDocumentBuilder().parse(new java.io.ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
+        Document doc =
+                f.newDocumentBuilder().parse(new java.io.ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
         Element process = (Element) doc.getElementsByTagNameNS(BPMN, "process").item(0);
         if (process == null) throw new IOException(file + " has no process");
         String key = process.getAttribute("id");
         String name = process.getAttribute("name");
         String description = "";
         for (org.w3c.dom.Node n = process.getFirstChild(); n != null; n = n.getNextSibling()) {
-            if (n instanceof Element e && "documentation".equals(e.getLocalName())) description = e.getTextContent().strip();
+            if (n instanceof Element e && "documentation".equals(e.getLocalName()))
+                description = e.getTextContent().strip();
         }
         List<String> tasks = new ArrayList<>();
         NodeList all = process.getElementsByTagNameNS(BPMN, "*");
         for (int i = 0; i < all.getLength(); i++) {
             Element e = (Element) all.item(i);
-            if (e.getLocalName().endsWith("Task") && !e.getAttribute("name").isBlank()) tasks.add(e.getAttribute("name"));
+            if (e.getLocalName().endsWith("Task") && !e.getAttribute("name").isBlank())
+                tasks.add(e.getAttribute("name"));
         }
         Map<String, Object> props = new LinkedHashMap<>();
         props.put("processKey", key);
@@ -68,7 +71,12 @@ final class Samples {
         props.put("bpmn", xml);
         props.put("source", "sample");
         String text = (description.isBlank() ? name : description);
-        return new MemoryItem("sample:" + key, "process", text, props,
-                Collections.singletonList(Relation.to("DESCRIBES", Relation.Node.process(key))), null);
+        return new MemoryItem(
+                "sample:" + key,
+                "process",
+                text,
+                props,
+                Collections.singletonList(Relation.to("DESCRIBES", Relation.Node.process(key))),
+                null);
     }
 }

@@ -10,7 +10,14 @@ import java.util.List;
 interface VectorStore extends AutoCloseable {
 
     /** One item's vector and what a hit shows of it. */
-    record Entry(String id, String kind, String text, String processKey, long createdAt, String properties, float[] vector) {}
+    record Entry(
+            String id,
+            String kind,
+            String text,
+            String processKey,
+            long createdAt,
+            String properties,
+            float[] vector) {}
 
     /** A hit: the entry (without its vector) and the cosine similarity to the query. */
     record Match(Entry entry, double cosine) {}

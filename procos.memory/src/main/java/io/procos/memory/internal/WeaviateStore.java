@@ -35,11 +35,16 @@ final class WeaviateStore implements VectorStore {
 
     WeaviateStore(String url, String apiKey, String collection) throws Exception {
         URI uri = URI.create(url);
-        if (uri.getScheme() == null || uri.getHost() == null) throw new IllegalArgumentException("the Weaviate URL must look like http://host:8080, not " + url);
-        if (!collection.matches("[A-Z][A-Za-z0-9_]*")) throw new IllegalArgumentException("a Weaviate collection name starts with a capital letter, not " + collection);
+        if (uri.getScheme() == null || uri.getHost() == null)
+            throw new IllegalArgumentException("the Weaviate URL must look like http://host:8080, not " + url);
+        if (!collection.matches("[A-Z][A-Za-z0-9_]*"))
+            throw new IllegalArgumentException(
+                    "a Weaviate collection name starts with a capital letter, not " + collection);
         String host = uri.getHost() + (uri.getPort() > 0 ? ":" + uri.getPort() : "");
         Config config = new Config(uri.getScheme(), host);
-        this.client = apiKey == null || apiKey.isBlank() ? new WeaviateClient(config) : WeaviateAuthClient.apiKey(config, apiKey);
+        this.client = apiKey == null || apiKey.isBlank()
+                ? new WeaviateClient(config)
+                : WeaviateAuthClient.apiKey(config, apiKey);
         this.collection = collection;
         this.url = url;
     }
@@ -50,21 +55,34 @@ final class WeaviateStore implements VectorStore {
     }
 
     private static <T> T check(Result<T> result, String what) {
-        if (result.hasErrors()) throw new IllegalStateException("Weaviate could not " + what + ": " + result.getError());
+        if (result.hasErrors())
+            throw new IllegalStateException("Weaviate could not " + what + ": " + result.getError());
         return result.getResult();
     }
 
     @Override
     public void ensureSchema(int dimensions) {
-        Boolean exists = check(client.schema().exists().withClassName(collection).run(), "check the collection");
+        Boolean exists =
+                check(client.schema().exists().withClassName(collection).run(), "check the collection");
         if (Boolean.TRUE.equals(exists)) return;
         List<Property> properties = new ArrayList<>();
         for (String text : List.of("itemId", "kind", "text", "processKey", "properties")) {
-            properties.add(Property.builder().name(text).dataType(List.of("text")).build());
+            properties.add(
+                    Property.builder().name(text).dataType(List.of("text")).build());
         }
-        properties.add(Property.builder().name("createdAt").dataType(List.of("number")).build());
-        check(client.schema().classCreator().withClass(WeaviateClass.builder().className(collection)
-                .description("ProcOS memory").vectorizer("none").properties(properties).build()).run(), "create the collection");
+        properties.add(
+                Property.builder().name("createdAt").dataType(List.of("number")).build());
+        check(
+                client.schema()
+                        .classCreator()
+                        .withClass(WeaviateClass.builder()
+                                .className(collection)
+                                .description("ProcOS memory")
+                                .vectorizer("none")
+                                .properties(properties)
+                                .build())
+                        .run(),
+                "create the collection");
     }
 
     static String uuid(String id) {
@@ -88,12 +106,18 @@ final class WeaviateStore implements VectorStore {
                 props.put("processKey", e.processKey() == null ? "" : e.processKey());
                 props.put("properties", e.properties());
                 props.put("createdAt", (double) e.createdAt());
-                batcher.withObject(WeaviateObject.builder().className(collection).id(uuid(e.id())).properties(props).vector(vector).build());
+                batcher.withObject(WeaviateObject.builder()
+                        .className(collection)
+                        .id(uuid(e.id()))
+                        .properties(props)
+                        .vector(vector)
+                        .build());
             }
             ObjectGetResponse[] responses = check(batcher.run(), "store the vectors");
             for (ObjectGetResponse r : responses) {
                 if (r.getResult() != null && r.getResult().getErrors() != null) {
-                    throw new IllegalStateException("Weaviate refused an object: " + r.getResult().getErrors());
+                    throw new IllegalStateException(
+                            "Weaviate refused an object: " + r.getResult().getErrors());
                 }
             }
         }
@@ -105,30 +129,67 @@ final class WeaviateStore implements VectorStore {
         Float[] v = new Float[vector.length];
         for (int i = 0; i < v.length; i++) v[i] = vector[i];
         List<WhereFilter> filters = new ArrayList<>();
-        if (recall.kind() != null) filters.add(WhereFilter.builder().path("kind").operator(Operator.Equal).valueText(recall.kind()).build());
-        if (recall.processKey() != null) filters.add(WhereFilter.builder().path("processKey").operator(Operator.Equal).valueText(recall.processKey()).build());
-        if (recall.since() != null) filters.add(WhereFilter.builder().path("createdAt").operator(Operator.GreaterThanEqual)
-                .valueNumber((double) recall.since().toEpochMilli()).build());
-        var get = client.graphQL().get().withClassName(collection)
-                .withFields(Field.builder().name("itemId").build(), Field.builder().name("kind").build(), Field.builder().name("text").build(),
-                        Field.builder().name("processKey").build(), Field.builder().name("createdAt").build(), Field.builder().name("properties").build(),
-                        Field.builder().name("_additional").fields(Field.builder().name("distance").build()).build())
+        if (recall.kind() != null)
+            filters.add(WhereFilter.builder()
+                    .path("kind")
+                    .operator(Operator.Equal)
+                    .valueText(recall.kind())
+                    .build());
+        if (recall.processKey() != null)
+            filters.add(WhereFilter.builder()
+                    .path("processKey")
+                    .operator(Operator.Equal)
+                    .valueText(recall.processKey())
+                    .build());
+        if (recall.since() != null)
+            filters.add(WhereFilter.builder()
+                    .path("createdAt")
+                    .operator(Operator.GreaterThanEqual)
+                    .valueNumber((double) recall.since().toEpochMilli())
+                    .build());
+        var get = client.graphQL()
+                .get()
+                .withClassName(collection)
+                .withFields(
+                        Field.builder().name("itemId").build(),
+                        Field.builder().name("kind").build(),
+                        Field.builder().name("text").build(),
+                        Field.builder().name("processKey").build(),
+                        Field.builder().name("createdAt").build(),
+                        Field.builder().name("properties").build(),
+                        Field.builder()
+                                .name("_additional")
+                                .fields(Field.builder().name("distance").build())
+                                .build())
                 .withNearVector(NearVectorArgument.builder().vector(v).build())
                 .withLimit(recall.k());
         if (filters.size() == 1) get = get.withWhere(filters.get(0));
-        if (filters.size() > 1) get = get.withWhere(WhereFilter.builder().operator(Operator.And).operands(filters.toArray(WhereFilter[]::new)).build());
+        if (filters.size() > 1)
+            get = get.withWhere(WhereFilter.builder()
+                    .operator(Operator.And)
+                    .operands(filters.toArray(WhereFilter[]::new))
+                    .build());
         GraphQLResponse<?> response = check(get.run(), "search");
         if (response.getErrors() != null && response.getErrors().length > 0) {
             throw new IllegalStateException("Weaviate could not search: " + response.getErrors()[0].getMessage());
         }
         Map<String, Object> data = (Map<String, Object>) response.getData();
-        List<Map<String, Object>> objects = (List<Map<String, Object>>) ((Map<String, Object>) data.get("Get")).get(collection);
+        List<Map<String, Object>> objects =
+                (List<Map<String, Object>>) ((Map<String, Object>) data.get("Get")).get(collection);
         List<Match> out = new ArrayList<>();
         if (objects == null) return out;
         for (Map<String, Object> o : objects) {
             double distance = ((Number) ((Map<String, Object>) o.get("_additional")).get("distance")).doubleValue();
-            out.add(new Match(new Entry(str(o.get("itemId")), str(o.get("kind")), str(o.get("text")), str(o.get("processKey")),
-                    o.get("createdAt") instanceof Number n ? n.longValue() : 0, str(o.get("properties")), null), 1 - distance));
+            out.add(new Match(
+                    new Entry(
+                            str(o.get("itemId")),
+                            str(o.get("kind")),
+                            str(o.get("text")),
+                            str(o.get("processKey")),
+                            o.get("createdAt") instanceof Number n ? n.longValue() : 0,
+                            str(o.get("properties")),
+                            null),
+                    1 - distance));
         }
         return out;
     }
@@ -140,10 +201,19 @@ final class WeaviateStore implements VectorStore {
     @Override
     @SuppressWarnings("unchecked")
     public long count() {
-        GraphQLResponse<?> response = check(client.graphQL().aggregate().withClassName(collection)
-                .withFields(Field.builder().name("meta").fields(Field.builder().name("count").build()).build()).run(), "count");
+        GraphQLResponse<?> response = check(
+                client.graphQL()
+                        .aggregate()
+                        .withClassName(collection)
+                        .withFields(Field.builder()
+                                .name("meta")
+                                .fields(Field.builder().name("count").build())
+                                .build())
+                        .run(),
+                "count");
         Map<String, Object> data = (Map<String, Object>) response.getData();
-        List<Map<String, Object>> rows = (List<Map<String, Object>>) ((Map<String, Object>) data.get("Aggregate")).get(collection);
+        List<Map<String, Object>> rows =
+                (List<Map<String, Object>>) ((Map<String, Object>) data.get("Aggregate")).get(collection);
         return ((Number) ((Map<String, Object>) rows.get(0).get("meta")).get("count")).longValue();
     }
 

@@ -25,7 +25,8 @@ import java.util.List;
  */
 final class WriteAheadLog implements AutoCloseable {
 
-    static final ObjectMapper JSON = new ObjectMapper().registerModule(new JavaTimeModule())
+    static final ObjectMapper JSON = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     /** An item and where its line ends in the log. */
@@ -40,8 +41,11 @@ final class WriteAheadLog implements AutoCloseable {
         Files.createDirectories(dir);
         this.log = dir.resolve("memory.wal");
         this.checkpointFile = dir.resolve("memory.wal.checkpoint");
-        this.channel = FileChannel.open(log, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        this.checkpoint = Files.isRegularFile(checkpointFile) ? Long.parseLong(Files.readString(checkpointFile).strip()) : 0;
+        this.channel =
+                FileChannel.open(log, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        this.checkpoint = Files.isRegularFile(checkpointFile)
+                ? Long.parseLong(Files.readString(checkpointFile).strip())
+                : 0;
         if (checkpoint > channel.size()) checkpoint = 0;
     }
 

@@ -1,7 +1,6 @@
 package io.procos.memory.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.procos.api.memory.Recall;
 import java.time.Instant;
@@ -39,8 +38,14 @@ abstract class VectorStoreContractTest {
         String run = UUID.randomUUID().toString().substring(0, 8);
         List<VectorStore.Entry> entries = new ArrayList<>();
         for (int i = 0; i < 50; i++) {
-            entries.add(new VectorStore.Entry(UUID.randomUUID().toString(), i % 2 == 0 ? "note" : "decision", "item " + i,
-                    "contract-" + run, Instant.now().toEpochMilli(), "{\"i\":" + i + "}", unit(random, 384)));
+            entries.add(new VectorStore.Entry(
+                    UUID.randomUUID().toString(),
+                    i % 2 == 0 ? "note" : "decision",
+                    "item " + i,
+                    "contract-" + run,
+                    Instant.now().toEpochMilli(),
+                    "{\"i\":" + i + "}",
+                    unit(random, 384)));
         }
         long before = store.count();
         store.upsert(entries);
@@ -57,9 +62,13 @@ abstract class VectorStoreContractTest {
         assertThat(hits.get(0).entry().properties()).contains("\"i\":17");
 
         List<VectorStore.Match> notes = store.search(target.vector(), new Recall(5, "note", "contract-" + run, null));
-        assertThat(notes).isNotEmpty().allSatisfy(m -> assertThat(m.entry().kind()).isEqualTo("note"));
+        assertThat(notes).isNotEmpty().allSatisfy(m -> assertThat(m.entry().kind())
+                .isEqualTo("note"));
         assertThat(notes).extracting(m -> m.entry().id()).doesNotContain(target.id());
-        assertThat(store.search(target.vector(), new Recall(5, null, "contract-" + run, Instant.now().plusSeconds(3600)))).isEmpty();
+        assertThat(store.search(
+                        target.vector(),
+                        new Recall(5, null, "contract-" + run, Instant.now().plusSeconds(3600))))
+                .isEmpty();
     }
 
     private static void awaitCount(VectorStore store, long n) throws InterruptedException {

@@ -7,7 +7,8 @@ class WeaviateVectorStoreTest extends VectorStoreContractTest {
     @Override
     VectorStore store() throws Exception {
         String url = System.getenv("PROCOS_WEAVIATE_URL");
-        assumeTrue(url != null && !url.isBlank(),
+        assumeTrue(
+                url != null && !url.isBlank(),
                 "skipped: no Weaviate server here; set PROCOS_WEAVIATE_URL (and PROCOS_WEAVIATE_API_KEY) to run the contract against one");
         return new WeaviateStore(url, System.getenv("PROCOS_WEAVIATE_API_KEY"), "ProcosContractTest");
     }

@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-import org.camunda.bpm.engine.ProcessEngineException;
 import org.camunda.bpm.engine.impl.bpmn.parser.AbstractBpmnParseListener;
 import org.camunda.bpm.engine.impl.bpmn.parser.BpmnParse;
 import org.camunda.bpm.engine.impl.persistence.entity.ProcessDefinitionEntity;
@@ -33,29 +32,115 @@ final class DeploymentPolicy extends AbstractBpmnParseListener {
     static final String TOPIC = "procos.task";
     static final String BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL";
     private static final Set<String> CAMUNDA = Set.of("http://camunda.org/schema/1.0/bpmn", "http://activiti.org/bpmn");
-    private static final Set<String> DIAGRAM = Set.of("http://www.omg.org/spec/BPMN/20100524/DI",
-            "http://www.omg.org/spec/DD/20100524/DC", "http://www.omg.org/spec/DD/20100524/DI");
+    private static final Set<String> DIAGRAM = Set.of(
+            "http://www.omg.org/spec/BPMN/20100524/DI",
+            "http://www.omg.org/spec/DD/20100524/DC",
+            "http://www.omg.org/spec/DD/20100524/DI");
 
     /** BPMN elements a domain process may contain. */
-    private static final Set<String> ALLOWED = Set.of("definitions", "process", "collaboration", "participant", "messageFlow",
-            "laneSet", "lane", "childLaneSet", "flowNodeRef", "documentation", "extensionElements", "incoming", "outgoing",
-            "startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent",
-            "timerEventDefinition", "timeDate", "timeDuration", "timeCycle", "messageEventDefinition", "message",
-            "signalEventDefinition", "signal", "errorEventDefinition", "error", "escalationEventDefinition", "escalation",
-            "terminateEventDefinition", "linkEventDefinition", "exclusiveGateway", "parallelGateway", "inclusiveGateway",
-            "eventBasedGateway", "sequenceFlow", "conditionExpression", "subProcess", "transaction", "serviceTask", "task",
-            "manualTask", "receiveTask", "textAnnotation", "text", "association", "group", "category", "categoryValue",
-            "dataObject", "dataObjectReference", "dataStoreReference", "dataStore", "itemDefinition", "property",
-            "dataInputAssociation", "dataOutputAssociation", "sourceRef", "targetRef", "ioSpecification", "dataInput",
-            "dataOutput", "inputSet", "outputSet", "dataInputRefs", "dataOutputRefs", "import", "extension",
-            "relationship", "source", "target");
+    private static final Set<String> ALLOWED = Set.of(
+            "definitions",
+            "process",
+            "collaboration",
+            "participant",
+            "messageFlow",
+            "laneSet",
+            "lane",
+            "childLaneSet",
+            "flowNodeRef",
+            "documentation",
+            "extensionElements",
+            "incoming",
+            "outgoing",
+            "startEvent",
+            "endEvent",
+            "intermediateCatchEvent",
+            "intermediateThrowEvent",
+            "boundaryEvent",
+            "timerEventDefinition",
+            "timeDate",
+            "timeDuration",
+            "timeCycle",
+            "messageEventDefinition",
+            "message",
+            "signalEventDefinition",
+            "signal",
+            "errorEventDefinition",
+            "error",
+            "escalationEventDefinition",
+            "escalation",
+            "terminateEventDefinition",
+            "linkEventDefinition",
+            "exclusiveGateway",
+            "parallelGateway",
+            "inclusiveGateway",
+            "eventBasedGateway",
+            "sequenceFlow",
+            "conditionExpression",
+            "subProcess",
+            "transaction",
+            "serviceTask",
+            "task",
+            "manualTask",
+            "receiveTask",
+            "textAnnotation",
+            "text",
+            "association",
+            "group",
+            "category",
+            "categoryValue",
+            "dataObject",
+            "dataObjectReference",
+            "dataStoreReference",
+            "dataStore",
+            "itemDefinition",
+            "property",
+            "dataInputAssociation",
+            "dataOutputAssociation",
+            "sourceRef",
+            "targetRef",
+            "ioSpecification",
+            "dataInput",
+            "dataOutput",
+            "inputSet",
+            "outputSet",
+            "dataInputRefs",
+            "dataOutputRefs",
+            "import",
+            "extension",
+            "relationship",
+            "source",
+            "target");
     /** Camunda extension elements a domain process may contain. */
-    private static final Set<String> CAMUNDA_ELEMENTS = Set.of("properties", "property", "inputOutput", "inputParameter",
-            "outputParameter", "list", "map", "entry", "value", "failedJobRetryTimeCycle");
+    private static final Set<String> CAMUNDA_ELEMENTS = Set.of(
+            "properties",
+            "property",
+            "inputOutput",
+            "inputParameter",
+            "outputParameter",
+            "list",
+            "map",
+            "entry",
+            "value",
+            "failedJobRetryTimeCycle");
     /** Camunda attributes a domain process may carry, all as literals. */
-    private static final Set<String> CAMUNDA_ATTRIBUTES = Set.of("type", "topic", "asyncBefore", "asyncAfter", "async",
-            "exclusive", "historyTimeToLive", "isStartableInTasklist", "versionTag", "jobPriority", "taskPriority",
-            "name", "value", "key", "errorCodeVariable", "errorMessageVariable");
+    private static final Set<String> CAMUNDA_ATTRIBUTES = Set.of(
+            "type",
+            "topic",
+            "asyncBefore",
+            "asyncAfter",
+            "async",
+            "exclusive",
+            "historyTimeToLive",
+            "isStartableInTasklist",
+            "versionTag",
+            "jobPriority",
+            "taskPriority",
+            "name",
+            "value",
+            "key",
+            "errorCodeVariable",
+            "errorMessageVariable");
 
     /** What the policy finds wrong with one element. */
     record Problem(String message, Element element) {}
@@ -103,15 +188,18 @@ final class DeploymentPolicy extends AbstractBpmnParseListener {
     public void parseSequenceFlow(Element flow, ScopeImpl scope, TransitionImpl transition) {
         ProcessDefinitionImpl definition = scope.getProcessDefinition();
         if (definition instanceof ProcessDefinitionEntity e && exempt.contains(e.getKey())) return;
-        Element condition = flow.elementNS(new org.camunda.bpm.engine.impl.util.xml.Namespace(BPMN), "conditionExpression");
+        Element condition =
+                flow.elementNS(new org.camunda.bpm.engine.impl.util.xml.Namespace(BPMN), "conditionExpression");
         if (condition == null) return;
         try {
             // the engine's expression is never evaluated for a domain process: ProcOS's grammar is
-            transition.setProperty(BpmnParse.PROPERTYNAME_CONDITION,
+            transition.setProperty(
+                    BpmnParse.PROPERTYNAME_CONDITION,
                     new VariableCondition(ConditionExpression.parse(condition.getText())));
         } catch (IllegalArgumentException e) {
             // reported with the element by parseRootElement; until then the flow can never be taken
-            transition.setProperty(BpmnParse.PROPERTYNAME_CONDITION, new VariableCondition(ConditionExpression.parse("false")));
+            transition.setProperty(
+                    BpmnParse.PROPERTYNAME_CONDITION, new VariableCondition(ConditionExpression.parse("false")));
         }
     }
 
@@ -123,12 +211,14 @@ final class DeploymentPolicy extends AbstractBpmnParseListener {
         String tag = e.getTagName();
         if (BPMN.equals(uri)) {
             if (!ALLOWED.contains(tag)) {
-                problems.add(new Problem(where + ": <" + tag + "> is not allowed in a ProcOS process (" + why(tag) + ")", e));
+                problems.add(new Problem(
+                        where + ": <" + tag + "> is not allowed in a ProcOS process (" + why(tag) + ")", e));
                 return;
             }
         } else if (CAMUNDA.contains(uri)) {
             if (!CAMUNDA_ELEMENTS.contains(tag)) {
-                problems.add(new Problem(where + ": <camunda:" + tag + "> is not allowed in a ProcOS process (" + why(tag) + ")", e));
+                problems.add(new Problem(
+                        where + ": <camunda:" + tag + "> is not allowed in a ProcOS process (" + why(tag) + ")", e));
                 return;
             }
         } // other vendors' extensions are not read by the engine
@@ -140,36 +230,49 @@ final class DeploymentPolicy extends AbstractBpmnParseListener {
             String local = attribute.substring(colon + 1);
             if (CAMUNDA.contains(namespace) || namespace.equals("camunda") || namespace.equals("activiti")) {
                 if (!CAMUNDA_ATTRIBUTES.contains(local)) {
-                    problems.add(new Problem(where + ": camunda:" + local + " is not allowed in a ProcOS process (" + why(local) + ")", e));
+                    problems.add(new Problem(
+                            where + ": camunda:" + local + " is not allowed in a ProcOS process (" + why(local) + ")",
+                            e));
                     continue;
                 }
             }
-            boolean literalName = local.equals("name") && !Set.of("message", "signal", "error", "escalation").contains(tag);
+            boolean literalName = local.equals("name")
+                    && !Set.of("message", "signal", "error", "escalation").contains(tag);
             if (!literalName && value != null && (value.contains("${") || value.contains("#{"))) {
-                problems.add(new Problem(where + ": the attribute " + local + " holds an expression (" + value + "); ProcOS processes "
-                        + "use expressions only as sequence-flow conditions", e));
+                problems.add(new Problem(
+                        where + ": the attribute " + local + " holds an expression (" + value + "); ProcOS processes "
+                                + "use expressions only as sequence-flow conditions",
+                        e));
             }
             if (local.toLowerCase(Locale.ROOT).endsWith("language") && !tag.equals("definitions")) {
-                problems.add(new Problem(where + ": a " + local + " attribute is not allowed (ProcOS evaluates conditions in its own grammar only)", e));
+                problems.add(new Problem(
+                        where + ": a " + local
+                                + " attribute is not allowed (ProcOS evaluates conditions in its own grammar only)",
+                        e));
             }
         }
         if (BPMN.equals(uri) && tag.equals("serviceTask")) {
             String type = camunda(e, "type");
             String topic = camunda(e, "topic");
             if (!"external".equals(type) || !TOPIC.equals(topic)) {
-                problems.add(new Problem(where + ": a service task must be a ProcOS task, an external task on topic " + TOPIC
-                        + " (camunda:type=\"external\" camunda:topic=\"" + TOPIC + "\")", e));
+                problems.add(new Problem(
+                        where + ": a service task must be a ProcOS task, an external task on topic " + TOPIC
+                                + " (camunda:type=\"external\" camunda:topic=\"" + TOPIC + "\")",
+                        e));
             }
         }
         if (BPMN.equals(uri) && tag.equals("conditionExpression")) {
             try {
                 ConditionExpression.parse(e.getText());
             } catch (IllegalArgumentException bad) {
-                problems.add(new Problem(where + ": the condition " + e.getText().strip() + " is refused: " + bad.getMessage(), e));
+                problems.add(new Problem(
+                        where + ": the condition " + e.getText().strip() + " is refused: " + bad.getMessage(), e));
             }
             return;
         }
-        if (CAMUNDA.contains(uri) && tag.equals("property") && PdoDelegates.OUTPUT_PROPERTY.equals(e.attribute("name"))) {
+        if (CAMUNDA.contains(uri)
+                && tag.equals("property")
+                && PdoDelegates.OUTPUT_PROPERTY.equals(e.attribute("name"))) {
             String problem = PdoDelegates.outputMappingProblem(e.attribute("value"));
             if (problem != null) problems.add(new Problem(where + ": " + problem, e));
         }
@@ -181,9 +284,14 @@ final class DeploymentPolicy extends AbstractBpmnParseListener {
             }
         }
         String text = e.getText();
-        if (text != null && (text.contains("${") || text.contains("#{")) && !tag.equals("documentation") && !tag.equals("text")) {
-            problems.add(new Problem(where + ": <" + tag + "> holds an expression (" + text.strip() + "); ProcOS processes use expressions "
-                    + "only as sequence-flow conditions", e));
+        if (text != null
+                && (text.contains("${") || text.contains("#{"))
+                && !tag.equals("documentation")
+                && !tag.equals("text")) {
+            problems.add(new Problem(
+                    where + ": <" + tag + "> holds an expression (" + text.strip()
+                            + "); ProcOS processes use expressions " + "only as sequence-flow conditions",
+                    e));
         }
         for (Element child : e.elements()) check(child, id, problems);
     }
@@ -198,17 +306,27 @@ final class DeploymentPolicy extends AbstractBpmnParseListener {
 
     private static String why(String what) {
         return switch (what) {
-            case "scriptTask", "script", "resource" -> "scripts run code; describe the step in words and let a tool do it";
-            case "class", "expression", "delegateExpression", "resultVariable" ->
-                    "Java behaviour runs code; make the step an external task on " + TOPIC + " and let a tool do it";
+            case "scriptTask",
+                    "script",
+                    "resource" -> "scripts run code; describe the step in words and let a tool do it";
+            case "class",
+                    "expression",
+                    "delegateExpression",
+                    "resultVariable" -> "Java behaviour runs code; make the step an external task on " + TOPIC
+                    + " and let a tool do it";
             case "executionListener", "taskListener" -> "listeners run code";
             case "userTask" -> "ProcOS has no task list for people yet; describe the step as a ProcOS task";
-            case "callActivity", "in", "out", "calledElement" -> "a call reaches other processes, ProcOS's own among them";
+            case "callActivity",
+                    "in",
+                    "out",
+                    "calledElement" -> "a call reaches other processes, ProcOS's own among them";
             case "businessRuleTask", "decisionRef" -> "decision tables are not run by ProcOS";
             case "sendTask", "connector", "field" -> "it runs Java code or connectors";
             case "conditionalEventDefinition", "condition" -> "conditional events evaluate expressions";
-            case "multiInstanceLoopCharacteristics", "standardLoopCharacteristics", "collection", "elementVariable" ->
-                    "loops are not supported yet";
+            case "multiInstanceLoopCharacteristics",
+                    "standardLoopCharacteristics",
+                    "collection",
+                    "elementVariable" -> "loops are not supported yet";
             default -> "only events, gateways, flows, sub-processes and external tasks on " + TOPIC + " are";
         };
     }

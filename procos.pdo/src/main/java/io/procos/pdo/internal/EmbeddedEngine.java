@@ -1,13 +1,13 @@
 package io.procos.pdo.internal;
 
 import io.procos.api.process.ProcessService;
+import io.procos.api.tde.TaskExecutor;
 import java.io.InputStream;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
-import io.procos.api.tde.TaskExecutor;
 import java.util.Set;
 import java.util.function.Supplier;
 import org.camunda.bpm.engine.ProcessEngine;
@@ -49,7 +49,11 @@ public final class EmbeddedEngine implements AutoCloseable {
      * For the benchmark: beside the task executor, its own delegates by name, and the keys of its own
      * processes, which use them and are exempt from the deployment policy like ProcOS's own.
      */
-    public EmbeddedEngine(EngineSettings settings, String nodeId, Supplier<TaskExecutor> executor, Map<String, Object> trustedDelegates,
+    public EmbeddedEngine(
+            EngineSettings settings,
+            String nodeId,
+            Supplier<TaskExecutor> executor,
+            Map<String, Object> trustedDelegates,
             Set<String> trustedProcessKeys) {
         this.settings = settings;
         settings.toolPolicy(); // a default policy that cannot be read stops the engine with what is wrong in it
@@ -104,7 +108,8 @@ public final class EmbeddedEngine implements AutoCloseable {
         // a TDE's job holds its lock while the tool runs (up to 10 minutes a call, two calls at most); the
         // engine's default of 5 minutes would let another thread take a long tool's job again. This node
         // releases its own locks when it starts, so a long lock costs nothing after a crash.
-        jobExecutor.setLockTimeInMillis((int) Math.min(Integer.MAX_VALUE, settings.taskLock().toMillis()));
+        jobExecutor.setLockTimeInMillis(
+                (int) Math.min(Integer.MAX_VALUE, settings.taskLock().toMillis()));
         // Jobs due now wake the executor at once (hints); timers (retry backoff, the PDO's safety net,
         // users' timer events) are found by polling, so poll often: at most 250 ms late, not 5 s.
         jobExecutor.setWaitTimeInMillis(250);
@@ -130,8 +135,11 @@ public final class EmbeddedEngine implements AutoCloseable {
             thread.setContextClassLoader(previous);
         }
         this.processService = new ProcessServiceImpl(engine, configuration, notifier, settings.toolPolicy());
-        LOG.info("ProcOS engine ready on {} (history {}, {} job threads)", settings.jdbcUrl(),
-                settings.historyLevel(), settings.jobExecutorThreads());
+        LOG.info(
+                "ProcOS engine ready on {} (history {}, {} job threads)",
+                settings.jdbcUrl(),
+                settings.historyLevel(),
+                settings.jobExecutorThreads());
     }
 
     /**
@@ -162,8 +170,10 @@ public final class EmbeddedEngine implements AutoCloseable {
     }
 
     private void deployOwnProcesses() {
-        DeploymentBuilder deployment = engine.getRepositoryService().createDeployment()
-                .name("procos-orchestrator").enableDuplicateFiltering(true); // a new version only when the BPMN changed
+        DeploymentBuilder deployment = engine.getRepositoryService()
+                .createDeployment()
+                .name("procos-orchestrator")
+                .enableDuplicateFiltering(true); // a new version only when the BPMN changed
         for (String name : List.of("pdo.bpmn", "tde.bpmn")) {
             InputStream in = EmbeddedEngine.class.getClassLoader().getResourceAsStream("bpmn/" + name);
             if (in == null) throw new IllegalStateException("bpmn/" + name + " is missing from the engine bundle");
@@ -195,7 +205,8 @@ public final class EmbeddedEngine implements AutoCloseable {
         engine.close();
         if (settings.jdbcUrl().startsWith("jdbc:h2:")) {
             // an embedded H2 file stays locked after a bundle refresh unless it is shut down
-            try (Connection c = configuration.getDataSource().getConnection(); Statement s = c.createStatement()) {
+            try (Connection c = configuration.getDataSource().getConnection();
+                    Statement s = c.createStatement()) {
                 s.execute("SHUTDOWN");
             } catch (Exception e) {
                 LOG.debug("H2 shutdown: {}", e.toString());

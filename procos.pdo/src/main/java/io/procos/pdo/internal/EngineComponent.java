@@ -7,11 +7,11 @@ import io.procos.api.tde.TaskExecutor;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
-import java.time.Duration;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
@@ -40,8 +40,12 @@ public final class EngineComponent implements HealthContributor {
     private final BundleContext context;
     private final EngineSettings settings;
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
     private volatile TaskExecutor executor;
+
     private final Thread starter;
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
     private volatile EmbeddedEngine orchestrator;
@@ -52,7 +56,8 @@ public final class EngineComponent implements HealthContributor {
         this.context = context;
         Path home = Path.of(context.getProperty("procos.home") == null ? "." : context.getProperty("procos.home"));
         String url = config.jdbcUrl().isBlank()
-                ? EngineSettings.h2File(home.resolve("data/engine/procos")) : config.jdbcUrl();
+                ? EngineSettings.h2File(home.resolve("data/engine/procos"))
+                : config.jdbcUrl();
         if (url.startsWith("jdbc:h2:file:")) Files.createDirectories(home.resolve("data/engine"));
         this.settings = EngineSettings.builder(url, config.jdbcUser(), config.jdbcPassword())
                 .maxConnections(config.maxConnections())
@@ -63,7 +68,8 @@ public final class EngineComponent implements HealthContributor {
                 .cleanupWindow(config.historyCleanupWindow())
                 .defaultToolPolicy(config.defaultToolPolicy())
                 .build();
-        String nodeId = InetAddress.getLocalHost().getHostName() + ":" + Integer.toHexString(home.toAbsolutePath().hashCode());
+        String nodeId = InetAddress.getLocalHost().getHostName() + ":"
+                + Integer.toHexString(home.toAbsolutePath().hashCode());
         this.starter = new Thread(() -> start(nodeId), "procos-engine-start");
         starter.start();
     }
@@ -113,7 +119,8 @@ public final class EngineComponent implements HealthContributor {
         if (failure != null) return Health.down("the engine did not start: " + failure);
         EmbeddedEngine o = orchestrator;
         if (o == null) return Health.down("the engine is starting");
-        if (executor == null) return Health.degraded("no task executor service (is procos.tde active?): tasks wait and are retried");
+        if (executor == null)
+            return Health.degraded("no task executor service (is procos.tde active?): tasks wait and are retried");
         return Health.up("running on " + redacted(settings.jdbcUrl()) + ", job executor "
                 + (o.jobExecutorActive() ? "active" : "stopped"));
     }

@@ -9,15 +9,19 @@ public @interface EngineConfiguration {
 
     String PID = "io.procos.pdo.engine";
 
-    @AttributeDefinition(name = "JDBC URL", description = "Engine database. Empty: an H2 file under data/engine. "
-            + "For PostgreSQL: jdbc:postgresql://host:5432/procos (several ProcOS nodes may share it).")
+    @AttributeDefinition(
+            name = "JDBC URL",
+            description = "Engine database. Empty: an H2 file under data/engine. "
+                    + "For PostgreSQL: jdbc:postgresql://host:5432/procos (several ProcOS nodes may share it).")
     String jdbcUrl() default "";
 
     @AttributeDefinition(name = "JDBC user", description = "Database user.")
     String jdbcUser() default "sa";
 
-    @AttributeDefinition(name = "JDBC password", description = "Database password (empty for the embedded H2 file, "
-            + "which no network can reach).", type = org.osgi.service.metatype.annotations.AttributeType.PASSWORD)
+    @AttributeDefinition(
+            name = "JDBC password",
+            description = "Database password (empty for the embedded H2 file, " + "which no network can reach).",
+            type = org.osgi.service.metatype.annotations.AttributeType.PASSWORD)
     String jdbcPassword() default "";
 
     @AttributeDefinition(name = "Pool size", description = "Largest number of open database connections.")
@@ -26,32 +30,45 @@ public @interface EngineConfiguration {
     @AttributeDefinition(name = "History level", description = "none, activity, audit or full.")
     String historyLevel() default "audit";
 
-    @AttributeDefinition(name = "EmbeddedEngine step history", description = "Also keep the history of every step of the "
-            + "orchestrator's own processes (PDO and TDE). Off: of each TDE run only its outcome is kept, which is what "
-            + "/api/instances shows; domain processes always keep history at the level above.")
+    @AttributeDefinition(
+            name = "EmbeddedEngine step history",
+            description = "Also keep the history of every step of the "
+                    + "orchestrator's own processes (PDO and TDE). Off: of each TDE run only its outcome is kept, which is what "
+                    + "/api/instances shows; domain processes always keep history at the level above.")
     boolean orchestratorStepHistory() default false;
 
-    @AttributeDefinition(name = "History cleanup window", description = "Daily time, HH:mm-HH:mm on this machine's clock, "
-            + "in which the history of instances that ended longer ago than their process's time to live is removed "
-            + "(camunda:historyTimeToLive in the BPMN; 180 days where it says nothing). Empty: history is never removed.")
+    @AttributeDefinition(
+            name = "History cleanup window",
+            description =
+                    "Daily time, HH:mm-HH:mm on this machine's clock, "
+                            + "in which the history of instances that ended longer ago than their process's time to live is removed "
+                            + "(camunda:historyTimeToLive in the BPMN; 180 days where it says nothing). Empty: history is never removed.")
     String historyCleanupWindow() default EngineSettings.DEFAULT_CLEANUP_WINDOW;
 
-    @AttributeDefinition(name = "Default tool policy", description = "What the tasks of a process may use when its BPMN "
-            + "names nothing (the process property procos.tools): tool names such as file.write, patterns such as file.*, "
-            + "and reach words (reads-workspace, writes-workspace, runs-code, network, memory; a tool is allowed when all "
-            + "it reaches is listed), or * for every tool. Tools that reach nothing are always allowed.")
+    @AttributeDefinition(
+            name = "Default tool policy",
+            description = "What the tasks of a process may use when its BPMN "
+                    + "names nothing (the process property procos.tools): tool names such as file.write, patterns such as file.*, "
+                    + "and reach words (reads-workspace, writes-workspace, runs-code, network, memory; a tool is allowed when all "
+                    + "it reaches is listed), or * for every tool. Tools that reach nothing are always allowed.")
     String defaultToolPolicy() default io.procos.api.tool.ToolPolicy.DEFAULT_SPEC;
 
     @AttributeDefinition(name = "Job executor threads", description = "How many tasks may run at the same time.")
     int jobExecutorThreads() default 8;
 
-    @AttributeDefinition(name = "Attempts per task", description = "A failing task is tried this often, then becomes an incident.")
+    @AttributeDefinition(
+            name = "Attempts per task",
+            description = "A failing task is tried this often, then becomes an incident.")
     int maxTaskAttempts() default 3;
 
-    @AttributeDefinition(name = "Retry backoff (ms)", description = "Wait before the second attempt; doubles each time.")
+    @AttributeDefinition(
+            name = "Retry backoff (ms)",
+            description = "Wait before the second attempt; doubles each time.")
     long retryBackoffMillis() default 2000;
 
-    @AttributeDefinition(name = "Safety net (s)", description = "An idle orchestrator looks for ready tasks at least this often, "
-            + "in case a notification was missed.")
+    @AttributeDefinition(
+            name = "Safety net (s)",
+            description = "An idle orchestrator looks for ready tasks at least this often, "
+                    + "in case a notification was missed.")
     long safetyNetSeconds() default 30;
 }

@@ -16,9 +16,20 @@ import java.util.regex.Pattern;
  * @param cleanupWindow       daily HH:mm-HH:mm in which history older than its time to live is removed; empty: never
  * @param defaultToolPolicy   what the tasks of a process that names nothing may use ({@link io.procos.api.tool.ToolPolicy})
  */
-public record EngineSettings(String jdbcUrl, String jdbcUser, String jdbcPassword, int maxConnections,
-        String historyLevel, int jobExecutorThreads, int maxTaskAttempts, Duration retryBackoff,
-        Duration safetyNet, Duration taskLock, int maxTasksPerFetch, boolean stepHistory, String cleanupWindow,
+public record EngineSettings(
+        String jdbcUrl,
+        String jdbcUser,
+        String jdbcPassword,
+        int maxConnections,
+        String historyLevel,
+        int jobExecutorThreads,
+        int maxTaskAttempts,
+        Duration retryBackoff,
+        Duration safetyNet,
+        Duration taskLock,
+        int maxTasksPerFetch,
+        boolean stepHistory,
+        String cleanupWindow,
         String defaultToolPolicy) {
 
     public static final String DEFAULT_CLEANUP_WINDOW = "01:00-05:00";
@@ -33,8 +44,9 @@ public record EngineSettings(String jdbcUrl, String jdbcUser, String jdbcPasswor
         String window = cleanupWindow == null ? "" : cleanupWindow.strip();
         if (window.isEmpty()) return null;
         if (!WINDOW.matcher(window).matches()) {
-            throw new IllegalArgumentException("history cleanup window '" + window
-                    + "' is not HH:mm-HH:mm on a 24-hour clock (for example " + DEFAULT_CLEANUP_WINDOW + "), nor empty for never");
+            throw new IllegalArgumentException(
+                    "history cleanup window '" + window + "' is not HH:mm-HH:mm on a 24-hour clock (for example "
+                            + DEFAULT_CLEANUP_WINDOW + "), nor empty for never");
         }
         return window.split("-");
     }
@@ -89,18 +101,64 @@ public record EngineSettings(String jdbcUrl, String jdbcUser, String jdbcPasswor
             this.jdbcPassword = jdbcPassword;
         }
 
-        public Builder maxConnections(int n) { maxConnections = n; return this; }
-        public Builder history(String level, boolean orchestratorSteps) { historyLevel = level; stepHistory = orchestratorSteps; return this; }
-        public Builder jobExecutorThreads(int n) { jobExecutorThreads = n; return this; }
-        public Builder retry(int attempts, Duration backoff) { maxTaskAttempts = attempts; retryBackoff = backoff; return this; }
-        public Builder safetyNet(Duration d) { safetyNet = d; return this; }
-        public Builder taskLock(Duration d) { taskLock = d; return this; }
-        public Builder cleanupWindow(String window) { cleanupWindow = window; return this; }
-        public Builder defaultToolPolicy(String policy) { defaultToolPolicy = policy; return this; }
+        public Builder maxConnections(int n) {
+            maxConnections = n;
+            return this;
+        }
+
+        public Builder history(String level, boolean orchestratorSteps) {
+            historyLevel = level;
+            stepHistory = orchestratorSteps;
+            return this;
+        }
+
+        public Builder jobExecutorThreads(int n) {
+            jobExecutorThreads = n;
+            return this;
+        }
+
+        public Builder retry(int attempts, Duration backoff) {
+            maxTaskAttempts = attempts;
+            retryBackoff = backoff;
+            return this;
+        }
+
+        public Builder safetyNet(Duration d) {
+            safetyNet = d;
+            return this;
+        }
+
+        public Builder taskLock(Duration d) {
+            taskLock = d;
+            return this;
+        }
+
+        public Builder cleanupWindow(String window) {
+            cleanupWindow = window;
+            return this;
+        }
+
+        public Builder defaultToolPolicy(String policy) {
+            defaultToolPolicy = policy;
+            return this;
+        }
 
         public EngineSettings build() {
-            return new EngineSettings(jdbcUrl, jdbcUser, jdbcPassword, maxConnections, historyLevel, jobExecutorThreads,
-                    maxTaskAttempts, retryBackoff, safetyNet, taskLock, maxTasksPerFetch, stepHistory, cleanupWindow, defaultToolPolicy);
+            return new EngineSettings(
+                    jdbcUrl,
+                    jdbcUser,
+                    jdbcPassword,
+                    maxConnections,
+                    historyLevel,
+                    jobExecutorThreads,
+                    maxTaskAttempts,
+                    retryBackoff,
+                    safetyNet,
+                    taskLock,
+                    maxTasksPerFetch,
+                    stepHistory,
+                    cleanupWindow,
+                    defaultToolPolicy);
         }
     }
 
@@ -136,7 +194,7 @@ public record EngineSettings(String jdbcUrl, String jdbcUser, String jdbcPasswor
     String jdbcDriver() {
         if (jdbcUrl.startsWith("jdbc:h2:")) return "org.h2.Driver";
         if (jdbcUrl.startsWith("jdbc:postgresql:")) return "org.postgresql.Driver";
-        throw new IllegalArgumentException("unsupported engine database URL '" + jdbcUrl
-                + "': use jdbc:h2:… or jdbc:postgresql:…");
+        throw new IllegalArgumentException(
+                "unsupported engine database URL '" + jdbcUrl + "': use jdbc:h2:… or jdbc:postgresql:…");
     }
 }

@@ -21,7 +21,8 @@ final class EngineValues {
 
     /** The value to give the engine: long text as bytes, anything else as it is. */
     static Object toEngine(Object value) {
-        if (value instanceof String s && s.length() > MAX_TEXT) return Variables.byteArrayValue(s.getBytes(StandardCharsets.UTF_8));
+        if (value instanceof String s && s.length() > MAX_TEXT)
+            return Variables.byteArrayValue(s.getBytes(StandardCharsets.UTF_8));
         return value;
     }
 
@@ -29,8 +30,12 @@ final class EngineValues {
     static Object fromEngine(Object value) {
         if (!(value instanceof byte[] bytes)) return value;
         try {
-            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+            return StandardCharsets.UTF_8
+                    .newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes))
+                    .toString();
         } catch (CharacterCodingException binary) {
             return Base64.getEncoder().encodeToString(bytes);
         }

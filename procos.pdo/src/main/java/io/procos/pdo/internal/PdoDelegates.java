@@ -17,12 +17,12 @@ import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.ExecutionListener;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 import org.camunda.bpm.engine.externaltask.ExternalTask;
-import org.camunda.bpm.engine.variable.Variables;
 import org.camunda.bpm.engine.impl.context.Context;
 import org.camunda.bpm.engine.impl.db.entitymanager.cache.DbEntityCache;
 import org.camunda.bpm.engine.impl.interceptor.CommandContext;
 import org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity;
 import org.camunda.bpm.engine.impl.persistence.entity.ExternalTaskEntity;
+import org.camunda.bpm.engine.variable.Variables;
 import org.camunda.bpm.model.bpmn.BpmnModelInstance;
 import org.camunda.bpm.model.bpmn.instance.Documentation;
 import org.camunda.bpm.model.bpmn.instance.FlowElement;
@@ -70,14 +70,17 @@ public final class PdoDelegates {
             List<String> ready = new ArrayList<>();
             if (!ended) {
                 Map<String, ExternalTaskEntity> tasks = new LinkedHashMap<>();
-                for (ExternalTaskEntity task : context.getExternalTaskManager().findExternalTasksByProcessInstanceId(domainId)) {
+                for (ExternalTaskEntity task :
+                        context.getExternalTaskManager().findExternalTasksByProcessInstanceId(domainId)) {
                     tasks.put(task.getId(), task);
                 }
                 for (ExternalTaskEntity task : cache.getEntitiesByType(ExternalTaskEntity.class)) {
                     if (domainId.equals(task.getProcessInstanceId())) tasks.putIfAbsent(task.getId(), task);
                 }
                 for (ExternalTaskEntity task : tasks.values()) {
-                    if (cache.isDeleted(task) || !ProcessService.TASK_TOPIC.equals(task.getTopicName()) || task.isSuspended()
+                    if (cache.isDeleted(task)
+                            || !ProcessService.TASK_TOPIC.equals(task.getTopicName())
+                            || task.isSuspended()
                             || task.getRetries() != null && task.getRetries() <= 0) {
                         continue;
                     }
@@ -136,8 +139,10 @@ public final class PdoDelegates {
         /** A camunda:property of a flow element, or null. */
         static String property(FlowElement element, String name) {
             if (element == null || element.getExtensionElements() == null) return null;
-            for (org.camunda.bpm.model.bpmn.instance.camunda.CamundaProperties ps : element.getExtensionElements().getElementsQuery()
-                    .filterByType(org.camunda.bpm.model.bpmn.instance.camunda.CamundaProperties.class).list()) {
+            for (org.camunda.bpm.model.bpmn.instance.camunda.CamundaProperties ps : element.getExtensionElements()
+                    .getElementsQuery()
+                    .filterByType(org.camunda.bpm.model.bpmn.instance.camunda.CamundaProperties.class)
+                    .list()) {
                 for (org.camunda.bpm.model.bpmn.instance.camunda.CamundaProperty p : ps.getCamundaProperties()) {
                     if (name.equals(p.getCamundaName())) return p.getCamundaValue();
                 }
@@ -147,16 +152,23 @@ public final class PdoDelegates {
 
         /** What the tasks of a definition may use: its procos.tools property, else the configured default. */
         String toolPolicy(BpmnModelInstance model, String definitionId, String processKey) {
-            return policies.computeIfAbsent(definitionId, id -> toolPolicy(model, processKey, settings.toolPolicy()).spec());
+            return policies.computeIfAbsent(definitionId, id -> toolPolicy(model, processKey, settings.toolPolicy())
+                    .spec());
         }
 
-        static io.procos.api.tool.ToolPolicy toolPolicy(BpmnModelInstance model, String processKey, io.procos.api.tool.ToolPolicy fallback) {
+        static io.procos.api.tool.ToolPolicy toolPolicy(
+                BpmnModelInstance model, String processKey, io.procos.api.tool.ToolPolicy fallback) {
             org.camunda.bpm.model.bpmn.instance.Process process = model.getModelElementById(processKey);
             String spec = null;
             if (process != null && process.getExtensionElements() != null) {
-                for (org.camunda.bpm.model.bpmn.instance.camunda.CamundaProperty p : process.getExtensionElements().getElementsQuery()
-                        .filterByType(org.camunda.bpm.model.bpmn.instance.camunda.CamundaProperties.class).list().stream()
-                        .flatMap(ps -> ps.getCamundaProperties().stream()).toList()) {
+                for (org.camunda.bpm.model.bpmn.instance.camunda.CamundaProperty p : process
+                        .getExtensionElements()
+                        .getElementsQuery()
+                        .filterByType(org.camunda.bpm.model.bpmn.instance.camunda.CamundaProperties.class)
+                        .list()
+                        .stream()
+                        .flatMap(ps -> ps.getCamundaProperties().stream())
+                        .toList()) {
                     if (io.procos.api.tool.ToolPolicy.PROPERTY.equals(p.getCamundaName())) spec = p.getCamundaValue();
                 }
             }
@@ -171,7 +183,8 @@ public final class PdoDelegates {
                 taskId = (String) call.getVariable("readyTasks");
                 call.setVariableLocal(TdeDelegates.TASK_ID, taskId);
             }
-            ExternalTaskEntity task = Context.getCommandContext().getExternalTaskManager().findExternalTaskById(taskId);
+            ExternalTaskEntity task =
+                    Context.getCommandContext().getExternalTaskManager().findExternalTaskById(taskId);
             call.setVariableLocal(TdeDelegates.DOMAIN_INSTANCE, call.getVariable(TdeDelegates.DOMAIN_INSTANCE));
             if (task == null) { // the domain instance was cancelled meanwhile; UpdateTask will find nothing to do
                 call.setVariableLocal(TdeDelegates.TASK_NAME, "");
@@ -179,18 +192,27 @@ public final class PdoDelegates {
                 call.setVariableLocal(TdeDelegates.TASK_INPUT, "{}");
                 return;
             }
-            BpmnModelInstance model = models.computeIfAbsent(task.getProcessDefinitionId(),
+            BpmnModelInstance model = models.computeIfAbsent(
+                    task.getProcessDefinitionId(),
                     id -> call.getProcessEngineServices().getRepositoryService().getBpmnModelInstance(id));
             FlowElement element = model.getModelElementById(task.getActivityId());
-            String documentation = element == null ? "" : element.getDocumentations().stream()
-                    .map(Documentation::getTextContent).map(String::strip).collect(Collectors.joining("\n"));
+            String documentation = element == null
+                    ? ""
+                    : element.getDocumentations().stream()
+                            .map(Documentation::getTextContent)
+                            .map(String::strip)
+                            .collect(Collectors.joining("\n"));
             // the variables the task sees where it waits; its execution stays cached for completing it
             Map<String, Object> input = inputOf(task.getExecution().getVariables());
             call.setVariableLocal(OUTPUT_MAPPING, property(element, OUTPUT_PROPERTY));
             call.setVariableLocal(TdeDelegates.ACTIVITY, task.getActivityId());
             call.setVariableLocal(TdeDelegates.PROCESS_KEY, task.getProcessDefinitionKey());
-            call.setVariableLocal(TdeDelegates.TOOL_POLICY, toolPolicy(model, task.getProcessDefinitionId(), task.getProcessDefinitionKey()));
-            call.setVariableLocal(TdeDelegates.TASK_NAME, element == null || element.getName() == null ? task.getActivityId() : element.getName());
+            call.setVariableLocal(
+                    TdeDelegates.TOOL_POLICY,
+                    toolPolicy(model, task.getProcessDefinitionId(), task.getProcessDefinitionKey()));
+            call.setVariableLocal(
+                    TdeDelegates.TASK_NAME,
+                    element == null || element.getName() == null ? task.getActivityId() : element.getName());
             call.setVariableLocal(TdeDelegates.TASK_DOCUMENTATION, EngineValues.toEngine(documentation));
             call.setVariableLocal(TdeDelegates.TASK_INPUT, EngineValues.toEngine(toJson(input)));
             int attempt = task.getRetries() == null ? 1 : settings.maxTaskAttempts() - task.getRetries() + 1;
@@ -222,20 +244,28 @@ public final class PdoDelegates {
                     String mapping = (String) call.getVariableLocal(OUTPUT_MAPPING);
                     tasks.complete(taskId, workerId(call), resultVariables(run.activityId(), run.result(), mapping));
                 } else {
-                    ExternalTask task = tasks.createExternalTaskQuery().externalTaskId(taskId).singleResult();
+                    ExternalTask task = tasks.createExternalTaskQuery()
+                            .externalTaskId(taskId)
+                            .singleResult();
                     if (task == null) return;
                     int retriesBefore = task.getRetries() == null ? settings.maxTaskAttempts() : task.getRetries();
-                    // a failure that another attempt cannot change (the same words give the same arguments) ends at once
-                    boolean retryable = run == null || !Boolean.FALSE.equals(call.getVariableLocal(TdeDelegates.RETRYABLE));
+                    // a failure that another attempt cannot change (the same words give the same arguments) ends at
+                    // once
+                    boolean retryable =
+                            run == null || !Boolean.FALSE.equals(call.getVariableLocal(TdeDelegates.RETRYABLE));
                     int retriesLeft = retryable ? Math.max(0, retriesBefore - 1) : 0;
                     int attempt = settings.maxTaskAttempts() - retriesBefore + 1;
                     long backoff = settings.retryBackoff().toMillis() << Math.min(attempt - 1, 16);
-                    String message = run == null || run.error() == null || run.error().isBlank()
-                            ? "the task executor ended without a result" : run.error();
+                    String message =
+                            run == null || run.error() == null || run.error().isBlank()
+                                    ? "the task executor ended without a result"
+                                    : run.error();
                     String details = "attempt " + attempt + " of " + settings.maxTaskAttempts()
-                            + ", tool: " + (run == null ? null : run.tool()) + (retryable ? "" : ", not retried: another attempt "
-                            + "would fail the same way") + "\n" + message;
-                    tasks.handleFailure(taskId, workerId(call), message, details, retriesLeft, retriesLeft > 0 ? backoff : 0);
+                            + ", tool: " + (run == null ? null : run.tool())
+                            + (retryable ? "" : ", not retried: another attempt " + "would fail the same way") + "\n"
+                            + message;
+                    tasks.handleFailure(
+                            taskId, workerId(call), message, details, retriesLeft, retriesLeft > 0 ? backoff : 0);
                     if (retriesLeft > 0) {
                         // lets "Fetch ready tasks" wait exactly until this retry is due
                         Date due = new Date(System.currentTimeMillis() + backoff);
@@ -255,7 +285,10 @@ public final class PdoDelegates {
     static final class EndOfRound implements JavaDelegate {
         @Override
         public void execute(DelegateExecution pdo) {
-            LOG.debug("EmbeddedEngine {} finished a round for {}", pdo.getProcessInstanceId(), pdo.getVariable(TdeDelegates.DOMAIN_INSTANCE));
+            LOG.debug(
+                    "EmbeddedEngine {} finished a round for {}",
+                    pdo.getProcessInstanceId(),
+                    pdo.getVariable(TdeDelegates.DOMAIN_INSTANCE));
         }
     }
 
@@ -287,7 +320,9 @@ public final class PdoDelegates {
                 if (eq < 0) {
                     variables.put(e, engineValue(result));
                 } else if (result instanceof Map<?, ?> fields) {
-                    variables.put(e.substring(eq + 1).strip(), engineValue(fields.get(e.substring(0, eq).strip())));
+                    variables.put(
+                            e.substring(eq + 1).strip(),
+                            engineValue(fields.get(e.substring(0, eq).strip())));
                 }
             }
         }
@@ -321,8 +356,16 @@ public final class PdoDelegates {
         Map<String, Object> plain = new LinkedHashMap<>();
         variables.forEach((k, value) -> {
             Object v = EngineValues.fromEngine(value);
-            plain.put(k, v == null || v instanceof Number || v instanceof Boolean || v instanceof String || v instanceof Map
-                    || v instanceof List ? v : v.toString());
+            plain.put(
+                    k,
+                    v == null
+                                    || v instanceof Number
+                                    || v instanceof Boolean
+                                    || v instanceof String
+                                    || v instanceof Map
+                                    || v instanceof List
+                            ? v
+                            : v.toString());
         });
         return JSON.writeValueAsString(plain);
     }

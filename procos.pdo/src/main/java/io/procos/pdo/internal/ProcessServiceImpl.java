@@ -5,10 +5,10 @@ import io.procos.api.process.Deployment;
 import io.procos.api.process.InstanceState;
 import io.procos.api.process.InstanceView;
 import io.procos.api.process.InstanceView.Incident;
-import io.procos.api.tde.TaskRun;
 import io.procos.api.process.InvalidProcessException;
 import io.procos.api.process.ProcessInfo;
 import io.procos.api.process.ProcessService;
+import io.procos.api.tde.TaskRun;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -21,17 +21,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.camunda.bpm.engine.HistoryService;
+import org.camunda.bpm.engine.ParseException;
+import org.camunda.bpm.engine.Problem;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.ProcessEngineException;
-import org.camunda.bpm.engine.impl.bpmn.parser.BpmnParser;
-import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
-import org.camunda.bpm.engine.impl.persistence.entity.DeploymentEntity;
 import org.camunda.bpm.engine.history.HistoricActivityInstance;
 import org.camunda.bpm.engine.history.HistoricProcessInstance;
 import org.camunda.bpm.engine.history.HistoricVariableInstance;
+import org.camunda.bpm.engine.impl.bpmn.parser.BpmnParser;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
-import org.camunda.bpm.engine.Problem;
-import org.camunda.bpm.engine.ParseException;
+import org.camunda.bpm.engine.impl.persistence.entity.DeploymentEntity;
 import org.camunda.bpm.engine.repository.DeploymentWithDefinitions;
 import org.camunda.bpm.engine.repository.ProcessDefinition;
 import org.camunda.bpm.engine.runtime.ProcessInstance;
@@ -49,7 +48,10 @@ final class ProcessServiceImpl implements ProcessService {
 
     private final io.procos.api.tool.ToolPolicy defaultToolPolicy;
 
-    ProcessServiceImpl(ProcessEngine engine, ProcessEngineConfigurationImpl configuration, TaskReadyNotifier notifier,
+    ProcessServiceImpl(
+            ProcessEngine engine,
+            ProcessEngineConfigurationImpl configuration,
+            TaskReadyNotifier notifier,
             io.procos.api.tool.ToolPolicy defaultToolPolicy) {
         this.defaultToolPolicy = defaultToolPolicy;
         this.engine = engine;
@@ -62,10 +64,16 @@ final class ProcessServiceImpl implements ProcessService {
         String name = resourceName(resourceName);
         check(bpmnXml);
         try {
-            DeploymentWithDefinitions d = engine.getRepositoryService().createDeployment().name(name)
-                    .addString(name, bpmnXml).enableDuplicateFiltering(true).deployWithResult();
-            List<ProcessInfo> infos = engine.getRepositoryService().createProcessDefinitionQuery()
-                    .deploymentId(d.getId()).list().stream().map(ProcessServiceImpl::info).toList();
+            DeploymentWithDefinitions d = engine.getRepositoryService()
+                    .createDeployment()
+                    .name(name)
+                    .addString(name, bpmnXml)
+                    .enableDuplicateFiltering(true)
+                    .deployWithResult();
+            List<ProcessInfo> infos =
+                    engine.getRepositoryService().createProcessDefinitionQuery().deploymentId(d.getId()).list().stream()
+                            .map(ProcessServiceImpl::info)
+                            .toList();
             return new Deployment(d.getId(), infos);
         } catch (ParseException e) {
             throw refused(e);
@@ -86,7 +94,11 @@ final class ProcessServiceImpl implements ProcessService {
                 parser.getParseListeners().addAll(conf.getCustomPreBPMNParseListeners());
                 DeploymentEntity deployment = new DeploymentEntity();
                 deployment.setName(name);
-                parser.createParse().sourceString(bpmnXml).deployment(deployment).name(name).execute();
+                parser.createParse()
+                        .sourceString(bpmnXml)
+                        .deployment(deployment)
+                        .name(name)
+                        .execute();
                 return null;
             });
         } catch (ParseException e) {
@@ -97,8 +109,11 @@ final class ProcessServiceImpl implements ProcessService {
     }
 
     private static String resourceName(String resourceName) {
-        return resourceName == null || resourceName.isBlank() ? "process.bpmn"
-                : resourceName.endsWith(".bpmn") || resourceName.endsWith(".bpmn20.xml") ? resourceName : resourceName + ".bpmn";
+        return resourceName == null || resourceName.isBlank()
+                ? "process.bpmn"
+                : resourceName.endsWith(".bpmn") || resourceName.endsWith(".bpmn20.xml")
+                        ? resourceName
+                        : resourceName + ".bpmn";
     }
 
     private static InvalidProcessException refused(ProcessEngineException e) {
@@ -112,17 +127,22 @@ final class ProcessServiceImpl implements ProcessService {
         List<String> reports = new ArrayList<>();
         e.getResorceReports().forEach(r -> {
             for (Problem p : r.getErrors()) {
-                reports.add(p.getMessage() + (p.getMainElementId() == null ? "" : " (element " + p.getMainElementId() + ")")
-                        + " at line " + p.getLine() + ", column " + p.getColumn());
+                reports.add(
+                        p.getMessage() + (p.getMainElementId() == null ? "" : " (element " + p.getMainElementId() + ")")
+                                + " at line " + p.getLine() + ", column " + p.getColumn());
             }
         });
         if (reports.isEmpty()) reports.add(e.getMessage());
         if (reports.stream().anyMatch(r -> r.startsWith(DeploymentPolicy.PREFIX))) {
-            List<String> policy = reports.stream().filter(r -> r.startsWith(DeploymentPolicy.PREFIX))
-                    .map(r -> r.substring(DeploymentPolicy.PREFIX.length())).toList();
-            return new InvalidProcessException("refused by ProcOS's deployment policy: " + String.join("; ", policy), policy);
+            List<String> policy = reports.stream()
+                    .filter(r -> r.startsWith(DeploymentPolicy.PREFIX))
+                    .map(r -> r.substring(DeploymentPolicy.PREFIX.length()))
+                    .toList();
+            return new InvalidProcessException(
+                    "refused by ProcOS's deployment policy: " + String.join("; ", policy), policy);
         }
-        return new InvalidProcessException("the engine's parser refused the BPMN: " + String.join("; ", reports), reports);
+        return new InvalidProcessException(
+                "the engine's parser refused the BPMN: " + String.join("; ", reports), reports);
     }
 
     /** What ProcOS itself requires before the engine's parser sees the BPMN. */
@@ -134,45 +154,67 @@ final class ProcessServiceImpl implements ProcessService {
             throw new InvalidProcessException("not valid BPMN 2.0 XML: " + rootMessage(e), List.of(rootMessage(e)));
         }
         List<String> problems = new ArrayList<>();
-        List<Process> executable = model.getModelElementsByType(Process.class).stream().filter(Process::isExecutable).toList();
-        if (executable.isEmpty()) problems.add("no executable process: set isExecutable=\"true\" on the process to run");
+        List<Process> executable = model.getModelElementsByType(Process.class).stream()
+                .filter(Process::isExecutable)
+                .toList();
+        if (executable.isEmpty())
+            problems.add("no executable process: set isExecutable=\"true\" on the process to run");
         for (Process p : executable) {
-            if (EmbeddedEngine.isOwnProcess(p.getId())) problems.add("process id '" + p.getId() + "' is reserved for ProcOS itself");
+            if (EmbeddedEngine.isOwnProcess(p.getId()))
+                problems.add("process id '" + p.getId() + "' is reserved for ProcOS itself");
         }
-        if (!problems.isEmpty()) throw new InvalidProcessException("cannot deploy: " + String.join("; ", problems), problems);
+        if (!problems.isEmpty())
+            throw new InvalidProcessException("cannot deploy: " + String.join("; ", problems), problems);
     }
 
     @Override
     public List<ProcessInfo> processes() {
-        return engine.getRepositoryService().createProcessDefinitionQuery().latestVersion()
-                .orderByProcessDefinitionKey().asc().list().stream()
-                .filter(d -> !EmbeddedEngine.isOwnProcess(d.getKey())).map(ProcessServiceImpl::info).toList();
+        return engine
+                .getRepositoryService()
+                .createProcessDefinitionQuery()
+                .latestVersion()
+                .orderByProcessDefinitionKey()
+                .asc()
+                .list()
+                .stream()
+                .filter(d -> !EmbeddedEngine.isOwnProcess(d.getKey()))
+                .map(ProcessServiceImpl::info)
+                .toList();
     }
 
     @Override
     public String start(String processKey, Map<String, Object> variables) {
-        if (processKey == null || EmbeddedEngine.isOwnProcess(processKey) || engine.getRepositoryService()
-                .createProcessDefinitionQuery().processDefinitionKey(processKey).count() == 0) {
+        if (processKey == null
+                || EmbeddedEngine.isOwnProcess(processKey)
+                || engine.getRepositoryService()
+                                .createProcessDefinitionQuery()
+                                .processDefinitionKey(processKey)
+                                .count()
+                        == 0) {
             throw new IllegalArgumentException("no deployed process with key '" + processKey + "'");
         }
         Map<String, Object> vars = engineVariables(variables);
         // domain instance and its orchestrator start together or not at all; the orchestrator's first round
         // runs here, in the caller's thread (an HTTP request, the shell), with the engine's class loader
-        return EmbeddedEngine.withEngineClassLoader(() -> configuration.getCommandExecutorTxRequired().execute(context -> {
-            ProcessInstance domain = engine.getRuntimeService().startProcessInstanceByKey(processKey, vars);
-            Map<String, Object> pdoVars = new HashMap<>();
-            pdoVars.put("domainInstanceId", domain.getId());
-            pdoVars.put("processKey", processKey);
-            ProcessInstance pdo = engine.getRuntimeService().startProcessInstanceByKey(EmbeddedEngine.PDO_KEY, domain.getId(), pdoVars);
-            notifier.remember(domain.getId(), pdo.getId());
-            return domain.getId();
-        }));
+        return EmbeddedEngine.withEngineClassLoader(
+                () -> configuration.getCommandExecutorTxRequired().execute(context -> {
+                    ProcessInstance domain = engine.getRuntimeService().startProcessInstanceByKey(processKey, vars);
+                    Map<String, Object> pdoVars = new HashMap<>();
+                    pdoVars.put("domainInstanceId", domain.getId());
+                    pdoVars.put("processKey", processKey);
+                    ProcessInstance pdo = engine.getRuntimeService()
+                            .startProcessInstanceByKey(EmbeddedEngine.PDO_KEY, domain.getId(), pdoVars);
+                    notifier.remember(domain.getId(), pdo.getId());
+                    return domain.getId();
+                }));
     }
 
     @Override
     public Optional<InstanceView> instance(String instanceId) {
-        HistoricProcessInstance h = engine.getHistoryService().createHistoricProcessInstanceQuery()
-                .processInstanceId(instanceId).singleResult();
+        HistoricProcessInstance h = engine.getHistoryService()
+                .createHistoricProcessInstanceQuery()
+                .processInstanceId(instanceId)
+                .singleResult();
         if (h == null || EmbeddedEngine.isOwnProcess(h.getProcessDefinitionKey())) return Optional.empty();
         return Optional.of(view(h));
     }
@@ -183,9 +225,12 @@ final class ProcessServiceImpl implements ProcessService {
         int page = Math.max(max, 1) * 2;
         int offset = 0;
         while (views.size() < max) {
-            List<HistoricProcessInstance> batch = engine.getHistoryService().createHistoricProcessInstanceQuery()
+            List<HistoricProcessInstance> batch = engine.getHistoryService()
+                    .createHistoricProcessInstanceQuery()
                     .processDefinitionKeyNotIn(List.of(EmbeddedEngine.PDO_KEY, EmbeddedEngine.TDE_KEY))
-                    .orderByProcessInstanceStartTime().desc().listPage(offset, page);
+                    .orderByProcessInstanceStartTime()
+                    .desc()
+                    .listPage(offset, page);
             for (HistoricProcessInstance h : batch) {
                 InstanceView v = view(h);
                 if (state == null || v.state() == state) views.add(v);
@@ -200,76 +245,152 @@ final class ProcessServiceImpl implements ProcessService {
     private InstanceView view(HistoricProcessInstance h) {
         HistoryService history = engine.getHistoryService();
         String id = h.getId();
-        List<Incident> incidents = engine.getRuntimeService().createIncidentQuery().processInstanceId(id).list().stream()
-                .map(i -> new Incident(i.getId(), i.getIncidentType(), i.getActivityId(), i.getIncidentMessage(),
-                        instant(i.getIncidentTimestamp())))
-                .toList();
-        InstanceState state = switch (h.getState()) {
-            case HistoricProcessInstance.STATE_COMPLETED -> InstanceState.COMPLETED;
-            case HistoricProcessInstance.STATE_EXTERNALLY_TERMINATED, HistoricProcessInstance.STATE_INTERNALLY_TERMINATED -> InstanceState.FAILED;
-            default -> incidents.isEmpty() ? InstanceState.ACTIVE : InstanceState.FAILED;
-        };
+        List<Incident> incidents =
+                engine.getRuntimeService().createIncidentQuery().processInstanceId(id).list().stream()
+                        .map(i -> new Incident(
+                                i.getId(),
+                                i.getIncidentType(),
+                                i.getActivityId(),
+                                i.getIncidentMessage(),
+                                instant(i.getIncidentTimestamp())))
+                        .toList();
+        InstanceState state =
+                switch (h.getState()) {
+                    case HistoricProcessInstance.STATE_COMPLETED -> InstanceState.COMPLETED;
+                    case HistoricProcessInstance.STATE_EXTERNALLY_TERMINATED,
+                            HistoricProcessInstance.STATE_INTERNALLY_TERMINATED -> InstanceState.FAILED;
+                    default -> incidents.isEmpty() ? InstanceState.ACTIVE : InstanceState.FAILED;
+                };
 
         // every TDE run for this instance (recorded by its orchestrator), grouped by the domain task
         Map<String, LinkedHashMap<String, List<TaskRun>>> runsByActivity = new HashMap<>();
         for (TaskRun run : taskRuns(id)) {
-            runsByActivity.computeIfAbsent(String.valueOf(run.activityId()), k -> new LinkedHashMap<>())
-                    .computeIfAbsent(String.valueOf(run.taskId()), k -> new ArrayList<>()).add(run);
+            runsByActivity
+                    .computeIfAbsent(String.valueOf(run.activityId()), k -> new LinkedHashMap<>())
+                    .computeIfAbsent(String.valueOf(run.taskId()), k -> new ArrayList<>())
+                    .add(run);
         }
         // a first attempt is running while its orchestrator holds the task's lock
         Date now = new Date();
         java.util.Set<String> running = new java.util.HashSet<>();
-        engine.getExternalTaskService().createExternalTaskQuery().processInstanceId(id).list().forEach(t -> {
-            if (t.getErrorMessage() == null && t.getLockExpirationTime() != null && t.getLockExpirationTime().after(now)) {
-                running.add(t.getActivityId());
-            }
-        });
+        engine.getExternalTaskService()
+                .createExternalTaskQuery()
+                .processInstanceId(id)
+                .list()
+                .forEach(t -> {
+                    if (t.getErrorMessage() == null
+                            && t.getLockExpirationTime() != null
+                            && t.getLockExpirationTime().after(now)) {
+                        running.add(t.getActivityId());
+                    }
+                });
         Map<String, Integer> seen = new HashMap<>();
         List<TaskRun> tasks = new ArrayList<>();
-        for (HistoricActivityInstance a : history.createHistoricActivityInstanceQuery().processInstanceId(id)
-                .activityType("serviceTask").orderByHistoricActivityInstanceStartTime().asc()
-                .orderPartiallyByOccurrence().asc().list()) {
+        for (HistoricActivityInstance a : history.createHistoricActivityInstanceQuery()
+                .processInstanceId(id)
+                .activityType("serviceTask")
+                .orderByHistoricActivityInstanceStartTime()
+                .asc()
+                .orderPartiallyByOccurrence()
+                .asc()
+                .list()) {
             int index = seen.merge(a.getActivityId(), 1, Integer::sum) - 1;
-            List<List<TaskRun>> byTask = new ArrayList<>(runsByActivity.getOrDefault(a.getActivityId(), new LinkedHashMap<>()).values());
+            List<List<TaskRun>> byTask = new ArrayList<>(runsByActivity
+                    .getOrDefault(a.getActivityId(), new LinkedHashMap<>())
+                    .values());
             List<TaskRun> runs = index < byTask.size() ? byTask.get(index) : List.of();
             String status;
             if (a.getEndTime() != null) status = a.isCanceled() ? "CANCELLED" : "COMPLETED";
             else if (incidents.stream().anyMatch(i -> a.getActivityId().equals(i.activityId()))) status = "FAILED";
             else if (runs.isEmpty()) status = running.contains(a.getActivityId()) ? "RUNNING" : "WAITING";
             else status = "RETRYING"; // a run ended, the task did not: its next attempt is due or running
-            TaskRun last = runs.isEmpty() ? new TaskRun(null, id, h.getProcessDefinitionKey(), a.getActivityId(), a.getActivityName(),
-                    null, null, null, null, null, 0, null, null, null, null, status, null, null, 0, 0, 0, null, null, null, null)
+            TaskRun last = runs.isEmpty()
+                    ? new TaskRun(
+                            null,
+                            id,
+                            h.getProcessDefinitionKey(),
+                            a.getActivityId(),
+                            a.getActivityName(),
+                            null,
+                            null,
+                            null,
+                            null,
+                            null,
+                            0,
+                            null,
+                            null,
+                            null,
+                            null,
+                            status,
+                            null,
+                            null,
+                            0,
+                            0,
+                            0,
+                            null,
+                            null,
+                            null,
+                            null)
                     : runs.get(runs.size() - 1);
-            tasks.add(TaskRuns.asViewed(last, a.getActivityId(), a.getActivityName(), status, runs.size(),
-                    instant(a.getStartTime()), instant(a.getEndTime())));
+            tasks.add(TaskRuns.asViewed(
+                    last,
+                    a.getActivityId(),
+                    a.getActivityName(),
+                    status,
+                    runs.size(),
+                    instant(a.getStartTime()),
+                    instant(a.getEndTime())));
         }
         // history (audit) holds every variable's latest value, running or ended: no race with the instance ending
         Map<String, Object> variables = new LinkedHashMap<>();
         history.createHistoricVariableInstanceQuery().processInstanceId(id).list().stream()
-                .filter(v -> v.getActivityInstanceId() == null || v.getActivityInstanceId().equals(id))
+                .filter(v -> v.getActivityInstanceId() == null
+                        || v.getActivityInstanceId().equals(id))
                 .sorted(Comparator.comparing(HistoricVariableInstance::getName))
                 .forEach(v -> variables.put(v.getName(), EngineValues.fromEngine(v.getValue())));
-        variables.replaceAll((k, v) -> v == null || v instanceof Number || v instanceof Boolean || v instanceof String ? v : v.toString());
+        variables.replaceAll((k, v) ->
+                v == null || v instanceof Number || v instanceof Boolean || v instanceof String ? v : v.toString());
         String toolPolicy;
         try {
-            toolPolicy = PdoDelegates.PrepareTask.toolPolicy(engine.getRepositoryService().getBpmnModelInstance(h.getProcessDefinitionId()),
-                    h.getProcessDefinitionKey(), defaultToolPolicy).spec();
+            toolPolicy = PdoDelegates.PrepareTask.toolPolicy(
+                            engine.getRepositoryService().getBpmnModelInstance(h.getProcessDefinitionId()),
+                            h.getProcessDefinitionKey(),
+                            defaultToolPolicy)
+                    .spec();
         } catch (RuntimeException e) {
             toolPolicy = defaultToolPolicy.spec();
         }
-        return new InstanceView(id, h.getProcessDefinitionKey(), h.getProcessDefinitionVersion() == null ? 0 : h.getProcessDefinitionVersion(),
-                state, instant(h.getStartTime()), instant(h.getEndTime()), variables, tasks, incidents, toolPolicy);
+        return new InstanceView(
+                id,
+                h.getProcessDefinitionKey(),
+                h.getProcessDefinitionVersion() == null ? 0 : h.getProcessDefinitionVersion(),
+                state,
+                instant(h.getStartTime()),
+                instant(h.getEndTime()),
+                variables,
+                tasks,
+                incidents,
+                toolPolicy);
     }
 
     /** The TDE runs of a domain instance, in the order they started: the records its orchestrator kept. */
     private List<TaskRun> taskRuns(String domainInstanceId) {
         HistoryService history = engine.getHistoryService();
-        String[] pdoIds = history.createHistoricProcessInstanceQuery().processDefinitionKey(EmbeddedEngine.PDO_KEY)
-                .processInstanceBusinessKey(domainInstanceId).list().stream().map(HistoricProcessInstance::getId).toArray(String[]::new);
+        String[] pdoIds = history
+                .createHistoricProcessInstanceQuery()
+                .processDefinitionKey(EmbeddedEngine.PDO_KEY)
+                .processInstanceBusinessKey(domainInstanceId)
+                .list()
+                .stream()
+                .map(HistoricProcessInstance::getId)
+                .toArray(String[]::new);
         if (pdoIds.length == 0) return List.of();
         List<TaskRun> runs = new ArrayList<>();
-        for (HistoricVariableInstance v : history.createHistoricVariableInstanceQuery().processInstanceIdIn(pdoIds)
-                .variableName(OrchestrationHistory.TASK_RUN).includeDeleted().list()) {
+        for (HistoricVariableInstance v : history.createHistoricVariableInstanceQuery()
+                .processInstanceIdIn(pdoIds)
+                .variableName(OrchestrationHistory.TASK_RUN)
+                .includeDeleted()
+                .list()) {
             try {
                 runs.add(TaskRuns.read(EngineValues.text(v.getValue())));
             } catch (IllegalArgumentException e) {
@@ -289,7 +410,8 @@ final class ProcessServiceImpl implements ProcessService {
                 try {
                     vars.put(k, EngineValues.toEngine(PdoDelegates.JSON.writeValueAsString(v)));
                 } catch (JsonProcessingException e) {
-                    throw new IllegalArgumentException("variable '" + k + "' cannot be stored: " + e.getOriginalMessage());
+                    throw new IllegalArgumentException(
+                            "variable '" + k + "' cannot be stored: " + e.getOriginalMessage());
                 }
             } else {
                 vars.put(k, EngineValues.toEngine(v));
@@ -315,7 +437,8 @@ final class ProcessServiceImpl implements ProcessService {
         StringBuilder sb = new StringBuilder(String.valueOf(t.getMessage()));
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();
-            if (root.getMessage() != null && !sb.toString().contains(root.getMessage())) sb.append(": ").append(root.getMessage());
+            if (root.getMessage() != null && !sb.toString().contains(root.getMessage()))
+                sb.append(": ").append(root.getMessage());
         }
         return sb.toString();
     }

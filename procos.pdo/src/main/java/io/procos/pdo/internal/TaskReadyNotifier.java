@@ -12,8 +12,8 @@ import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.ExecutionListener;
 import org.camunda.bpm.engine.impl.bpmn.parser.AbstractBpmnParseListener;
 import org.camunda.bpm.engine.impl.bpmn.parser.BpmnParse;
-import org.camunda.bpm.engine.impl.context.Context;
 import org.camunda.bpm.engine.impl.cfg.TransactionState;
+import org.camunda.bpm.engine.impl.context.Context;
 import org.camunda.bpm.engine.impl.db.entitymanager.cache.DbEntityCache;
 import org.camunda.bpm.engine.impl.persistence.entity.ExecutionEntity;
 import org.camunda.bpm.engine.impl.persistence.entity.ExternalTaskEntity;
@@ -41,7 +41,8 @@ final class TaskReadyNotifier extends AbstractBpmnParseListener {
     private final ScheduledExecutorService executor = Executors.newScheduledThreadPool(2, r -> {
         Thread t = new Thread(r, "procos-pdo-notifier");
         t.setDaemon(true);
-        // created lazily, by whichever thread committed first (an HTTP request's, say): run orchestrator code as the engine's
+        // created lazily, by whichever thread committed first (an HTTP request's, say): run orchestrator code as the
+        // engine's
         t.setContextClassLoader(TaskReadyNotifier.class.getClassLoader());
         return t;
     });
@@ -49,6 +50,7 @@ final class TaskReadyNotifier extends AbstractBpmnParseListener {
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
     /** Domain instance id → its PDO's process instance id: correlating by instance id is an indexed lookup. */
     private final Map<String, String> pdoByDomain = new ConcurrentHashMap<>();
+
     private volatile RuntimeService runtime;
 
     private final ExecutionListener taskCreated = this::taskCreated;
@@ -90,7 +92,8 @@ final class TaskReadyNotifier extends AbstractBpmnParseListener {
 
     private void domainEnded(DelegateExecution execution) {
         String domainInstanceId = execution.getProcessInstanceId();
-        Context.getCommandContext().getTransactionContext()
+        Context.getCommandContext()
+                .getTransactionContext()
                 .addTransactionListener(TransactionState.COMMITTED, ctx -> schedule(domainInstanceId, 0));
     }
 
@@ -106,13 +109,17 @@ final class TaskReadyNotifier extends AbstractBpmnParseListener {
             DbEntityCache cache = ctx.getDbEntityManager().getDbEntityCache();
             for (ExecutionEntity e : cache.getEntitiesByType(ExecutionEntity.class)) {
                 // the orchestrator started with its domain instance: its first fetch finds the task
-                if (cache.isTransient(e) && e.isProcessInstanceExecution() && domainInstanceId.equals(e.getBusinessKey())
-                        && e.getProcessDefinitionId() != null && e.getProcessDefinitionId().startsWith(EmbeddedEngine.PDO_KEY + ":")) {
+                if (cache.isTransient(e)
+                        && e.isProcessInstanceExecution()
+                        && domainInstanceId.equals(e.getBusinessKey())
+                        && e.getProcessDefinitionId() != null
+                        && e.getProcessDefinitionId().startsWith(EmbeddedEngine.PDO_KEY + ":")) {
                     return;
                 }
             }
             for (ExternalTaskEntity task : cache.getEntitiesByType(ExternalTaskEntity.class)) {
-                if (domainInstanceId.equals(task.getProcessInstanceId()) && task.getLockExpirationTime() == null
+                if (domainInstanceId.equals(task.getProcessInstanceId())
+                        && task.getLockExpirationTime() == null
                         && io.procos.api.process.ProcessService.TASK_TOPIC.equals(task.getTopicName())) {
                     schedule(domainInstanceId, 0);
                     return;
@@ -124,7 +131,8 @@ final class TaskReadyNotifier extends AbstractBpmnParseListener {
     private void schedule(String domainInstanceId, int attempt) {
         if (attempt == 0 && !queued.add(domainInstanceId)) return;
         try {
-            executor.schedule(() -> correlate(domainInstanceId, attempt), RETRY_DELAYS_MS[attempt], TimeUnit.MILLISECONDS);
+            executor.schedule(
+                    () -> correlate(domainInstanceId, attempt), RETRY_DELAYS_MS[attempt], TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.RejectedExecutionException stopping) {
             queued.remove(domainInstanceId);
         }
@@ -137,13 +145,19 @@ final class TaskReadyNotifier extends AbstractBpmnParseListener {
         boolean delivered;
         try {
             String pdo = pdoByDomain.computeIfAbsent(domainInstanceId, d -> {
-                var found = rs.createProcessInstanceQuery().processDefinitionKey(EmbeddedEngine.PDO_KEY)
-                        .processInstanceBusinessKey(d).singleResult();
+                var found = rs.createProcessInstanceQuery()
+                        .processDefinitionKey(EmbeddedEngine.PDO_KEY)
+                        .processInstanceBusinessKey(d)
+                        .singleResult();
                 return found == null ? null : found.getId();
             });
             if (pdo == null) return; // no orchestrator drives this instance (anymore)
-            delivered = !rs.createMessageCorrelation(MESSAGE).processInstanceId(pdo).correlateAllWithResult().isEmpty();
-            if (delivered && rs.createProcessInstanceQuery().processInstanceId(pdo).count() == 0) {
+            delivered = !rs.createMessageCorrelation(MESSAGE)
+                    .processInstanceId(pdo)
+                    .correlateAllWithResult()
+                    .isEmpty();
+            if (delivered
+                    && rs.createProcessInstanceQuery().processInstanceId(pdo).count() == 0) {
                 pdoByDomain.remove(domainInstanceId); // the orchestrator ended with its domain instance
             }
         } catch (OptimisticLockingException e) {
@@ -152,8 +166,16 @@ final class TaskReadyNotifier extends AbstractBpmnParseListener {
             // mostly the orchestrator moving at the same moment (the engine reports some such races as
             // persistence errors); only the last attempt's failure is worth a warning
             boolean last = attempt + 1 >= RETRY_DELAYS_MS.length;
-            if (last) LOG.warn("Could not notify the orchestrator of domain instance {} (its safety net will look): {}", domainInstanceId, e.toString());
-            else LOG.debug("Notifying the orchestrator of domain instance {} failed, trying again: {}", domainInstanceId, e.toString());
+            if (last)
+                LOG.warn(
+                        "Could not notify the orchestrator of domain instance {} (its safety net will look): {}",
+                        domainInstanceId,
+                        e.toString());
+            else
+                LOG.debug(
+                        "Notifying the orchestrator of domain instance {} failed, trying again: {}",
+                        domainInstanceId,
+                        e.toString());
             delivered = false;
         }
         LOG.debug("notify {} attempt {} delivered {}", domainInstanceId, attempt, delivered);

@@ -60,20 +60,69 @@ final class TaskRuns {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("a task run record that is no JSON: " + e.getOriginalMessage(), e);
         }
-        return new TaskRun(str(m.get("taskId")), str(m.get("instanceId")), str(m.get("processKey")), str(m.get("activityId")),
-                str(m.get("name")), str(m.get("documentation")), (Map<String, Object>) m.get("variables"), str(m.get("tool")),
-                (Map<String, Object>) m.get("arguments"), str(m.get("mode")), num(m.get("confidence")), str(m.get("rationale")),
-                str(m.get("planner")), m.get("result"), str(m.get("resultText")), str(m.get("status")), str(m.get("error")),
-                str(m.get("correction")), (int) num(m.get("attempts")), (long) num(m.get("decideMillis")), (long) num(m.get("executeMillis")),
-                m.get("iterations") instanceof Number n ? n.intValue() : null, m.get("converged") instanceof Boolean b ? b : null,
-                time(m.get("startedAt")), time(m.get("endedAt")));
+        return new TaskRun(
+                str(m.get("taskId")),
+                str(m.get("instanceId")),
+                str(m.get("processKey")),
+                str(m.get("activityId")),
+                str(m.get("name")),
+                str(m.get("documentation")),
+                (Map<String, Object>) m.get("variables"),
+                str(m.get("tool")),
+                (Map<String, Object>) m.get("arguments"),
+                str(m.get("mode")),
+                num(m.get("confidence")),
+                str(m.get("rationale")),
+                str(m.get("planner")),
+                m.get("result"),
+                str(m.get("resultText")),
+                str(m.get("status")),
+                str(m.get("error")),
+                str(m.get("correction")),
+                (int) num(m.get("attempts")),
+                (long) num(m.get("decideMillis")),
+                (long) num(m.get("executeMillis")),
+                m.get("iterations") instanceof Number n ? n.intValue() : null,
+                m.get("converged") instanceof Boolean b ? b : null,
+                time(m.get("startedAt")),
+                time(m.get("endedAt")));
     }
 
     /** The same run as the instance view shows it: the task's state now, all attempts, the activity's times. */
-    static TaskRun asViewed(TaskRun r, String activityId, String name, String status, int attempts, Instant startedAt, Instant endedAt) {
-        return new TaskRun(r.taskId(), r.instanceId(), r.processKey(), activityId, name, r.documentation(), r.variables(), r.tool(),
-                r.arguments(), r.mode(), r.confidence(), r.rationale(), r.planner(), r.result(), r.resultText(), status, r.error(),
-                r.correction(), attempts, r.decideMillis(), r.executeMillis(), r.iterations(), r.converged(), startedAt, endedAt);
+    static TaskRun asViewed(
+            TaskRun r,
+            String activityId,
+            String name,
+            String status,
+            int attempts,
+            Instant startedAt,
+            Instant endedAt) {
+        return new TaskRun(
+                r.taskId(),
+                r.instanceId(),
+                r.processKey(),
+                activityId,
+                name,
+                r.documentation(),
+                r.variables(),
+                r.tool(),
+                r.arguments(),
+                r.mode(),
+                r.confidence(),
+                r.rationale(),
+                r.planner(),
+                r.result(),
+                r.resultText(),
+                status,
+                r.error(),
+                r.correction(),
+                attempts,
+                r.decideMillis(),
+                r.executeMillis(),
+                r.iterations(),
+                r.converged(),
+                startedAt,
+                endedAt);
     }
 
     private static String str(Object o) {

@@ -77,17 +77,27 @@ final class TdeDelegates {
 
     static TaskRequest request(DelegateExecution tde) {
         Object attempt = tde.getVariable(ATTEMPT);
-        return new TaskRequest((String) tde.getVariable(TASK_ID), attempt instanceof Number n ? n.intValue() : 1,
-                (String) tde.getVariable(PROCESS_KEY), (String) tde.getVariable(DOMAIN_INSTANCE), (String) tde.getVariable(ACTIVITY),
-                new TaskDescription(EngineValues.text(tde.getVariable(TASK_NAME)), EngineValues.text(tde.getVariable(TASK_DOCUMENTATION)),
+        return new TaskRequest(
+                (String) tde.getVariable(TASK_ID),
+                attempt instanceof Number n ? n.intValue() : 1,
+                (String) tde.getVariable(PROCESS_KEY),
+                (String) tde.getVariable(DOMAIN_INSTANCE),
+                (String) tde.getVariable(ACTIVITY),
+                new TaskDescription(
+                        EngineValues.text(tde.getVariable(TASK_NAME)),
+                        EngineValues.text(tde.getVariable(TASK_DOCUMENTATION)),
                         object(EngineValues.text(tde.getVariable(TASK_INPUT)))),
                 EngineValues.text(tde.getVariable(TOOL_POLICY)));
     }
 
     static Decision decision(DelegateExecution tde) {
-        return new Decision((String) tde.getVariable(TOOL), object(EngineValues.text(tde.getVariable(ARGUMENTS))),
-                (String) tde.getVariable(MODE), tde.getVariable(CONFIDENCE) instanceof Number n ? n.doubleValue() : 0,
-                EngineValues.text(tde.getVariable(RATIONALE)), (String) tde.getVariable(PLANNER));
+        return new Decision(
+                (String) tde.getVariable(TOOL),
+                object(EngineValues.text(tde.getVariable(ARGUMENTS))),
+                (String) tde.getVariable(MODE),
+                tde.getVariable(CONFIDENCE) instanceof Number n ? n.doubleValue() : 0,
+                EngineValues.text(tde.getVariable(RATIONALE)),
+                (String) tde.getVariable(PLANNER));
     }
 
     private static void setDecision(DelegateExecution tde, Decision d) {
@@ -108,7 +118,9 @@ final class TdeDelegates {
     /** The executor now, or a retryable failure when its bundle is not there. */
     private static TaskExecutor available(Supplier<TaskExecutor> executor) {
         TaskExecutor e = executor.get();
-        if (e == null) throw new BpmnError(TASK_FAILED, "the task executor (procos.tde) is not available; the task will be retried");
+        if (e == null)
+            throw new BpmnError(
+                    TASK_FAILED, "the task executor (procos.tde) is not available; the task will be retried");
         return e;
     }
 
@@ -203,13 +215,32 @@ final class TdeDelegates {
             Decision d = decision(tde);
             String error = EngineValues.text(tde.getVariable(ERROR));
             Object started = tde.getVariable(STARTED_AT);
-            return new TaskRun(r.taskId(), r.instanceId(), r.processKey(), r.activityId(), r.task().name(), r.task().documentation(),
-                    r.task().variables(), d.tool(), d.arguments(), d.mode(), d.confidence(), d.rationale(), d.planner(),
-                    plain(EngineValues.text(tde.getVariable(RESULT))), EngineValues.text(tde.getVariable(RESULT_TEXT)),
-                    error == null ? TaskRun.COMPLETED : TaskRun.FAILED, error, EngineValues.text(tde.getVariable(CORRECTION)), r.attempt(),
-                    tde.getVariable(DECIDE_MILLIS) instanceof Long l ? l : 0L, tde.getVariable(EXECUTE_MILLIS) instanceof Long l ? l : 0L,
-                    tde.getVariable(ITERATIONS) instanceof Integer i ? i : null, tde.getVariable(CONVERGED) instanceof Boolean b ? b : null,
-                    started instanceof Number n ? Instant.ofEpochMilli(n.longValue()) : null, Instant.now());
+            return new TaskRun(
+                    r.taskId(),
+                    r.instanceId(),
+                    r.processKey(),
+                    r.activityId(),
+                    r.task().name(),
+                    r.task().documentation(),
+                    r.task().variables(),
+                    d.tool(),
+                    d.arguments(),
+                    d.mode(),
+                    d.confidence(),
+                    d.rationale(),
+                    d.planner(),
+                    plain(EngineValues.text(tde.getVariable(RESULT))),
+                    EngineValues.text(tde.getVariable(RESULT_TEXT)),
+                    error == null ? TaskRun.COMPLETED : TaskRun.FAILED,
+                    error,
+                    EngineValues.text(tde.getVariable(CORRECTION)),
+                    r.attempt(),
+                    tde.getVariable(DECIDE_MILLIS) instanceof Long l ? l : 0L,
+                    tde.getVariable(EXECUTE_MILLIS) instanceof Long l ? l : 0L,
+                    tde.getVariable(ITERATIONS) instanceof Integer i ? i : null,
+                    tde.getVariable(CONVERGED) instanceof Boolean b ? b : null,
+                    started instanceof Number n ? Instant.ofEpochMilli(n.longValue()) : null,
+                    Instant.now());
         }
     }
 

@@ -26,7 +26,8 @@ final class VariableCondition implements Condition {
     @Override
     public boolean evaluate(VariableScope scope, DelegateExecution execution) {
         VariableScope variables = scope != null ? scope : execution;
-        return expression.evaluate(name -> variables.hasVariable(name) ? EngineValues.fromEngine(variables.getVariable(name))
+        return expression.evaluate(name -> variables.hasVariable(name)
+                ? EngineValues.fromEngine(variables.getVariable(name))
                 : ConditionExpression.UNSET);
     }
 

@@ -32,8 +32,10 @@ class DeploymentPolicyTest {
 
     @BeforeEach
     void start() {
-        orchestrator = new EmbeddedEngine(EngineSettings.forDatabase("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", ""),
-                "test-node", tde.delegates());
+        orchestrator = new EmbeddedEngine(
+                EngineSettings.forDatabase("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", "sa", ""),
+                "test-node",
+                tde.delegates());
     }
 
     @AfterEach
@@ -41,7 +43,8 @@ class DeploymentPolicyTest {
         orchestrator.close();
     }
 
-    private static final String HEAD = """
+    private static final String HEAD =
+            """
         <?xml version="1.0" encoding="UTF-8"?>
         <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:camunda="http://camunda.org/schema/1.0/bpmn"
             xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" id="d" targetNamespace="http://procos.io/test">
@@ -49,7 +52,8 @@ class DeploymentPolicyTest {
             <bpmn:startEvent id="start"/>
             <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="%s"/>
         """;
-    private static final String TAIL = """
+    private static final String TAIL =
+            """
             <bpmn:sequenceFlow id="f2" sourceRef="%s" targetRef="end"/>
             <bpmn:endEvent id="end"/>
           </bpmn:process>
@@ -67,19 +71,83 @@ class DeploymentPolicyTest {
     private Map<String, String> uploads() {
         Map<String, String> p = new LinkedHashMap<>();
         String exec = "java.lang.Runtime.getRuntime().exec(['touch','" + touch("script") + "'] as String[])";
-        p.put("script task (juel)", process("s1", "evil", "<bpmn:scriptTask id=\"evil\" scriptFormat=\"juel\"><bpmn:script>${''.getClass().forName('java.lang.Runtime')}</bpmn:script></bpmn:scriptTask>"));
-        p.put("script task (groovy)", process("s2", "evil", "<bpmn:scriptTask id=\"evil\" scriptFormat=\"groovy\"><bpmn:script>" + exec + "</bpmn:script></bpmn:scriptTask>"));
-        p.put("script task (javascript)", process("s3", "evil", "<bpmn:scriptTask id=\"evil\" scriptFormat=\"javascript\"><bpmn:script>java.lang.Runtime.getRuntime().exec('touch " + touch("js") + "')</bpmn:script></bpmn:scriptTask>"));
-        p.put("camunda:class", process("s4", "evil", "<bpmn:serviceTask id=\"evil\" camunda:class=\"java.lang.Runtime\"/>"));
-        p.put("camunda:expression", process("s5", "evil", "<bpmn:serviceTask id=\"evil\" camunda:expression=\"${''.getClass().forName('java.lang.Runtime').getMethod('getRuntime').invoke(null).exec('touch " + touch("expr") + "')}\"/>"));
-        p.put("delegateExpression of ProcOS's own delegate", process("s6", "evil", "<bpmn:serviceTask id=\"evil\" camunda:delegateExpression=\"${procosTdeExecute}\"/>"));
-        p.put("execution listener", process("s7", "evil", "<bpmn:serviceTask id=\"evil\" camunda:type=\"external\" camunda:topic=\"procos.task\"><bpmn:extensionElements><camunda:executionListener event=\"start\" expression=\"${execution.getProcessEngineServices()}\"/></bpmn:extensionElements></bpmn:serviceTask>"));
-        p.put("task listener", process("s8", "evil", "<bpmn:userTask id=\"evil\"><bpmn:extensionElements><camunda:taskListener event=\"create\" class=\"java.lang.Object\"/></bpmn:extensionElements></bpmn:userTask>"));
-        p.put("input/output script", process("s9", "evil", "<bpmn:serviceTask id=\"evil\" camunda:type=\"external\" camunda:topic=\"procos.task\"><bpmn:extensionElements><camunda:inputOutput><camunda:inputParameter name=\"x\"><camunda:script scriptFormat=\"groovy\">" + exec + "</camunda:script></camunda:inputParameter></camunda:inputOutput></bpmn:extensionElements></bpmn:serviceTask>"));
-        p.put("input parameter expression", process("s10", "evil", "<bpmn:serviceTask id=\"evil\" camunda:type=\"external\" camunda:topic=\"procos.task\"><bpmn:extensionElements><camunda:inputOutput><camunda:inputParameter name=\"x\">${execution.processEngineServices}</camunda:inputParameter></camunda:inputOutput></bpmn:extensionElements></bpmn:serviceTask>"));
-        p.put("timer expression", process("s11", "evil", "<bpmn:intermediateCatchEvent id=\"evil\"><bpmn:timerEventDefinition><bpmn:timeDuration xsi:type=\"bpmn:tFormalExpression\">${''.getClass()}</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>"));
-        p.put("external task topic expression", process("s12", "evil", "<bpmn:serviceTask id=\"evil\" camunda:type=\"external\" camunda:topic=\"${''.getClass()}\"/>"));
-        p.put("call activity to ProcOS's executor", process("s13", "evil", "<bpmn:callActivity id=\"evil\" calledElement=\"procos-tde\"/>"));
+        p.put(
+                "script task (juel)",
+                process(
+                        "s1",
+                        "evil",
+                        "<bpmn:scriptTask id=\"evil\" scriptFormat=\"juel\"><bpmn:script>${''.getClass().forName('java.lang.Runtime')}</bpmn:script></bpmn:scriptTask>"));
+        p.put(
+                "script task (groovy)",
+                process(
+                        "s2",
+                        "evil",
+                        "<bpmn:scriptTask id=\"evil\" scriptFormat=\"groovy\"><bpmn:script>" + exec
+                                + "</bpmn:script></bpmn:scriptTask>"));
+        p.put(
+                "script task (javascript)",
+                process(
+                        "s3",
+                        "evil",
+                        "<bpmn:scriptTask id=\"evil\" scriptFormat=\"javascript\"><bpmn:script>java.lang.Runtime.getRuntime().exec('touch "
+                                + touch("js") + "')</bpmn:script></bpmn:scriptTask>"));
+        p.put(
+                "camunda:class",
+                process("s4", "evil", "<bpmn:serviceTask id=\"evil\" camunda:class=\"java.lang.Runtime\"/>"));
+        p.put(
+                "camunda:expression",
+                process(
+                        "s5",
+                        "evil",
+                        "<bpmn:serviceTask id=\"evil\" camunda:expression=\"${''.getClass().forName('java.lang.Runtime').getMethod('getRuntime').invoke(null).exec('touch "
+                                + touch("expr") + "')}\"/>"));
+        p.put(
+                "delegateExpression of ProcOS's own delegate",
+                process(
+                        "s6",
+                        "evil",
+                        "<bpmn:serviceTask id=\"evil\" camunda:delegateExpression=\"${procosTdeExecute}\"/>"));
+        p.put(
+                "execution listener",
+                process(
+                        "s7",
+                        "evil",
+                        "<bpmn:serviceTask id=\"evil\" camunda:type=\"external\" camunda:topic=\"procos.task\"><bpmn:extensionElements><camunda:executionListener event=\"start\" expression=\"${execution.getProcessEngineServices()}\"/></bpmn:extensionElements></bpmn:serviceTask>"));
+        p.put(
+                "task listener",
+                process(
+                        "s8",
+                        "evil",
+                        "<bpmn:userTask id=\"evil\"><bpmn:extensionElements><camunda:taskListener event=\"create\" class=\"java.lang.Object\"/></bpmn:extensionElements></bpmn:userTask>"));
+        p.put(
+                "input/output script",
+                process(
+                        "s9",
+                        "evil",
+                        "<bpmn:serviceTask id=\"evil\" camunda:type=\"external\" camunda:topic=\"procos.task\"><bpmn:extensionElements><camunda:inputOutput><camunda:inputParameter name=\"x\"><camunda:script scriptFormat=\"groovy\">"
+                                + exec
+                                + "</camunda:script></camunda:inputParameter></camunda:inputOutput></bpmn:extensionElements></bpmn:serviceTask>"));
+        p.put(
+                "input parameter expression",
+                process(
+                        "s10",
+                        "evil",
+                        "<bpmn:serviceTask id=\"evil\" camunda:type=\"external\" camunda:topic=\"procos.task\"><bpmn:extensionElements><camunda:inputOutput><camunda:inputParameter name=\"x\">${execution.processEngineServices}</camunda:inputParameter></camunda:inputOutput></bpmn:extensionElements></bpmn:serviceTask>"));
+        p.put(
+                "timer expression",
+                process(
+                        "s11",
+                        "evil",
+                        "<bpmn:intermediateCatchEvent id=\"evil\"><bpmn:timerEventDefinition><bpmn:timeDuration xsi:type=\"bpmn:tFormalExpression\">${''.getClass()}</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>"));
+        p.put(
+                "external task topic expression",
+                process(
+                        "s12",
+                        "evil",
+                        "<bpmn:serviceTask id=\"evil\" camunda:type=\"external\" camunda:topic=\"${''.getClass()}\"/>"));
+        p.put(
+                "call activity to ProcOS's executor",
+                process("s13", "evil", "<bpmn:callActivity id=\"evil\" calledElement=\"procos-tde\"/>"));
         return p;
     }
 
@@ -89,13 +157,15 @@ class DeploymentPolicyTest {
             System.out.println("upload: " + upload.getKey());
             // when / then
             assertThatThrownBy(() -> orchestrator.processService().deploy("evil.bpmn", upload.getValue()))
-                    .as(upload.getKey()).isInstanceOf(InvalidProcessException.class)
+                    .as(upload.getKey())
+                    .isInstanceOf(InvalidProcessException.class)
                     .satisfies(e -> {
                         System.out.println("  refused: " + e.getMessage());
                         assertThat(e.getMessage()).contains("'evil'");
                     });
             assertThatThrownBy(() -> orchestrator.processService().validate("evil.bpmn", upload.getValue()))
-                    .as("validate " + upload.getKey()).isInstanceOf(InvalidProcessException.class);
+                    .as("validate " + upload.getKey())
+                    .isInstanceOf(InvalidProcessException.class);
         }
         // then nothing of it was deployed and nothing ran
         assertThat(orchestrator.processService().processes()).isEmpty();
@@ -124,14 +194,16 @@ class DeploymentPolicyTest {
                 <bpmn:endEvent id="end"/>
               </bpmn:process>
             </bpmn:definitions>
-            """.formatted(key, condition);
+            """
+                .formatted(key, condition);
     }
 
     @Test
     void knownExpressionPayloadsAsConditionsAreRefusedAndCreateNoMarker() {
         String marker = touch("marker");
         String[] payloads = {
-            "${''.getClass().forName('java.lang.Runtime').getMethod('getRuntime').invoke(null).exec('touch " + marker + "') != null}",
+            "${''.getClass().forName('java.lang.Runtime').getMethod('getRuntime').invoke(null).exec('touch " + marker
+                    + "') != null}",
             "${execution.getProcessEngineServices().getRuntimeService() != null}",
             "${execution.processEngineServices != null}",
             "${procosPdoFetch.ids(readyTasks) != null}",
@@ -174,8 +246,14 @@ class DeploymentPolicyTest {
         orchestrator.processService().deploy("c.bpmn", choice("c", "${region == 'EU'}"));
 
         // when
-        String id = orchestrator.processService().start("c", Map.of("region",
-                "${''.getClass().forName('java.lang.Runtime').getMethod('getRuntime').invoke(null).exec('touch " + marker + "')}"));
+        String id = orchestrator
+                .processService()
+                .start(
+                        "c",
+                        Map.of(
+                                "region",
+                                "${''.getClass().forName('java.lang.Runtime').getMethod('getRuntime').invoke(null).exec('touch "
+                                        + marker + "')}"));
 
         // then it is only text: the comparison is false, nothing ran
         assertThat(tasks(awaitEnd(id))).containsExactly("Archive it");
@@ -185,28 +263,42 @@ class DeploymentPolicyTest {
     @Test
     void theEnginesExpressionLanguageReachesNoClassNoServiceAndNoMethodOfOtherObjects() {
         // given the engine's own expression manager (ProcOS's processes use it for their delegates)
-        ConfinedExpressionManager el = (ConfinedExpressionManager) ((org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl)
-                orchestrator.engine().getProcessEngineConfiguration()).getExpressionManager();
-        var variables = org.camunda.bpm.engine.variable.Variables.createVariables().putValue("text", "abc").asVariableContext();
+        ConfinedExpressionManager el =
+                (ConfinedExpressionManager) ((org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl)
+                                orchestrator.engine().getProcessEngineConfiguration())
+                        .getExpressionManager();
+        var variables = org.camunda.bpm.engine.variable.Variables.createVariables()
+                .putValue("text", "abc")
+                .asVariableContext();
         String marker = touch("el");
         for (String payload : new String[] {
-            "${''.getClass().forName('java.lang.Runtime').getMethod('getRuntime').invoke(null).exec('touch " + marker + "')}",
-            "${text.getClass()}", "${text.class}", "${text.concat('x')}", "${text.bytes}"}) {
+            "${''.getClass().forName('java.lang.Runtime').getMethod('getRuntime').invoke(null).exec('touch " + marker
+                    + "')}",
+            "${text.getClass()}",
+            "${text.class}",
+            "${text.concat('x')}",
+            "${text.bytes}"
+        }) {
             System.out.println("expression: " + payload);
             // when / then
             assertThatThrownBy(() -> el.createValueExpression(payload).getValue(el.createElContext(variables)))
                     .satisfies(e -> System.out.println("  failed: " + e));
         }
         // what ProcOS's own processes need still resolves: variables and its delegates' methods
-        assertThat(el.createValueExpression("${text}").getValue(el.createElContext(variables))).isEqualTo("abc");
+        assertThat(el.createValueExpression("${text}").getValue(el.createElContext(variables)))
+                .isEqualTo("abc");
         assertThat(Files.exists(Path.of(marker))).isFalse();
     }
 
     @Test
     void processIdsOfProcOSItselfCannotBeUploaded() {
-        String own = process(EmbeddedEngine.TDE_KEY, "t", "<bpmn:serviceTask id=\"t\" camunda:delegateExpression=\"${procosTdeExecute}\"/>");
+        String own = process(
+                EmbeddedEngine.TDE_KEY,
+                "t",
+                "<bpmn:serviceTask id=\"t\" camunda:delegateExpression=\"${procosTdeExecute}\"/>");
         assertThatThrownBy(() -> orchestrator.processService().deploy("own.bpmn", own))
-                .isInstanceOf(InvalidProcessException.class).hasMessageContaining("reserved");
+                .isInstanceOf(InvalidProcessException.class)
+                .hasMessageContaining("reserved");
     }
 
     private InstanceView awaitEnd(String id) throws InterruptedException {

@@ -44,7 +44,10 @@ class EmbeddedEngineTest {
     static String sequential(String key, String... tasks) {
         AbstractFlowNodeBuilder<?, ?> flow = Bpmn.createExecutableProcess(key).startEvent();
         for (String task : tasks) {
-            flow = flow.serviceTask(task.replace(' ', '_')).name(task).camundaType("external").camundaTopic("procos.task");
+            flow = flow.serviceTask(task.replace(' ', '_'))
+                    .name(task)
+                    .camundaType("external")
+                    .camundaTopic("procos.task");
         }
         return Bpmn.convertToString(flow.endEvent().done());
     }
@@ -64,7 +67,8 @@ class EmbeddedEngineTest {
     void threeSequentialTasksCompleteInOrder() throws Exception {
         // given
         EmbeddedEngine o = start(memoryDb());
-        o.processService().deploy("three.bpmn", sequential("three", "Collect the figures", "Check them", "Send the report"));
+        o.processService()
+                .deploy("three.bpmn", sequential("three", "Collect the figures", "Check them", "Send the report"));
 
         // when
         String id = o.processService().start("three", Map.of("customer", "ACME"));
@@ -72,9 +76,11 @@ class EmbeddedEngineTest {
 
         // then the instance completed, each task once, in the order of the flow
         assertThat(view.state()).isEqualTo(InstanceState.COMPLETED);
-        assertThat(tde.runs).extracting(ScriptedTde.Run::taskName)
+        assertThat(tde.runs)
+                .extracting(ScriptedTde.Run::taskName)
                 .containsExactly("Collect the figures", "Check them", "Send the report");
-        assertThat(view.tasks()).extracting(io.procos.api.tde.TaskRun::name)
+        assertThat(view.tasks())
+                .extracting(io.procos.api.tde.TaskRun::name)
                 .containsExactly("Collect the figures", "Check them", "Send the report");
         assertThat(view.tasks()).allSatisfy(t -> {
             assertThat(t.status()).isEqualTo("COMPLETED");
@@ -82,11 +88,17 @@ class EmbeddedEngineTest {
             assertThat(t.attempts()).isEqualTo(1);
         });
         // and each TDE's result came back into the domain instance under its own name; the input is untouched
-        assertThat(view.variables()).containsEntry("Collect_the_figures_result", "{\"done\":\"Collect the figures\"}")
-                .containsEntry("Send_the_report_result", "{\"done\":\"Send the report\"}").containsEntry("customer", "ACME");
+        assertThat(view.variables())
+                .containsEntry("Collect_the_figures_result", "{\"done\":\"Collect the figures\"}")
+                .containsEntry("Send_the_report_result", "{\"done\":\"Send the report\"}")
+                .containsEntry("customer", "ACME");
         // and the orchestrator ends with its domain instance (told so right after the domain's last commit)
-        var pdos = o.engine().getRuntimeService().createProcessInstanceQuery().processDefinitionKey(EmbeddedEngine.PDO_KEY);
-        for (long end = System.nanoTime() + 10_000_000_000L; pdos.count() > 0 && System.nanoTime() < end; ) Thread.sleep(20);
+        var pdos = o.engine()
+                .getRuntimeService()
+                .createProcessInstanceQuery()
+                .processDefinitionKey(EmbeddedEngine.PDO_KEY);
+        for (long end = System.nanoTime() + 10_000_000_000L; pdos.count() > 0 && System.nanoTime() < end; )
+            Thread.sleep(20);
         assertThat(pdos.count()).isZero();
     }
 
@@ -112,7 +124,11 @@ class EmbeddedEngineTest {
         assertThat(view.variables().get("Read_the_report_result")).asString().contains(report);
         assertThat(view.variables().get("note")).isEqualTo("x".repeat(5_000));
         assertThat(seen.get()).contains(report).contains("x".repeat(5_000));
-        assertThat(view.tasks()).extracting(io.procos.api.tde.TaskRun::result).first().asString().contains(report);
+        assertThat(view.tasks())
+                .extracting(io.procos.api.tde.TaskRun::result)
+                .first()
+                .asString()
+                .contains(report);
         assertThat(view.tasks()).allSatisfy(t -> {
             assertThat(t.rationale()).isEqualTo("the test decided so");
             assertThat(t.confidence()).isEqualTo(0.75);
@@ -128,17 +144,22 @@ class EmbeddedEngineTest {
         tde.behaviours.put("List the folder", (n, in) -> "{\"path\":\"notes\",\"entries\":[\"a.txt\"]}");
         String xml = sequential("three-results", "Write the note", "Read it back", "List the folder")
                 .replace("<serviceTask id=\"Read_it_back\"", "<serviceTask id=\"Read_it_back\"")
-                .replaceFirst("(<serviceTask[^>]*id=\"Read_it_back\"[^>]*>)", "$1<extensionElements><camunda:properties>"
-                        + "<camunda:property name=\"procos.output\" value=\"content=noteText, readBack\"/></camunda:properties></extensionElements>");
+                .replaceFirst(
+                        "(<serviceTask[^>]*id=\"Read_it_back\"[^>]*>)",
+                        "$1<extensionElements><camunda:properties>"
+                                + "<camunda:property name=\"procos.output\" value=\"content=noteText, readBack\"/></camunda:properties></extensionElements>");
         assertThat(xml).contains("procos.output");
         o.processService().deploy("three-results.bpmn", xml);
 
         // when
-        InstanceView view = awaitEnd(o.processService().start("three-results", Map.of("path", "notes/a.txt")), Duration.ofSeconds(30));
+        InstanceView view = awaitEnd(
+                o.processService().start("three-results", Map.of("path", "notes/a.txt")), Duration.ofSeconds(30));
 
-        // then the input is what it was, each result is under its own name, and the mapping put what it says where it says
+        // then the input is what it was, each result is under its own name, and the mapping put what it says where it
+        // says
         assertThat(view.state()).isEqualTo(InstanceState.COMPLETED);
-        assertThat(view.variables()).containsEntry("path", "notes/a.txt")
+        assertThat(view.variables())
+                .containsEntry("path", "notes/a.txt")
                 .containsEntry("List_the_folder_result", "{\"path\":\"notes\",\"entries\":[\"a.txt\"]}")
                 .containsEntry("noteText", "hello")
                 .containsEntry("readBack", "{\"path\":\"notes/a.txt\",\"content\":\"hello\"}");
@@ -150,14 +171,40 @@ class EmbeddedEngineTest {
         // given a parallel gateway of four tasks, each taking half a second
         EmbeddedEngine o = start(memoryDb());
         for (int i = 1; i <= 4; i++) {
-            tde.behaviours.put("Part " + i, (n, in) -> { Thread.sleep(500); return "{}"; });
+            tde.behaviours.put("Part " + i, (n, in) -> {
+                Thread.sleep(500);
+                return "{}";
+            });
         }
-        BpmnModelInstance model = Bpmn.createExecutableProcess("fanout").startEvent().parallelGateway("fork")
-                .serviceTask("part1").name("Part 1").camundaType("external").camundaTopic("procos.task").parallelGateway("join")
-                .moveToNode("fork").serviceTask("part2").name("Part 2").camundaType("external").camundaTopic("procos.task").connectTo("join")
-                .moveToNode("fork").serviceTask("part3").name("Part 3").camundaType("external").camundaTopic("procos.task").connectTo("join")
-                .moveToNode("fork").serviceTask("part4").name("Part 4").camundaType("external").camundaTopic("procos.task").connectTo("join")
-                .moveToNode("join").endEvent().done();
+        BpmnModelInstance model = Bpmn.createExecutableProcess("fanout")
+                .startEvent()
+                .parallelGateway("fork")
+                .serviceTask("part1")
+                .name("Part 1")
+                .camundaType("external")
+                .camundaTopic("procos.task")
+                .parallelGateway("join")
+                .moveToNode("fork")
+                .serviceTask("part2")
+                .name("Part 2")
+                .camundaType("external")
+                .camundaTopic("procos.task")
+                .connectTo("join")
+                .moveToNode("fork")
+                .serviceTask("part3")
+                .name("Part 3")
+                .camundaType("external")
+                .camundaTopic("procos.task")
+                .connectTo("join")
+                .moveToNode("fork")
+                .serviceTask("part4")
+                .name("Part 4")
+                .camundaType("external")
+                .camundaTopic("procos.task")
+                .connectTo("join")
+                .moveToNode("join")
+                .endEvent()
+                .done();
         o.processService().deploy("fanout.bpmn", Bpmn.convertToString(model));
 
         // when
@@ -166,18 +213,25 @@ class EmbeddedEngineTest {
 
         // then four TDEs ran and every two of their time windows overlap
         assertThat(view.state()).isEqualTo(InstanceState.COMPLETED);
-        assertThat(tde.runs).as("each task's tool ran once, even where the engine retried a TDE that ended with a sibling")
+        assertThat(tde.runs)
+                .as("each task's tool ran once, even where the engine retried a TDE that ended with a sibling")
                 .hasSize(4);
-        long latestStart = tde.runs.stream().mapToLong(ScriptedTde.Run::startNanos).max().orElseThrow();
-        long earliestEnd = tde.runs.stream().mapToLong(ScriptedTde.Run::endNanos).min().orElseThrow();
-        assertThat(latestStart).as("the last TDE started before the first one finished").isLessThan(earliestEnd);
+        long latestStart =
+                tde.runs.stream().mapToLong(ScriptedTde.Run::startNanos).max().orElseThrow();
+        long earliestEnd =
+                tde.runs.stream().mapToLong(ScriptedTde.Run::endNanos).min().orElseThrow();
+        assertThat(latestStart)
+                .as("the last TDE started before the first one finished")
+                .isLessThan(earliestEnd);
     }
 
     @Test
     void aFailingTaskIsRetriedThenBecomesAnIncidentWithItsMessage() throws Exception {
         // given a task whose TDE always fails, three attempts with a short backoff
         EmbeddedEngine o = start(memoryDb().withRetry(3, Duration.ofMillis(200)));
-        tde.behaviours.put("Copy the file", (n, in) -> { throw ScriptedTde.failure("disk full: /data has 0 bytes free"); });
+        tde.behaviours.put("Copy the file", (n, in) -> {
+            throw ScriptedTde.failure("disk full: /data has 0 bytes free");
+        });
         o.processService().deploy("copy.bpmn", sequential("copy", "Copy the file", "Announce it"));
 
         // when
@@ -186,7 +240,9 @@ class EmbeddedEngineTest {
 
         // then it was tried three times, and now shows as FAILED with an incident carrying the message
         assertThat(view.state()).isEqualTo(InstanceState.FAILED);
-        assertThat(tde.runs).extracting(ScriptedTde.Run::taskName).containsExactly("Copy the file", "Copy the file", "Copy the file");
+        assertThat(tde.runs)
+                .extracting(ScriptedTde.Run::taskName)
+                .containsExactly("Copy the file", "Copy the file", "Copy the file");
         assertThat(view.incidents()).singleElement().satisfies(i -> {
             assertThat(i.activityId()).isEqualTo("Copy_the_file");
             assertThat(i.message()).contains("disk full: /data has 0 bytes free");
@@ -207,16 +263,20 @@ class EmbeddedEngineTest {
 
         // when / then: not XML at all
         assertThatThrownBy(() -> o.processService().deploy("broken.bpmn", "<definitions><process id='x'"))
-                .isInstanceOf(InvalidProcessException.class).hasMessageContaining("not valid BPMN 2.0 XML");
+                .isInstanceOf(InvalidProcessException.class)
+                .hasMessageContaining("not valid BPMN 2.0 XML");
         // a flow to an element that does not exist
         String dangling = sequential("dangling", "Do it").replace("targetRef=\"Do_it\"", "targetRef=\"nowhere\"");
         assertThatThrownBy(() -> o.processService().deploy("dangling.bpmn", dangling))
-                .isInstanceOf(InvalidProcessException.class).hasMessageContaining("nowhere");
+                .isInstanceOf(InvalidProcessException.class)
+                .hasMessageContaining("nowhere");
         // the orchestrator's own process ids are reserved
         assertThatThrownBy(() -> o.processService().deploy("mine.bpmn", sequential("procos-pdo", "Take over")))
-                .isInstanceOf(InvalidProcessException.class).hasMessageContaining("reserved");
+                .isInstanceOf(InvalidProcessException.class)
+                .hasMessageContaining("reserved");
 
-        assertThat(o.engine().getRepositoryService().createDeploymentQuery().count()).isEqualTo(before);
+        assertThat(o.engine().getRepositoryService().createDeploymentQuery().count())
+                .isEqualTo(before);
         assertThat(o.processService().processes()).isEmpty();
     }
 
@@ -225,11 +285,20 @@ class EmbeddedEngineTest {
         // given a file database and a process that waits between its two tasks
         EngineSettings settings = EngineSettings.forDatabase(EngineSettings.h2File(dir.resolve("engine")), "sa", "");
         EmbeddedEngine first = start(settings);
-        String bpmn = Bpmn.convertToString(Bpmn.createExecutableProcess("overnight").startEvent()
-                .serviceTask("before").name("Before the break").camundaType("external").camundaTopic("procos.task")
-                .intermediateCatchEvent("pause").timerWithDuration("PT2S")
-                .serviceTask("after").name("After the break").camundaType("external").camundaTopic("procos.task")
-                .endEvent().done());
+        String bpmn = Bpmn.convertToString(Bpmn.createExecutableProcess("overnight")
+                .startEvent()
+                .serviceTask("before")
+                .name("Before the break")
+                .camundaType("external")
+                .camundaTopic("procos.task")
+                .intermediateCatchEvent("pause")
+                .timerWithDuration("PT2S")
+                .serviceTask("after")
+                .name("After the break")
+                .camundaType("external")
+                .camundaTopic("procos.task")
+                .endEvent()
+                .done());
         first.processService().deploy("overnight.bpmn", bpmn);
         String id = first.processService().start("overnight", Map.of());
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -244,8 +313,11 @@ class EmbeddedEngineTest {
         // then the instance continues where it was and completes
         InstanceView view = awaitEnd(id, Duration.ofSeconds(60));
         assertThat(view.state()).isEqualTo(InstanceState.COMPLETED);
-        assertThat(tde.runs).extracting(ScriptedTde.Run::taskName).containsExactly("Before the break", "After the break");
-        assertThat(second.processService().instance(id).orElseThrow().tasks()).extracting(io.procos.api.tde.TaskRun::status)
+        assertThat(tde.runs)
+                .extracting(ScriptedTde.Run::taskName)
+                .containsExactly("Before the break", "After the break");
+        assertThat(second.processService().instance(id).orElseThrow().tasks())
+                .extracting(io.procos.api.tde.TaskRun::status)
                 .containsExactly("COMPLETED", "COMPLETED");
     }
 
@@ -254,8 +326,12 @@ class EmbeddedEngineTest {
         // given a finished instance of a process that keeps its history no day, and one of a process that keeps
         // it 180 days
         EmbeddedEngine o = start(memoryDb());
-        o.processService().deploy("brief.bpmn", sequential("brief", "Note it")
-                .replaceAll("camunda:historyTimeToLive=\"[^\"]*\"", "camunda:historyTimeToLive=\"P0D\""));
+        o.processService()
+                .deploy(
+                        "brief.bpmn",
+                        sequential("brief", "Note it")
+                                .replaceAll(
+                                        "camunda:historyTimeToLive=\"[^\"]*\"", "camunda:historyTimeToLive=\"P0D\""));
         o.processService().deploy("kept.bpmn", sequential("kept", "Keep it"));
         String brief = o.processService().start("brief", Map.of());
         String kept = o.processService().start("kept", Map.of());
@@ -267,8 +343,8 @@ class EmbeddedEngineTest {
 
         // when the cleanup runs (now rather than in the window)
         history.cleanUpHistoryAsync(true);
-        for (long end = System.nanoTime() + 30_000_000_000L; o.processService().instance(brief).isPresent()
-                && System.nanoTime() < end; ) {
+        for (long end = System.nanoTime() + 30_000_000_000L;
+                o.processService().instance(brief).isPresent() && System.nanoTime() < end; ) {
             Thread.sleep(50);
         }
 
@@ -282,9 +358,12 @@ class EmbeddedEngineTest {
     @Test
     void aCleanupWindowThatIsNoTimeOfDayIsRefusedWithWhatIsWrong() {
         EngineSettings wrong = memoryDb().withCleanupWindow("1am-5am");
-        assertThatThrownBy(() -> start(wrong)).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("'1am-5am'").hasMessageContaining("HH:mm-HH:mm");
+        assertThatThrownBy(() -> start(wrong))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'1am-5am'")
+                .hasMessageContaining("HH:mm-HH:mm");
         EngineSettings none = memoryDb().withCleanupWindow("");
-        assertThat(start(none).engine().getHistoryService().findHistoryCleanupJobs()).isEmpty();
+        assertThat(start(none).engine().getHistoryService().findHistoryCleanupJobs())
+                .isEmpty();
     }
 }

@@ -36,6 +36,7 @@ final class ScriptedTde implements TaskExecutor {
     final Map<String, Behaviour> behaviours = new ConcurrentHashMap<>();
     /** How often execute was asked, retried transactions included. */
     final java.util.concurrent.atomic.AtomicInteger executions = new java.util.concurrent.atomic.AtomicInteger();
+
     private final Map<String, Object> outcomes = new ConcurrentHashMap<>();
     private final Behaviour fallback = (name, input) -> "{\"done\":\"" + name + "\"}";
 
@@ -62,7 +63,9 @@ final class ScriptedTde implements TaskExecutor {
         if (done instanceof Execution e) return e;
         long start = System.nanoTime();
         try {
-            String result = behaviours.getOrDefault(name, fallback).run(name, JSON.writeValueAsString(request.task().variables()));
+            String result = behaviours
+                    .getOrDefault(name, fallback)
+                    .run(name, JSON.writeValueAsString(request.task().variables()));
             Execution e = new Execution(decision, JSON.readValue(result, Object.class), "done", null, 1);
             outcomes.put(attempt, e);
             return e;

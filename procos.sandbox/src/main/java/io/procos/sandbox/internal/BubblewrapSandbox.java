@@ -40,8 +40,16 @@ public final class BubblewrapSandbox implements Sandbox {
      * sandbox user is mapped to ProcOS's own user, so it could read whatever that user owns (/etc/shadow when
      * ProcOS runs as root).
      */
-    private static final List<String> ETC = List.of("/etc/alternatives", "/etc/ld.so.cache", "/etc/ld.so.conf",
-            "/etc/ld.so.conf.d", "/etc/octaverc", "/etc/octave", "/etc/localtime", "/etc/fonts");
+    private static final List<String> ETC = List.of(
+            "/etc/alternatives",
+            "/etc/ld.so.cache",
+            "/etc/ld.so.conf",
+            "/etc/ld.so.conf.d",
+            "/etc/octaverc",
+            "/etc/octave",
+            "/etc/localtime",
+            "/etc/fonts");
+
     private static final String PATH = "/usr/local/bin:/usr/bin:/bin";
 
     private final Path bwrap;
@@ -53,7 +61,12 @@ public final class BubblewrapSandbox implements Sandbox {
 
     @Activate
     public BubblewrapSandbox(BundleContext context, SandboxConfiguration config) {
-        this(config.bwrapCommand(), Arrays.stream(config.extraReadOnlyPaths()).filter(p -> !p.isBlank()).map(Path::of).toList(),
+        this(
+                config.bwrapCommand(),
+                Arrays.stream(config.extraReadOnlyPaths())
+                        .filter(p -> !p.isBlank())
+                        .map(Path::of)
+                        .toList(),
                 Path.of(Optional.ofNullable(context.getProperty("procos.home")).orElse(".")));
     }
 
@@ -63,25 +76,29 @@ public final class BubblewrapSandbox implements Sandbox {
      */
     public BubblewrapSandbox(String bwrapCommand, List<Path> extraReadOnly, Path procosHome) {
         Path home = procosHome.toAbsolutePath().normalize();
-        this.hidden = List.of(home, Path.of(System.getProperty("user.home")).toAbsolutePath().normalize());
+        this.hidden = List.of(
+                home, Path.of(System.getProperty("user.home")).toAbsolutePath().normalize());
         this.readOnly = List.copyOf(extraReadOnly);
         this.bwrap = which(bwrapCommand).orElse(null);
         String problem = null;
         String version = "bubblewrap";
         boolean noUserns = false;
         if (bwrap == null) {
-            problem = "bubblewrap ('" + bwrapCommand + "') is not installed: install bubblewrap (Debian package bubblewrap: "
-                    + "apt-get install bubblewrap) or set bwrapCommand in conf/" + SandboxConfiguration.PID + ".cfg; until then "
+            problem = "bubblewrap ('" + bwrapCommand
+                    + "') is not installed: install bubblewrap (Debian package bubblewrap: "
+                    + "apt-get install bubblewrap) or set bwrapCommand in conf/" + SandboxConfiguration.PID
+                    + ".cfg; until then "
                     + "tools that run code (matlab.run) refuse to run it";
         }
         for (Path p : readOnly) {
             if (problem != null) break;
             if (!p.isAbsolute()) {
-                problem = "extra read-only path '" + p + "' in conf/" + SandboxConfiguration.PID + ".cfg is not absolute: give a "
-                        + "full path such as /opt/matlab";
+                problem = "extra read-only path '" + p + "' in conf/" + SandboxConfiguration.PID
+                        + ".cfg is not absolute: give a " + "full path such as /opt/matlab";
             } else if (p.normalize().startsWith(home)) {
-                problem = "extra read-only path '" + p + "' in conf/" + SandboxConfiguration.PID + ".cfg is inside the ProcOS home "
-                        + home + ": the sandbox never shows ProcOS's own files; remove it";
+                problem = "extra read-only path '" + p + "' in conf/" + SandboxConfiguration.PID
+                        + ".cfg is inside the ProcOS home " + home
+                        + ": the sandbox never shows ProcOS's own files; remove it";
             }
         }
         if (problem == null) {
@@ -108,12 +125,14 @@ public final class BubblewrapSandbox implements Sandbox {
     }
 
     @Override
-    public Process start(List<String> command, Workspace workspace, Path workdir, Map<String, String> environment) throws IOException {
+    public Process start(List<String> command, Workspace workspace, Path workdir, Map<String, String> environment)
+            throws IOException {
         if (unavailableReason != null) throw new IOException(unavailableReason);
         if (command.isEmpty()) throw new IOException("no program to start");
         Path root = workspace.root();
         Path dir = workdir.toAbsolutePath().normalize();
-        if (!dir.startsWith(root)) throw new IOException("the working folder " + workdir + " is not inside the workspace " + root);
+        if (!dir.startsWith(root))
+            throw new IOException("the working folder " + workdir + " is not inside the workspace " + root);
         List<String> args = arguments(root, dir, environment);
         args.add("--");
         args.addAll(command);
@@ -125,10 +144,19 @@ public final class BubblewrapSandbox implements Sandbox {
 
     /** The bwrap command line up to the program; package-private for tests. */
     List<String> arguments(Path root, Path workdir, Map<String, String> environment) {
-        List<String> a = new ArrayList<>(List.of(bwrap.toString(),
-                "--unshare-all", "--unshare-user", // unshare-all only tries the user namespace; without one, fail
-                "--cap-drop", "ALL", "--die-with-parent", "--new-session", // new session: no TIOCSTI into ProcOS's terminal
-                "--uid", NOBODY, "--gid", NOBODY, "--clearenv"));
+        List<String> a = new ArrayList<>(List.of(
+                bwrap.toString(),
+                "--unshare-all",
+                "--unshare-user", // unshare-all only tries the user namespace; without one, fail
+                "--cap-drop",
+                "ALL",
+                "--die-with-parent",
+                "--new-session", // new session: no TIOCSTI into ProcOS's terminal
+                "--uid",
+                NOBODY,
+                "--gid",
+                NOBODY,
+                "--clearenv"));
         if (disableUserns) a.add("--disable-userns"); // bubblewrap 0.8+: no nested namespaces to probe the kernel with
         a.addAll(List.of("--ro-bind", "/usr", "/usr"));
         for (String top : TOP_LEVEL) {
@@ -145,8 +173,10 @@ public final class BubblewrapSandbox implements Sandbox {
         }
         for (String etc : ETC) a.addAll(List.of("--ro-bind-try", etc, etc));
         a.addAll(List.of("--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"));
-        for (Path p : readOnly) a.addAll(List.of("--ro-bind-try", p.toString(), p.toString())); // after /tmp: may lie below it
-        // a ProcOS home (or user home) below a folder bound above, e.g. /usr/local/procos, is covered by an empty folder
+        for (Path p : readOnly)
+            a.addAll(List.of("--ro-bind-try", p.toString(), p.toString())); // after /tmp: may lie below it
+        // a ProcOS home (or user home) below a folder bound above, e.g. /usr/local/procos, is covered by an empty
+        // folder
         List<Path> bound = new ArrayList<>(List.of(Path.of("/usr")));
         ETC.forEach(e -> bound.add(Path.of(e)));
         bound.addAll(readOnly);
@@ -173,7 +203,8 @@ public final class BubblewrapSandbox implements Sandbox {
             run(args);
             return null;
         } catch (IOException e) {
-            return "bubblewrap at " + bwrap + " cannot create the sandbox: " + e.getMessage() + ". It needs user namespaces: "
+            return "bubblewrap at " + bwrap + " cannot create the sandbox: " + e.getMessage()
+                    + ". It needs user namespaces: "
                     + "sysctl user.max_user_namespaces must be above 0 (and kernel.apparmor_restrict_unprivileged_userns 0 on "
                     + "Ubuntu 24.04+); a container must allow them (e.g. docker run --security-opt seccomp=unconfined "
                     + "--security-opt apparmor=unconfined)";

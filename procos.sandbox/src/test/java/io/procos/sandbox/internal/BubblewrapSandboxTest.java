@@ -26,13 +26,16 @@ class BubblewrapSandboxTest {
 
     @TempDir
     Path dir;
+
     private Path home;
     private Workspace workspace;
     private BubblewrapSandbox sandbox;
 
     @BeforeEach
     void setUp() throws Exception {
-        assumeTrue(onPath("bwrap"), "SKIPPED: bubblewrap (bwrap) is not on the PATH; install the Debian package bubblewrap");
+        assumeTrue(
+                onPath("bwrap"),
+                "SKIPPED: bubblewrap (bwrap) is not on the PATH; install the Debian package bubblewrap");
         home = dir.resolve("home");
         Files.createDirectories(home.resolve("conf"));
         Files.createDirectories(home.resolve("tools"));
@@ -52,7 +55,10 @@ class BubblewrapSandboxTest {
         Result r = run(List.of("sh", "-c", tried), workspace.root());
         // then
         System.out.println("[sandbox] tried: " + tried + "\n[sandbox] got " + r);
-        assertThat(r.output).startsWith("65534").doesNotContain(SECRET).contains(workspace.root().toString());
+        assertThat(r.output)
+                .startsWith("65534")
+                .doesNotContain(SECRET)
+                .contains(workspace.root().toString());
         assertThat(home.resolve("tools/x.jar")).doesNotExist();
         assertThat(workspace.root().resolve("result.txt")).hasContent("mine");
     }
@@ -82,8 +88,8 @@ class BubblewrapSandboxTest {
         Files.writeString(dir.resolve("installed.txt"), "a program's file");
         BubblewrapSandbox wide = new BubblewrapSandbox("bwrap", List.of(dir), home);
         assertThat(wide.unavailableReason()).isNull();
-        String tried = "cat " + dir + "/installed.txt; cat " + home + "/conf/api-token; ls " + home + "/tools && echo TOOLS-VISIBLE; "
-                + "echo evil > " + dir + "/installed.txt";
+        String tried = "cat " + dir + "/installed.txt; cat " + home + "/conf/api-token; ls " + home
+                + "/tools && echo TOOLS-VISIBLE; " + "echo evil > " + dir + "/installed.txt";
         Process p = wide.start(List.of("sh", "-c", tried), workspace, workspace.root(), Map.of());
         Result r = result(p);
         System.out.println("[sandbox] tried: " + tried + "\n[sandbox] got " + r);
@@ -100,16 +106,19 @@ class BubblewrapSandboxTest {
         assertThat(new BubblewrapSandbox("bwrap", List.of(Path.of("opt/matlab")), home).unavailableReason())
                 .contains("not absolute");
         assertThatThrownBy(() -> new BubblewrapSandbox("/nowhere/bwrap", List.of(), home)
-                .start(List.of("true"), workspace, workspace.root(), Map.of()))
-                .isInstanceOf(IOException.class).hasMessageContaining("bubblewrap");
+                        .start(List.of("true"), workspace, workspace.root(), Map.of()))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("bubblewrap");
         assertThatThrownBy(() -> sandbox.start(List.of("true"), workspace, home, Map.of()))
-                .isInstanceOf(IOException.class).hasMessageContaining("not inside the workspace");
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("not inside the workspace");
     }
 
     @Test
     void onlyTheGivenEnvironmentIsSeen() throws Exception {
         Result r = run(List.of("sh", "-c", "env | sort"), workspace.root(), Map.of("GREETING", "hi"));
-        assertThat(r.output.lines().toList()).contains("GREETING=hi", "HOME=/tmp")
+        assertThat(r.output.lines().toList())
+                .contains("GREETING=hi", "HOME=/tmp")
                 .noneMatch(l -> l.startsWith("JAVA_HOME=") || l.startsWith("MAVEN"));
     }
 
@@ -123,7 +132,8 @@ class BubblewrapSandboxTest {
 
     private static Result result(Process p) throws Exception {
         p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8); // small: stderr cannot fill up meanwhile
+        String out = new String(
+                p.getInputStream().readAllBytes(), StandardCharsets.UTF_8); // small: stderr cannot fill up meanwhile
         String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         return new Result(p.exitValue(), out.strip(), err.strip());

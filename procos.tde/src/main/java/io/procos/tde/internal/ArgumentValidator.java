@@ -38,6 +38,9 @@ final class ArgumentValidator {
         }
         if (schemas.size() > 1000) schemas.clear();
         JsonNode instance = JSON.valueToTree(arguments);
-        return schema.validate(instance).stream().map(ValidationMessage::getMessage).sorted().toList();
+        return schema.validate(instance).stream()
+                .map(ValidationMessage::getMessage)
+                .sorted()
+                .toList();
     }
 }

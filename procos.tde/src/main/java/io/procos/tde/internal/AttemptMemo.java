@@ -1,8 +1,8 @@
 package io.procos.tde.internal;
 
+import io.procos.api.tde.TaskRequest;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import io.procos.api.tde.TaskRequest;
 
 /**
  * What one attempt of a task has already decided and done. A TDE runs in one engine transaction; when

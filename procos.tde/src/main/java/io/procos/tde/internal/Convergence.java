@@ -17,12 +17,15 @@ record Convergence(int agreeing, double epsilon, int maxSamples) {
 
     static final Convergence DEFAULT = new Convergence(3, 0.001, 100);
     /** Fields of a tool's result that describe the run, not what was computed. */
-    private static final Set<String> NOT_A_RESULT = Set.of("exitCode", "durationMs", "timedOut", "engine", "stdout", "stderr", "size", "bytes");
+    private static final Set<String> NOT_A_RESULT =
+            Set.of("exitCode", "durationMs", "timedOut", "engine", "stdout", "stderr", "size", "bytes");
 
     Convergence {
         if (agreeing < 1) throw new IllegalArgumentException("agreeing must be at least 1, not " + agreeing);
         if (!(epsilon >= 0)) throw new IllegalArgumentException("epsilon must be 0 or more, not " + epsilon);
-        if (maxSamples < agreeing) throw new IllegalArgumentException("maxSamples (" + maxSamples + ") must be at least agreeing (" + agreeing + ")");
+        if (maxSamples < agreeing)
+            throw new IllegalArgumentException(
+                    "maxSamples (" + maxSamples + ") must be at least agreeing (" + agreeing + ")");
     }
 
     /** From the task's variables {@code agreeing}, {@code epsilon}, {@code maxSamples}, each optional. */
@@ -60,7 +63,10 @@ record Convergence(int agreeing, double epsilon, int maxSamples) {
     }
 
     static double mean(List<Object> samples) {
-        return samples.stream().mapToDouble(s -> ((Number) s).doubleValue()).average().orElse(Double.NaN);
+        return samples.stream()
+                .mapToDouble(s -> ((Number) s).doubleValue())
+                .average()
+                .orElse(Double.NaN);
     }
 
     /**
@@ -70,7 +76,8 @@ record Convergence(int agreeing, double epsilon, int maxSamples) {
     static Object observe(Object content, String observe) {
         if (observe != null && !observe.isBlank()) {
             Object found = find(content, observe);
-            if (found == null) throw new IllegalArgumentException("the result has no field '" + observe + "' to observe");
+            if (found == null)
+                throw new IllegalArgumentException("the result has no field '" + observe + "' to observe");
             return found;
         }
         Object number = firstNumber(content);
@@ -106,6 +113,11 @@ record Convergence(int agreeing, double epsilon, int maxSamples) {
     }
 
     String describe() {
-        return String.format(Locale.ROOT, "%d agreeing samples (relative change of the mean below %s), at most %d", agreeing, epsilon, maxSamples);
+        return String.format(
+                Locale.ROOT,
+                "%d agreeing samples (relative change of the mean below %s), at most %d",
+                agreeing,
+                epsilon,
+                maxSamples);
     }
 }

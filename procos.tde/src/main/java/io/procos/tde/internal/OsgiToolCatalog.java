@@ -55,7 +55,8 @@ public final class OsgiToolCatalog implements ToolCatalog, HealthContributor {
         } else if (property instanceof String[] a) {
             for (String w : a) if (w != null && !w.isBlank()) out.add(w.strip());
         } else if (property instanceof java.util.Collection<?> c) {
-            for (Object w : c) if (w != null && !w.toString().isBlank()) out.add(w.toString().strip());
+            for (Object w : c)
+                if (w != null && !w.toString().isBlank()) out.add(w.toString().strip());
         }
         return out;
     }
@@ -76,21 +77,35 @@ public final class OsgiToolCatalog implements ToolCatalog, HealthContributor {
         return t;
     });
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void addTool(ServiceReference<Tool> reference, Tool tool) {
-        String bundle = reference.getBundle() == null ? "?" : reference.getBundle().getSymbolicName();
+        String bundle =
+                reference.getBundle() == null ? "?" : reference.getBundle().getSymbolicName();
         try {
             String name = tool.name();
             if (name == null || !name.matches(Tool.NAME_PATTERN)) {
-                invalid.put(reference, "tool service " + reference.getProperty(Constants.SERVICE_ID) + " of bundle " + bundle
-                        + " has the invalid name '" + name + "' (allowed: " + Tool.NAME_PATTERN + "); it is not listed");
+                invalid.put(
+                        reference,
+                        "tool service " + reference.getProperty(Constants.SERVICE_ID) + " of bundle " + bundle
+                                + " has the invalid name '" + name + "' (allowed: " + Tool.NAME_PATTERN
+                                + "); it is not listed");
                 return;
             }
             Object ranking = reference.getProperty(Constants.SERVICE_RANKING);
-            ToolDescriptor d = new ToolDescriptor(name, tool.description(), tool.inputSchema(), tool.outputSchema(), bundle,
-                    reference.getBundle() == null ? "?" : reference.getBundle().getVersion().toString(),
-                    (Long) reference.getProperty(Constants.SERVICE_ID), ranking instanceof Integer r ? r : 0,
+            ToolDescriptor d = new ToolDescriptor(
+                    name,
+                    tool.description(),
+                    tool.inputSchema(),
+                    tool.outputSchema(),
+                    bundle,
+                    reference.getBundle() == null
+                            ? "?"
+                            : reference.getBundle().getVersion().toString(),
+                    (Long) reference.getProperty(Constants.SERVICE_ID),
+                    ranking instanceof Integer r ? r : 0,
                     reach(reference.getProperty(ToolReach.PROPERTY)));
             entries.put(reference, new Entry(reference, tool, d, ConcurrentHashMap.newKeySet()));
         } catch (RuntimeException e) {
@@ -135,8 +150,13 @@ public final class OsgiToolCatalog implements ToolCatalog, HealthContributor {
             ToolDescriptor runnerUp = list.get(1).descriptor();
             String reason = w.ranking() != runnerUp.ranking()
                     ? "highest service.ranking (" + w.ranking() + ") wins"
-                    : "equal service.ranking: the service registered first (lowest service.id " + w.serviceId() + ") wins";
-            conflicts.add(new ToolConflict(name, w, list.subList(1, list.size()).stream().map(Entry::descriptor).toList(), reason));
+                    : "equal service.ranking: the service registered first (lowest service.id " + w.serviceId()
+                            + ") wins";
+            conflicts.add(new ToolConflict(
+                    name,
+                    w,
+                    list.subList(1, list.size()).stream().map(Entry::descriptor).toList(),
+                    reason));
         });
         return conflicts;
     }
@@ -145,7 +165,8 @@ public final class OsgiToolCatalog implements ToolCatalog, HealthContributor {
     public ToolResult invoke(String name, Map<String, Object> input, String taskId, Duration timeout) {
         Entry entry = winner(name);
         if (entry == null) {
-            return ToolResult.error("no tool named '" + name + "' is installed; GET /api/tools lists the tools there are");
+            return ToolResult.error(
+                    "no tool named '" + name + "' is installed; GET /api/tools lists the tools there are");
         }
         Call call = new Call(taskId, Instant.now().plus(timeout));
         entry.calls().add(call);
@@ -156,12 +177,14 @@ public final class OsgiToolCatalog implements ToolCatalog, HealthContributor {
         } catch (TimeoutException e) {
             call.cancelled = true;
             call.future.cancel(true);
-            return ToolResult.error("tool '" + name + "' did not finish within " + timeout.toSeconds() + " s and was stopped");
+            return ToolResult.error(
+                    "tool '" + name + "' did not finish within " + timeout.toSeconds() + " s and was stopped");
         } catch (CancellationException e) {
             return ToolResult.error("tool '" + name + "' was removed while it ran; the call was stopped");
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            return ToolResult.error("tool '" + name + "' failed: " + (cause.getMessage() == null ? cause.toString() : cause.getMessage()));
+            return ToolResult.error("tool '" + name + "' failed: "
+                    + (cause.getMessage() == null ? cause.toString() : cause.getMessage()));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             call.future.cancel(true);
@@ -178,8 +201,11 @@ public final class OsgiToolCatalog implements ToolCatalog, HealthContributor {
 
     private TreeMap<String, List<Entry>> byName() {
         TreeMap<String, List<Entry>> byName = new TreeMap<>();
-        for (Entry e : entries.values()) byName.computeIfAbsent(e.descriptor().name(), k -> new ArrayList<>()).add(e);
-        Comparator<Entry> order = Comparator.<Entry>comparingInt(e -> -e.descriptor().ranking())
+        for (Entry e : entries.values())
+            byName.computeIfAbsent(e.descriptor().name(), k -> new ArrayList<>())
+                    .add(e);
+        Comparator<Entry> order = Comparator.<Entry>comparingInt(
+                        e -> -e.descriptor().ranking())
                 .thenComparingLong(e -> e.descriptor().serviceId());
         byName.values().forEach(list -> list.sort(order));
         return byName;
@@ -193,10 +219,14 @@ public final class OsgiToolCatalog implements ToolCatalog, HealthContributor {
     @Override
     public Health check() {
         List<String> problems = new ArrayList<>(invalid.values());
-        conflicts().forEach(c -> problems.add("tool name '" + c.name() + "' is claimed by " + (c.shadowed().size() + 1)
-                + " services; using the one from " + c.winner().bundle() + " (" + c.reason() + ")"));
+        conflicts()
+                .forEach(c -> problems.add("tool name '" + c.name() + "' is claimed by "
+                        + (c.shadowed().size() + 1) + " services; using the one from "
+                        + c.winner().bundle() + " (" + c.reason() + ")"));
         int count = tools().size();
-        return problems.isEmpty() ? Health.up(count + " tools") : Health.degraded(count + " tools; " + String.join("; ", problems));
+        return problems.isEmpty()
+                ? Health.up(count + " tools")
+                : Health.degraded(count + " tools; " + String.join("; ", problems));
     }
 
     /** One running call: what the tool sees as its context. */

@@ -13,7 +13,10 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 @Component(service = HealthContributor.class)
 public final class PlannerHealth implements HealthContributor {
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
     private volatile Planner planner;
 
     @Override
@@ -25,6 +28,9 @@ public final class PlannerHealth implements HealthContributor {
     public Health check() {
         Planner p = planner;
         if (p == null) return Health.degraded("no planner yet (the embedding model may still be loading)");
-        return Health.up(p.name() + (p.name().startsWith("semantic") ? "; no chat model is configured (conf/io.procos.llm.chat.cfg)" : ""));
+        return Health.up(p.name()
+                + (p.name().startsWith("semantic")
+                        ? "; no chat model is configured (conf/io.procos.llm.chat.cfg)"
+                        : ""));
     }
 }

@@ -17,13 +17,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.Designate;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
 /**
  * The offline planner: no LLM, honest about it. It ranks the tools by the cosine similarity of their
  * name and description with the task's words (in-process embeddings) and takes the best one if it is
@@ -31,14 +31,18 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  * by the schema's property names: from the task's words first (quoted text, file paths, image names,
  * `commands`), then from the process variables of the same name.
  */
-@Component(service = Planner.class, configurationPid = SemanticPlanner.PID,
+@Component(
+        service = Planner.class,
+        configurationPid = SemanticPlanner.PID,
         property = "service.ranking:Integer=-100") // an LLM planner, when configured, outranks it
 @Designate(ocd = SemanticPlanner.Config.class)
 public final class SemanticPlanner implements Planner {
 
     static final String PID = "io.procos.tde.semantic";
 
-    @ObjectClassDefinition(name = "ProcOS semantic planner", description = "The offline planner: tools ranked by meaning.")
+    @ObjectClassDefinition(
+            name = "ProcOS semantic planner",
+            description = "The offline planner: tools ranked by meaning.")
     public @interface Config {
         @AttributeDefinition(name = "Threshold", description = "Below this cosine similarity no tool is chosen.")
         double threshold() default 0.16;
@@ -47,15 +51,19 @@ public final class SemanticPlanner implements Planner {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern QUOTED = Pattern.compile("[\"“']([^\"”']{1,2000})[\"”']");
     private static final Pattern BACKTICKS = Pattern.compile("`([^`]{1,2000})`");
-    private static final Pattern PATH = Pattern.compile("(?<![\\w/.-])((?:[\\w.-]+/)*[\\w-]+\\.[A-Za-z0-9]{1,6})(?![\\w/])");
-    private static final Pattern FOLDER = Pattern.compile("(?:folder|directory|dir)\\s+([\\w./-]*[\\w/-])", Pattern.CASE_INSENSITIVE);
+    private static final Pattern PATH =
+            Pattern.compile("(?<![\\w/.-])((?:[\\w.-]+/)*[\\w-]+\\.[A-Za-z0-9]{1,6})(?![\\w/])");
+    private static final Pattern FOLDER =
+            Pattern.compile("(?:folder|directory|dir)\\s+([\\w./-]*[\\w/-])", Pattern.CASE_INSENSITIVE);
     private static final Pattern AFTER_COLON = Pattern.compile(":\\s+(\\S.{0,100000})$", Pattern.DOTALL);
     private static final Pattern ASSIGNED = Pattern.compile("(?:^|[;\\n,])\\s*([A-Za-z]\\w*)\\s*=(?!=)");
     /** Words that ask for an estimate from random samples: the tool runs until its results converge. */
     private static final Pattern STOCHASTIC = Pattern.compile(
             "monte[ -]carlo|stochastic|simulat(?:e|es|ed|ion|ions)\\b|random(?:ly)? sampl|repeated(?:ly)? sampl|until (?:the )?(?:results?|estimates?|values?) (?:agree|converge)",
             Pattern.CASE_INSENSITIVE);
-    private static final Pattern IMAGE = Pattern.compile("(?<![\\w/.-])([a-z0-9][a-z0-9._-]*(?:/[a-z0-9._-]+)*:[\\w.-]+)");
+
+    private static final Pattern IMAGE =
+            Pattern.compile("(?<![\\w/.-])([a-z0-9][a-z0-9._-]*(?:/[a-z0-9._-]+)*:[\\w.-]+)");
 
     private final TextEmbedder embedder;
     private final double threshold;
@@ -92,16 +100,22 @@ public final class SemanticPlanner implements Planner {
         if (tools.isEmpty()) return Decision.noTool("no tool fits: no tools are installed", 0, name());
         // quoted text and code say what to work on, not what to do: they would only blur the meaning
         // (as is what follows a colon: "save to memory: <the text>")
-        String what = AFTER_COLON.matcher(BACKTICKS.matcher(QUOTED.matcher(task.text()).replaceAll("")).replaceAll("")).replaceAll("");
+        String what = AFTER_COLON
+                .matcher(BACKTICKS
+                        .matcher(QUOTED.matcher(task.text()).replaceAll(""))
+                        .replaceAll(""))
+                .replaceAll("");
         float[] taskVector = embedder.embed(what.isBlank() ? task.text() : what);
         // the closest few by meaning, kept in order
         List<Scored> top = new ArrayList<>();
         for (ToolDescriptor tool : tools) {
-            List<float[]> sentences = toolVectors.computeIfAbsent(toolText(tool), t -> embedder.embedAll(sentences(tool)));
+            List<float[]> sentences =
+                    toolVectors.computeIfAbsent(toolText(tool), t -> embedder.embedAll(sentences(tool)));
             double score = -1;
             for (float[] v : sentences) score = Math.max(score, dot(taskVector, v));
             for (Precedent p : precedents) {
-                if (p.tool().equals(tool.name()) && p.similarity() >= PRECEDENT_MIN) score = Math.max(score, p.similarity() * PRECEDENT_WEIGHT);
+                if (p.tool().equals(tool.name()) && p.similarity() >= PRECEDENT_MIN)
+                    score = Math.max(score, p.similarity() * PRECEDENT_WEIGHT);
             }
             if (top.size() < CANDIDATES || score > top.get(top.size() - 1).similarity) {
                 top.add(new Scored(tool, score, 0, null, null));
@@ -126,24 +140,54 @@ public final class SemanticPlanner implements Planner {
         Scored best = ranked.get(0);
         Scored second = ranked.size() > 1 ? ranked.get(1) : null;
         if (best.score < threshold) {
-            return Decision.noTool(String.format(Locale.ROOT, "no tool fits: the closest is %s (score %.2f, threshold %.2f%s)",
-                    best.tool.name(), best.score, threshold, best.missing.isEmpty() ? "" : "; the task gives no " + String.join(", ", best.missing)),
-                    best.score, name());
+            return Decision.noTool(
+                    String.format(
+                            Locale.ROOT,
+                            "no tool fits: the closest is %s (score %.2f, threshold %.2f%s)",
+                            best.tool.name(),
+                            best.score,
+                            threshold,
+                            best.missing.isEmpty() ? "" : "; the task gives no " + String.join(", ", best.missing)),
+                    best.score,
+                    name());
         }
-        String rationale = String.format(Locale.ROOT, "%s is the closest tool to the task (score %.2f: similarity %.2f%s%s)", best.tool.name(),
-                best.score, best.similarity, best.score > best.similarity ? ", and the task gives all it needs" : best.score < best.similarity ? ", but it takes no file" : "",
-                second == null ? "" : String.format(Locale.ROOT, "; next %s at %.2f", second.tool.name(), second.score))
+        String rationale = String.format(
+                        Locale.ROOT,
+                        "%s is the closest tool to the task (score %.2f: similarity %.2f%s%s)",
+                        best.tool.name(),
+                        best.score,
+                        best.similarity,
+                        best.score > best.similarity
+                                ? ", and the task gives all it needs"
+                                : best.score < best.similarity ? ", but it takes no file" : "",
+                        second == null
+                                ? ""
+                                : String.format(Locale.ROOT, "; next %s at %.2f", second.tool.name(), second.score))
                 + (best.missing.isEmpty() ? "" : "; could not find a value for " + String.join(", ", best.missing));
-        Precedent vouching = precedents.stream().filter(p -> p.tool().equals(best.tool.name()) && p.similarity() >= PRECEDENT_MIN)
-                .findFirst().orElse(null);
+        Precedent vouching = precedents.stream()
+                .filter(p -> p.tool().equals(best.tool.name()) && p.similarity() >= PRECEDENT_MIN)
+                .findFirst()
+                .orElse(null);
         if (vouching != null) {
-            rationale += String.format(Locale.ROOT, "; it did the similar task \"%s\" before (similarity %.2f)", vouching.task(), vouching.similarity());
+            rationale += String.format(
+                    Locale.ROOT,
+                    "; it did the similar task \"%s\" before (similarity %.2f)",
+                    vouching.task(),
+                    vouching.similarity());
         }
         Map<String, Object> arguments = best.arguments;
         double bestScore = best.score;
         String mode = STOCHASTIC.matcher(task.text()).find() ? "probabilistic" : "deterministic";
-        return new Decision(best.tool.name(), arguments, mode, bestScore, rationale + (mode.equals("probabilistic")
-                ? "; the task asks for an estimate from random samples, so the tool runs until its results converge" : ""), name());
+        return new Decision(
+                best.tool.name(),
+                arguments,
+                mode,
+                bestScore,
+                rationale
+                        + (mode.equals("probabilistic")
+                                ? "; the task asks for an estimate from random samples, so the tool runs until its results converge"
+                                : ""),
+                name());
     }
 
     /**
@@ -154,14 +198,19 @@ public final class SemanticPlanner implements Planner {
     @Override
     public Decision reconsider(TaskDescription task, List<ToolDescriptor> tools, Decision rejected, String problem) {
         if (problem.contains("do not match its input schema")) {
-            return Decision.noTool("the task's words and variables give no other arguments for " + rejected.tool(), 0, name());
+            return Decision.noTool(
+                    "the task's words and variables give no other arguments for " + rejected.tool(), 0, name());
         }
-        List<ToolDescriptor> others = tools.stream().filter(t -> !t.name().equals(rejected.tool())).toList();
+        List<ToolDescriptor> others =
+                tools.stream().filter(t -> !t.name().equals(rejected.tool())).toList();
         Decision next = decide(task, others);
-        return next.tool() == null ? Decision.noTool("no other tool fits: " + next.rationale(), next.confidence(), name()) : next;
+        return next.tool() == null
+                ? Decision.noTool("no other tool fits: " + next.rationale(), next.confidence(), name())
+                : next;
     }
 
-    static final double PRECEDENT_MIN = 0.9; // near-identical wording: "Write the memo" and "Read the memo" are close in meaning too
+    static final double PRECEDENT_MIN =
+            0.9; // near-identical wording: "Write the memo" and "Read the memo" are close in meaning too
     static final double PRECEDENT_WEIGHT = 0.9;
 
     /** How many of the closest tools get a closer look at their arguments. */
@@ -169,11 +218,18 @@ public final class SemanticPlanner implements Planner {
     /** What being callable with the task's own words and variables is worth, in cosine similarity. */
     static final double FIT = 0.06;
 
-    private record Scored(ToolDescriptor tool, double similarity, double score, Map<String, Object> arguments, List<String> missing) {}
+    private record Scored(
+            ToolDescriptor tool,
+            double similarity,
+            double score,
+            Map<String, Object> arguments,
+            List<String> missing) {}
 
     private static boolean takesFile(ToolDescriptor tool) {
         try {
-            for (Iterator<String> it = JSON.readTree(tool.inputSchema()).path("properties").fieldNames(); it.hasNext(); ) {
+            for (Iterator<String> it =
+                            JSON.readTree(tool.inputSchema()).path("properties").fieldNames();
+                    it.hasNext(); ) {
                 String p = it.next().toLowerCase(Locale.ROOT);
                 if (p.contains("path") || p.contains("file") || p.contains("dir") || p.contains("folder")) return true;
             }
@@ -223,7 +279,9 @@ public final class SemanticPlanner implements Planner {
         String text = task.text();
         List<String> required = new ArrayList<>();
         schema.path("required").forEach(n -> required.add(n.asText()));
-        for (Iterator<Map.Entry<String, JsonNode>> it = schema.path("properties").fields(); it.hasNext(); ) {
+        for (Iterator<Map.Entry<String, JsonNode>> it =
+                        schema.path("properties").fields();
+                it.hasNext(); ) {
             Map.Entry<String, JsonNode> property = it.next();
             String name = property.getKey();
             // the task's own words first: process variables also hold what earlier tasks returned
@@ -242,7 +300,8 @@ public final class SemanticPlanner implements Planner {
         if ("array".equals(type)) {
             Matcher code = BACKTICKS.matcher(text);
             if (!code.find()) return null;
-            if (p.contains("command") || p.contains("arg") || p.contains("cmd")) return List.of(code.group(1).trim().split("\\s+"));
+            if (p.contains("command") || p.contains("arg") || p.contains("cmd"))
+                return List.of(code.group(1).trim().split("\\s+"));
             if (p.contains("variable") || p.contains("output") || p.contains("return")) {
                 // what a script computes last is what the task is after
                 String last = null;
@@ -262,8 +321,12 @@ public final class SemanticPlanner implements Planner {
             String code = first(BACKTICKS, text);
             return code != null ? code : first(QUOTED, text);
         }
-        if (p.contains("content") || p.contains("text") || p.contains("body") || p.contains("message")
-                || p.contains("query") || p.contains("question")) {
+        if (p.contains("content")
+                || p.contains("text")
+                || p.contains("body")
+                || p.contains("message")
+                || p.contains("query")
+                || p.contains("question")) {
             String quoted = first(QUOTED, text);
             return quoted != null ? quoted : first(AFTER_COLON, text); // "Save to memory: the supplier moved to Bremen"
         }

@@ -19,7 +19,6 @@ import io.procos.api.tde.TaskRunEvent;
 import io.procos.api.tool.ToolCatalog;
 import io.procos.api.tool.ToolDescriptor;
 import io.procos.api.tool.ToolPolicy;
-import io.procos.api.tool.ToolResult;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -44,7 +43,10 @@ public final class TaskExecutorService implements TaskExecutor {
 
     static final ObjectMapper JSON = new ObjectMapper();
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
     private volatile Planner planner;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -78,14 +80,17 @@ public final class TaskExecutorService implements TaskExecutor {
         Planner p = planner;
         ToolCatalog c = catalog;
         if (p == null || c == null) {
-            throw new TaskFailedException("no planner is available yet (the embedding model may still be loading); the task will be retried");
+            throw new TaskFailedException(
+                    "no planner is available yet (the embedding model may still be loading); the task will be retried");
         }
         String key = AttemptMemo.key(request, "decide");
         Decision d = memo.get(key, Decision.class);
         if (d != null) return d;
-        List<ToolDescriptor> allowed = policy(request).filter(c.tools()); // the planner is offered only what the process allows
+        List<ToolDescriptor> allowed =
+                policy(request).filter(c.tools()); // the planner is offered only what the process allows
         List<Precedent> precedents = precedents(memory, request.task()).stream()
-                .filter(pr -> allowed.stream().anyMatch(t -> t.name().equals(pr.tool()))).toList();
+                .filter(pr -> allowed.stream().anyMatch(t -> t.name().equals(pr.tool())))
+                .toList();
         d = p.decide(request.task(), allowed, precedents);
         memo.put(key, d);
         return d;
@@ -103,7 +108,12 @@ public final class TaskExecutorService implements TaskExecutor {
         try {
             ToolRunner.Outcome o = new ToolRunner(c, planner, validator, policy(request))
                     .run(request.task(), decision, String.valueOf(request.taskId()), true);
-            Execution e = new Execution(o.decision(), o.result().content(), o.result().text(), o.correction(), (System.nanoTime() - start) / 1_000_000L);
+            Execution e = new Execution(
+                    o.decision(),
+                    o.result().content(),
+                    o.result().text(),
+                    o.correction(),
+                    (System.nanoTime() - start) / 1_000_000L);
             memo.put(key, e);
             return e;
         } catch (ToolRunner.TaskFailed f) {
@@ -114,7 +124,8 @@ public final class TaskExecutorService implements TaskExecutor {
     }
 
     @Override
-    public Sampling sample(TaskRequest request, Decision decision, List<Object> samplesSoFar) throws TaskFailedException {
+    public Sampling sample(TaskRequest request, Decision decision, List<Object> samplesSoFar)
+            throws TaskFailedException {
         ToolCatalog c = catalog;
         if (c == null) throw new TaskFailedException("the tool catalogue is not available");
         TaskDescription task = request.task();
@@ -136,7 +147,8 @@ public final class TaskExecutorService implements TaskExecutor {
         }
         Object value;
         try {
-            value = Convergence.observe(outcome.result().content(), task.variables().get("observe") instanceof String o ? o : null);
+            value = Convergence.observe(
+                    outcome.result().content(), task.variables().get("observe") instanceof String o ? o : null);
         } catch (IllegalArgumentException e) {
             throw new TaskFailedException(e.getMessage(), false);
         }
@@ -156,7 +168,14 @@ public final class TaskExecutorService implements TaskExecutor {
             text = (converged ? "converged after " : "did not converge; stopped at the maximum of ") + samples.size()
                     + " samples (" + rule.describe() + ")";
         }
-        return new Sampling(outcome.decision(), samples, converged, again, result, text, outcome.correction(),
+        return new Sampling(
+                outcome.decision(),
+                samples,
+                converged,
+                again,
+                result,
+                text,
+                outcome.correction(),
                 (System.nanoTime() - start) / 1_000_000L);
     }
 
@@ -181,7 +200,9 @@ public final class TaskExecutorService implements TaskExecutor {
             List<Precedent> out = new ArrayList<>();
             for (Hit h : m.recall(task.text(), new Recall(5, "decision", null, null))) {
                 Map<String, Object> props = h.item().properties();
-                if (TaskRun.COMPLETED.equals(props.get("status")) && props.get("tool") instanceof String tool && !tool.isBlank()) {
+                if (TaskRun.COMPLETED.equals(props.get("status"))
+                        && props.get("tool") instanceof String tool
+                        && !tool.isBlank()) {
                     out.add(new Precedent(h.item().text(), tool, object(props.get("arguments")), h.score()));
                 }
             }
@@ -205,6 +226,9 @@ public final class TaskExecutorService implements TaskExecutor {
 
     private static double spread(List<Object> samples) {
         double mean = Convergence.mean(samples);
-        return Math.sqrt(samples.stream().mapToDouble(s -> Math.pow(((Number) s).doubleValue() - mean, 2)).sum() / Math.max(1, samples.size() - 1));
+        return Math.sqrt(samples.stream()
+                        .mapToDouble(s -> Math.pow(((Number) s).doubleValue() - mean, 2))
+                        .sum()
+                / Math.max(1, samples.size() - 1));
     }
 }

@@ -62,9 +62,12 @@ final class ToolRunner {
         Decision second = planner.reconsider(task, policy.filter(catalog.tools()), decision, problem);
         if (second.tool() == null) throw new TaskFailed(problem + " (reconsidered: " + second.rationale() + ")");
         String secondProblem = check(second);
-        if (secondProblem != null) throw new TaskFailed(problem + "; the corrected decision failed too: " + secondProblem);
+        if (secondProblem != null)
+            throw new TaskFailed(problem + "; the corrected decision failed too: " + secondProblem);
         ToolResult result = catalog.invoke(second.tool(), second.arguments(), idempotencyKey + "/2", TOOL_TIMEOUT);
-        if (result.isError()) throw new TaskFailed(problem + "; the corrected decision failed too: " + second.tool() + ": " + result.text());
+        if (result.isError())
+            throw new TaskFailed(
+                    problem + "; the corrected decision failed too: " + second.tool() + ": " + result.text());
         return new Outcome(second, result, problem);
     }
 
@@ -72,15 +75,19 @@ final class ToolRunner {
     String check(Decision decision) {
         // checked now, not at decision time: the tool may have gone, or changed its schema, since
         ToolDescriptor descriptor = catalog.tool(decision.tool()).orElse(null);
-        if (descriptor == null) return "the tool " + decision.tool() + " chosen for this task is not installed (any more)";
+        if (descriptor == null)
+            return "the tool " + decision.tool() + " chosen for this task is not installed (any more)";
         // whoever chose it (a planner that obeyed words in the task or its variables), the process decides what may run
         if (!policy.permits(descriptor)) {
-            return "the process does not allow " + decision.tool() + " (it reaches " + (descriptor.reach().isEmpty() ? "nothing"
-                    : String.join(", ", descriptor.reach())) + "; the process allows " + policy.spec() + "); name it in the process "
+            return "the process does not allow " + decision.tool() + " (it reaches "
+                    + (descriptor.reach().isEmpty() ? "nothing" : String.join(", ", descriptor.reach()))
+                    + "; the process allows " + policy.spec() + "); name it in the process "
                     + "property " + ToolPolicy.PROPERTY + " to allow it";
         }
         List<String> problems = validator.problems(descriptor, decision.arguments());
-        return problems.isEmpty() ? null
-                : "the arguments chosen for " + decision.tool() + " do not match its input schema: " + String.join("; ", problems);
+        return problems.isEmpty()
+                ? null
+                : "the arguments chosen for " + decision.tool() + " do not match its input schema: "
+                        + String.join("; ", problems);
     }
 }

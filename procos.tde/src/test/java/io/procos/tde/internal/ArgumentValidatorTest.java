@@ -10,15 +10,24 @@ import org.junit.jupiter.api.Test;
 /** Decisions against real JSON Schemas: what a tool's contract forbids never reaches the tool. */
 class ArgumentValidatorTest {
 
-    private static final ToolDescriptor WRITE = new ToolDescriptor("file.write", "writes a file", """
+    private static final ToolDescriptor WRITE = new ToolDescriptor(
+            "file.write",
+            "writes a file",
+            """
             {"type":"object","required":["path","content"],"additionalProperties":false,"properties":{
-              "path":{"type":"string"},"content":{"type":"string"},"append":{"type":"boolean"}}}""", null, "b", "1", 1, 0);
+              "path":{"type":"string"},"content":{"type":"string"},"append":{"type":"boolean"}}}""",
+            null,
+            "b",
+            "1",
+            1,
+            0);
 
     private final ArgumentValidator validator = new ArgumentValidator();
 
     @Test
     void validArgumentsPass() {
-        assertThat(validator.problems(WRITE, Map.of("path", "a.txt", "content", "x", "append", true))).isEmpty();
+        assertThat(validator.problems(WRITE, Map.of("path", "a.txt", "content", "x", "append", true)))
+                .isEmpty();
     }
 
     @Test
@@ -31,6 +40,9 @@ class ArgumentValidatorTest {
     @Test
     void aBrokenSchemaIsReportedNotThrown() {
         ToolDescriptor broken = new ToolDescriptor("bad.tool", "", "{not json", null, "b", "1", 2, 0);
-        assertThat(validator.problems(broken, Map.of())).singleElement().asString().contains("not valid JSON Schema");
+        assertThat(validator.problems(broken, Map.of()))
+                .singleElement()
+                .asString()
+                .contains("not valid JSON Schema");
     }
 }

@@ -47,16 +47,20 @@ class ConvergenceTest {
 
     @Test
     void observesTheComputedNumberNotTheExitCode() {
-        Map<String, Object> matlab = Map.of("engine", "octave", "exitCode", 0, "variables", Map.of("pi_estimate", 3.1416));
+        Map<String, Object> matlab =
+                Map.of("engine", "octave", "exitCode", 0, "variables", Map.of("pi_estimate", 3.1416));
         assertThat(Convergence.observe(matlab, null)).isEqualTo(3.1416);
-        assertThat(Convergence.observe(Map.of("exitCode", 0, "count", 12), null)).isEqualTo(12);
-        assertThat(Convergence.observe(Map.of("a", 1, "b", Map.of("c", 2)), "c")).isEqualTo(2);
+        assertThat(Convergence.observe(Map.of("exitCode", 0, "count", 12), null))
+                .isEqualTo(12);
+        assertThat(Convergence.observe(Map.of("a", 1, "b", Map.of("c", 2)), "c"))
+                .isEqualTo(2);
         assertThatThrownBy(() -> Convergence.observe(Map.of("a", 1), "z")).hasMessageContaining("no field 'z'");
     }
 
     @Test
     void settingsComeFromTheTaskAndAreChecked() {
         assertThat(Convergence.from(Map.of("maxSamples", 7, "epsilon", 0.01))).isEqualTo(new Convergence(3, 0.01, 7));
-        assertThatThrownBy(() -> Convergence.from(Map.of("maxSamples", 2))).hasMessageContaining("maxSamples (2) must be at least agreeing (3)");
+        assertThatThrownBy(() -> Convergence.from(Map.of("maxSamples", 2)))
+                .hasMessageContaining("maxSamples (2) must be at least agreeing (3)");
     }
 }

@@ -17,11 +17,17 @@ class SemanticPlannerTest {
     static SemanticPlanner planner;
 
     static final List<ToolDescriptor> TOOLS = List.of(
-            tool("file.write", "Writes text to a file in the workspace. Use it to save a document, a report or notes.",
+            tool(
+                    "file.write",
+                    "Writes text to a file in the workspace. Use it to save a document, a report or notes.",
                     "{\"type\":\"object\",\"required\":[\"path\",\"content\"],\"properties\":{\"path\":{\"type\":\"string\"},\"content\":{\"type\":\"string\"}}}"),
-            tool("docker.run", "Runs a command in a Docker container from an image. Use it for programs that need their own environment.",
+            tool(
+                    "docker.run",
+                    "Runs a command in a Docker container from an image. Use it for programs that need their own environment.",
                     "{\"type\":\"object\",\"required\":[\"image\",\"command\"],\"properties\":{\"image\":{\"type\":\"string\"},\"command\":{\"type\":\"array\"}}}"),
-            tool("matlab.run", "Runs a MATLAB script. Use it for numeric work: matrices, statistics, engineering calculations.",
+            tool(
+                    "matlab.run",
+                    "Runs a MATLAB script. Use it for numeric work: matrices, statistics, engineering calculations.",
                     "{\"type\":\"object\",\"properties\":{\"script\":{\"type\":\"string\"},\"variables\":{\"type\":\"array\"}}}"));
 
     static ToolDescriptor tool(String name, String description, String schema) {
@@ -35,8 +41,12 @@ class SemanticPlannerTest {
 
     @Test
     void theClosestToolIsChosenWithArgumentsFromTheWordsBeforeTheVariables() {
-        Decision d = planner.decide(new TaskDescription("Save the meeting notes", "Write \"Ship on Friday\" to notes/meeting.txt",
-                Map.of("path", "old/elsewhere.txt")), TOOLS);
+        Decision d = planner.decide(
+                new TaskDescription(
+                        "Save the meeting notes",
+                        "Write \"Ship on Friday\" to notes/meeting.txt",
+                        Map.of("path", "old/elsewhere.txt")),
+                TOOLS);
         assertThat(d.tool()).isEqualTo("file.write");
         assertThat(d.arguments()).containsEntry("path", "notes/meeting.txt").containsEntry("content", "Ship on Friday");
         assertThat(d.rationale()).contains("file.write is the closest tool");
@@ -44,28 +54,42 @@ class SemanticPlannerTest {
 
     @Test
     void variablesFillWhatTheWordsDoNotSay() {
-        Decision d = planner.decide(new TaskDescription("Compute the eigenvalues of the stiffness matrix", "",
-                Map.of("script", "e = eig([2 -1; -1 2]);")), TOOLS);
+        Decision d = planner.decide(
+                new TaskDescription(
+                        "Compute the eigenvalues of the stiffness matrix",
+                        "",
+                        Map.of("script", "e = eig([2 -1; -1 2]);")),
+                TOOLS);
         assertThat(d.tool()).isEqualTo("matlab.run");
         assertThat(d.arguments()).containsEntry("script", "e = eig([2 -1; -1 2]);");
     }
 
     @Test
     void belowTheThresholdNoToolIsChosenAndTheClosestIsNamed() {
-        Decision d = planner.decide(new TaskDescription("Walk the dog", "Take the dog out for half an hour", Map.of()), TOOLS);
+        Decision d = planner.decide(
+                new TaskDescription("Walk the dog", "Take the dog out for half an hour", Map.of()), TOOLS);
         assertThat(d.tool()).isNull();
         assertThat(d.rationale()).startsWith("no tool fits: the closest is");
-        assertThat(planner.decide(new TaskDescription("Anything", "", Map.of()), List.of()).rationale()).contains("no tools are installed");
+        assertThat(planner.decide(new TaskDescription("Anything", "", Map.of()), List.of())
+                        .rationale())
+                .contains("no tools are installed");
     }
 
     @Test
     void aMonteCarloEstimateIsProbabilisticAndReturnsWhatTheScriptComputesLast() {
-        Decision d = planner.decide(new TaskDescription("Estimate pi by Monte Carlo simulation",
-                "Run `n = 20000; x = rand(n, 1); y = rand(n, 1); pi_estimate = 4 * mean(x .^ 2 + y .^ 2 <= 1);`", Map.of()), TOOLS);
+        Decision d = planner.decide(
+                new TaskDescription(
+                        "Estimate pi by Monte Carlo simulation",
+                        "Run `n = 20000; x = rand(n, 1); y = rand(n, 1); pi_estimate = 4 * mean(x .^ 2 + y .^ 2 <= 1);`",
+                        Map.of()),
+                TOOLS);
         assertThat(d.tool()).isEqualTo("matlab.run");
         assertThat(d.mode()).isEqualTo("probabilistic");
         assertThat(d.arguments()).containsEntry("variables", List.of("pi_estimate"));
-        assertThat(planner.decide(new TaskDescription("Save the meeting notes", "Write \"x\" to notes/a.txt", Map.of()), TOOLS).mode())
+        assertThat(planner.decide(
+                                new TaskDescription("Save the meeting notes", "Write \"x\" to notes/a.txt", Map.of()),
+                                TOOLS)
+                        .mode())
                 .isEqualTo("deterministic");
     }
 
@@ -75,7 +99,11 @@ class SemanticPlannerTest {
         Decision first = planner.decide(task, TOOLS);
         Decision second = planner.reconsider(task, TOOLS, first, "matlab.run failed: no MATLAB or Octave");
         assertThat(second.tool()).isNotEqualTo("matlab.run");
-        Decision invalid = planner.reconsider(task, TOOLS, first, "the arguments chosen for matlab.run do not match its input schema: $.script: required");
+        Decision invalid = planner.reconsider(
+                task,
+                TOOLS,
+                first,
+                "the arguments chosen for matlab.run do not match its input schema: $.script: required");
         assertThat(invalid.tool()).isNull();
     }
 }

@@ -46,7 +46,8 @@ public final class WordCountTool implements Tool {
         String trimmed = s.strip();
         int words = trimmed.isEmpty() ? 0 : trimmed.split("\\s+").length;
         int lines = s.isEmpty() ? 0 : (int) s.lines().count();
-        return ToolResult.ok(Map.of("words", words, "lines", lines, "characters", s.length()),
+        return ToolResult.ok(
+                Map.of("words", words, "lines", lines, "characters", s.length()),
                 words + " words, " + lines + " lines, " + s.length() + " characters");
     }
 }

@@ -25,9 +25,9 @@ import org.slf4j.LoggerFactory;
  * {@code /api/*} servlet requires this component (so none is registered before it is active), and
  * while the token file is missing or empty every request gets 503 with the reason, never the route.
  */
-@Component(service = {Filter.class, ApiTokenFilter.class}, property = {
-        "osgi.http.whiteboard.filter.pattern=/api/*",
-        "osgi.http.whiteboard.filter.name=procos-api-token"})
+@Component(
+        service = {Filter.class, ApiTokenFilter.class},
+        property = {"osgi.http.whiteboard.filter.pattern=/api/*", "osgi.http.whiteboard.filter.name=procos-api-token"})
 public final class ApiTokenFilter implements Filter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiTokenFilter.class);
@@ -70,19 +70,26 @@ public final class ApiTokenFilter implements Filter {
             }
             return new Token(("Bearer " + text).getBytes(StandardCharsets.UTF_8), readAt);
         } catch (IOException e) {
-            LOG.error("{} cannot be read ({}): every /api request is refused with 503 until it can", tokenFile, e.toString());
+            LOG.error(
+                    "{} cannot be read ({}): every /api request is refused with 503 until it can",
+                    tokenFile,
+                    e.toString());
             return new Token(null, readAt);
         }
     }
 
     @Override
-    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain) throws IOException, ServletException {
+    public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
+            throws IOException, ServletException {
         HttpServletRequest request = (HttpServletRequest) req;
         HttpServletResponse response = (HttpServletResponse) res;
         byte[] expected = expected();
         if (expected == null) {
-            HttpJson.error(response, HttpServletResponse.SC_SERVICE_UNAVAILABLE, "the API token (conf/api-token) is missing or empty, "
-                    + "so no request is let through; restart ProcOS to generate one, or write one into that file");
+            HttpJson.error(
+                    response,
+                    HttpServletResponse.SC_SERVICE_UNAVAILABLE,
+                    "the API token (conf/api-token) is missing or empty, "
+                            + "so no request is let through; restart ProcOS to generate one, or write one into that file");
             return;
         }
         String header = request.getHeader("Authorization");
@@ -92,8 +99,11 @@ public final class ApiTokenFilter implements Filter {
             return;
         }
         response.setHeader("WWW-Authenticate", "Bearer realm=\"procos\"");
-        HttpJson.error(response, HttpServletResponse.SC_UNAUTHORIZED, header == null
-                ? "missing Authorization header: send 'Authorization: Bearer <token>' with the token from conf/api-token"
-                : "wrong bearer token: use the token from conf/api-token");
+        HttpJson.error(
+                response,
+                HttpServletResponse.SC_UNAUTHORIZED,
+                header == null
+                        ? "missing Authorization header: send 'Authorization: Bearer <token>' with the token from conf/api-token"
+                        : "wrong bearer token: use the token from conf/api-token");
     }
 }

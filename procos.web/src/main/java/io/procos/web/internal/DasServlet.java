@@ -1,8 +1,8 @@
 package io.procos.web.internal;
 
 import io.procos.api.das.Assistant;
-import io.procos.api.das.GenerationException;
 import io.procos.api.das.Generated;
+import io.procos.api.das.GenerationException;
 import io.procos.api.das.Started;
 import io.procos.api.das.Suggestion;
 import java.io.IOException;
@@ -31,9 +31,9 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * its progress as lines of text until it ends (what {@code bin/procos ask} prints).
  * {@code GET /api/das/suggestions?processKey=…}: refinements with their evidence.
  */
-@Component(service = Servlet.class, property = {
-        "osgi.http.whiteboard.servlet.pattern=/api/das/*",
-        "osgi.http.whiteboard.servlet.name=procos-das"})
+@Component(
+        service = Servlet.class,
+        property = {"osgi.http.whiteboard.servlet.pattern=/api/das/*", "osgi.http.whiteboard.servlet.name=procos-das"})
 public final class DasServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
@@ -41,6 +41,7 @@ public final class DasServlet extends HttpServlet {
     /** Not used: required so that this route exists only while the token filter guards it. */
     @Reference
     private transient ApiTokenFilter guard;
+
     private static final int MAX_BYTES = 64 * 1024;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -59,10 +60,12 @@ public final class DasServlet extends HttpServlet {
                 text = HttpJson.body(request, MAX_BYTES);
             } else {
                 Map<String, Object> body = HttpJson.objectBody(request, MAX_BYTES);
-                if (!(body.get("text") instanceof String t)) throw new HttpJson.RequestException(400, "the body needs {\"text\": \"what you want done\"}");
+                if (!(body.get("text") instanceof String t))
+                    throw new HttpJson.RequestException(400, "the body needs {\"text\": \"what you want done\"}");
                 text = t;
                 if (body.get("variables") instanceof Map<?, ?> v) variables = (Map<String, Object>) v;
-                else if (body.get("variables") != null) throw new HttpJson.RequestException(400, "'variables' must be a JSON object");
+                else if (body.get("variables") != null)
+                    throw new HttpJson.RequestException(400, "'variables' must be a JSON object");
             }
             try {
                 switch (path) {
@@ -82,11 +85,15 @@ public final class DasServlet extends HttpServlet {
                         response.setContentType("application/xml");
                         response.setCharacterEncoding("UTF-8");
                         response.setHeader("X-Procos-Process-Key", g.processKey());
-                        response.setHeader("X-Procos-Explanation", URLEncoder.encode(g.explanation(), StandardCharsets.UTF_8));
+                        response.setHeader(
+                                "X-Procos-Explanation", URLEncoder.encode(g.explanation(), StandardCharsets.UTF_8));
                         response.getWriter().write(g.bpmn());
                     }
                     case "ask" -> ask(a, text, variables, response);
-                    default -> throw new HttpJson.RequestException(404, "unknown assistant resource '" + path + "'; there are commands, generate, ask and suggestions");
+                    default -> throw new HttpJson.RequestException(
+                            404,
+                            "unknown assistant resource '" + path
+                                    + "'; there are commands, generate, ask and suggestions");
                 }
             } catch (GenerationException e) {
                 throw new HttpJson.RequestException(422, e.getMessage(), e.problems());
@@ -103,10 +110,14 @@ public final class DasServlet extends HttpServlet {
         response.setCharacterEncoding("UTF-8");
         PrintWriter out = response.getWriter();
         try {
-            String result = a.ask(text, variables, line -> {
-                out.println(line);
-                out.flush();
-            }, Duration.ofMinutes(10));
+            String result = a.ask(
+                    text,
+                    variables,
+                    line -> {
+                        out.println(line);
+                        out.flush();
+                    },
+                    Duration.ofMinutes(10));
             out.println(result);
         } catch (GenerationException e) {
             out.println("Refused: " + e.getMessage());
@@ -122,9 +133,11 @@ public final class DasServlet extends HttpServlet {
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         try {
             Assistant a = HttpJson.available(assistant, "the assistant (procos.das)");
-            if (!"suggestions".equals(ProcessesServlet.path(request))) throw new HttpJson.RequestException(404, "GET /api/das/suggestions?processKey=… is the only GET here");
+            if (!"suggestions".equals(ProcessesServlet.path(request)))
+                throw new HttpJson.RequestException(404, "GET /api/das/suggestions?processKey=… is the only GET here");
             String key = request.getParameter("processKey");
-            if (key == null || key.isBlank()) throw new HttpJson.RequestException(400, "the query parameter 'processKey' is required");
+            if (key == null || key.isBlank())
+                throw new HttpJson.RequestException(400, "the query parameter 'processKey' is required");
             try {
                 List<Suggestion> suggestions = a.suggestions(key);
                 HttpJson.write(response, 200, Map.of("processKey", key, "suggestions", suggestions));

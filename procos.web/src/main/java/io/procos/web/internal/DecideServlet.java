@@ -1,11 +1,11 @@
 package io.procos.web.internal;
 
 import io.procos.api.tde.Decision;
+import io.procos.api.tde.TaskDescription;
 import io.procos.api.tde.TaskExecutor;
 import io.procos.api.tde.TaskFailedException;
 import io.procos.api.tde.TaskRequest;
 import io.procos.api.tool.ToolPolicy;
-import io.procos.api.tde.TaskDescription;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -17,16 +17,18 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * {@code POST /api/tde/decide} with {@code {"task": {"name": …, "documentation": …}, "variables": {…}}}:
  * the decision the task executor would take now, with the tools that exist now, without executing
  * anything. For people trying tasks, prompts and tools.
  */
-@Component(service = Servlet.class, property = {
-        "osgi.http.whiteboard.servlet.pattern=/api/tde/decide",
-        "osgi.http.whiteboard.servlet.name=procos-tde-decide"})
+@Component(
+        service = Servlet.class,
+        property = {
+            "osgi.http.whiteboard.servlet.pattern=/api/tde/decide",
+            "osgi.http.whiteboard.servlet.name=procos-tde-decide"
+        })
 public final class DecideServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
@@ -43,11 +45,16 @@ public final class DecideServlet extends HttpServlet {
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         try {
             Map<String, Object> body = HttpJson.objectBody(request, ProcessesServlet.MAX_JSON_BYTES);
-            if (!(body.get("task") instanceof Map<?, ?> task) || !(task.get("name") instanceof String name) || name.isBlank()) {
-                throw new HttpJson.RequestException(400, "the body needs {\"task\": {\"name\": \"…\", \"documentation\": \"…\"}, \"variables\": {…}}");
+            if (!(body.get("task") instanceof Map<?, ?> task)
+                    || !(task.get("name") instanceof String name)
+                    || name.isBlank()) {
+                throw new HttpJson.RequestException(
+                        400,
+                        "the body needs {\"task\": {\"name\": \"…\", \"documentation\": \"…\"}, \"variables\": {…}}");
             }
             Object doc = task.get("documentation");
-            Map<String, Object> variables = body.get("variables") instanceof Map<?, ?> v ? (Map<String, Object>) v : Map.of();
+            Map<String, Object> variables =
+                    body.get("variables") instanceof Map<?, ?> v ? (Map<String, Object>) v : Map.of();
             String policy = body.get("toolPolicy") == null ? null : String.valueOf(body.get("toolPolicy"));
             if (policy != null) {
                 try {
@@ -60,7 +67,8 @@ public final class DecideServlet extends HttpServlet {
             long start = System.nanoTime();
             Decision decision;
             try {
-                decision = x.decide(TaskRequest.of(new TaskDescription(name, doc == null ? "" : doc.toString(), variables), policy));
+                decision = x.decide(TaskRequest.of(
+                        new TaskDescription(name, doc == null ? "" : doc.toString(), variables), policy));
             } catch (TaskFailedException e) {
                 throw new HttpJson.RequestException(503, e.getMessage());
             }

@@ -17,16 +17,21 @@ import org.osgi.service.component.annotations.Reference;
  * required part is down. JSON by default; plain text for people ({@code Accept: text/plain}), which
  * {@code bin/procos status} prints.
  */
-@Component(service = Servlet.class, property = {
-        "osgi.http.whiteboard.servlet.pattern=/api/health",
-        "osgi.http.whiteboard.servlet.name=procos-health"})
+@Component(
+        service = Servlet.class,
+        property = {
+            "osgi.http.whiteboard.servlet.pattern=/api/health",
+            "osgi.http.whiteboard.servlet.name=procos-health"
+        })
 public final class HealthServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
     private final transient SystemHealth health;
 
     @Activate
-    public HealthServlet(@Reference SystemHealth health, @Reference ApiTokenFilter guard) { // guard: this route exists only while the token filter does
+    public HealthServlet(
+            @Reference SystemHealth health,
+            @Reference ApiTokenFilter guard) { // guard: this route exists only while the token filter does
         this.health = health;
     }
 
@@ -50,16 +55,20 @@ public final class HealthServlet extends HttpServlet {
         out.printf("ProcOS is %s (framework %s)%n", report.get("status"), report.get("framework"));
         out.println("Bundles:");
         for (Map<String, Object> b : (List<Map<String, Object>>) report.get("bundles")) {
-            out.printf("  %-10s %s %s (%s)%n", b.get("state"), b.get("symbolicName"), b.get("version"), b.get("origin"));
+            out.printf(
+                    "  %-10s %s %s (%s)%n", b.get("state"), b.get("symbolicName"), b.get("version"), b.get("origin"));
         }
         for (Map<String, Object> c : (List<Map<String, Object>>) report.get("checks")) {
             out.printf("Check %-12s %-8s %s%n", c.get("name"), c.get("status"), c.get("detail"));
         }
         for (Map<String, Object> c : (List<Map<String, Object>>) report.get("unsatisfiedComponents")) {
-            out.printf("Component %s (%s) %s: %s%n", c.get("component"), c.get("bundle"), c.get("state"), c.get("reason"));
+            out.printf(
+                    "Component %s (%s) %s: %s%n", c.get("component"), c.get("bundle"), c.get("state"), c.get("reason"));
         }
         for (Map<String, Object> p : (List<Map<String, Object>>) report.get("problems")) {
-            out.printf("Problem with %s %s: %s%n  at %s%n", p.get("kind"), p.get("name"), p.get("reason"), p.get("location"));
+            out.printf(
+                    "Problem with %s %s: %s%n  at %s%n",
+                    p.get("kind"), p.get("name"), p.get("reason"), p.get("location"));
         }
     }
 }

@@ -17,8 +17,10 @@ import javax.servlet.http.HttpServletResponse;
 /** Reads requests and writes JSON answers, errors included, the same way for every ProcOS endpoint. */
 final class HttpJson {
 
-    static final ObjectMapper MAPPER = new ObjectMapper().registerModule(new JavaTimeModule())
-            .enable(SerializationFeature.INDENT_OUTPUT).disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+    static final ObjectMapper MAPPER = new ObjectMapper()
+            .registerModule(new JavaTimeModule())
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
     private HttpJson() {}
 
@@ -86,17 +88,22 @@ final class HttpJson {
 
     /** A JSON object body; empty means {}. */
     @SuppressWarnings("unchecked")
-    static Map<String, Object> objectBody(HttpServletRequest request, int maxBytes) throws IOException, RequestException {
+    static Map<String, Object> objectBody(HttpServletRequest request, int maxBytes)
+            throws IOException, RequestException {
         String text = body(request, maxBytes);
         if (text.isBlank()) return new LinkedHashMap<>();
         Object parsed;
         try {
             parsed = MAPPER.readValue(text, Object.class);
         } catch (JsonProcessingException e) {
-            throw new RequestException(400, "the body is not valid JSON: " + e.getOriginalMessage()
-                    + " (line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")");
+            throw new RequestException(
+                    400,
+                    "the body is not valid JSON: " + e.getOriginalMessage() + " (line "
+                            + e.getLocation().getLineNr() + ", column "
+                            + e.getLocation().getColumnNr() + ")");
         }
-        if (!(parsed instanceof Map)) throw new RequestException(400, "the body must be a JSON object, like {\"name\": \"value\"}");
+        if (!(parsed instanceof Map))
+            throw new RequestException(400, "the body must be a JSON object, like {\"name\": \"value\"}");
         return (Map<String, Object>) parsed;
     }
 
@@ -110,6 +117,7 @@ final class HttpJson {
     }
 
     private static RequestException tooLarge(long size, int max) {
-        return new RequestException(413, "the request body is too large: " + size + " bytes, at most " + max + " are accepted");
+        return new RequestException(
+                413, "the request body is too large: " + size + " bytes, at most " + max + " are accepted");
     }
 }

@@ -23,10 +23,13 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * {@code GET /api/instances/{id}}: one domain instance with its state, each task's decision, result,
  * status and timing, and its incidents. {@code GET /api/instances?state=ACTIVE|COMPLETED|FAILED&max=50}: a list.
  */
-@Component(service = Servlet.class, property = {
-        "osgi.http.whiteboard.servlet.pattern=/api/instances",
-        "osgi.http.whiteboard.servlet.pattern=/api/instances/*",
-        "osgi.http.whiteboard.servlet.name=procos-instances"})
+@Component(
+        service = Servlet.class,
+        property = {
+            "osgi.http.whiteboard.servlet.pattern=/api/instances",
+            "osgi.http.whiteboard.servlet.pattern=/api/instances/*",
+            "osgi.http.whiteboard.servlet.name=procos-instances"
+        })
 public final class InstancesServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
@@ -47,7 +50,11 @@ public final class InstancesServlet extends HttpServlet {
         Map<String, Object> body = HttpJson.MAPPER.convertValue(view, Map.class);
         ToolCatalog c = catalog;
         if (c != null && view.toolPolicy() != null) {
-            body.put("allowedTools", ToolPolicy.parse(view.toolPolicy(), null).filter(c.tools()).stream().map(ToolDescriptor::name).toList());
+            body.put(
+                    "allowedTools",
+                    ToolPolicy.parse(view.toolPolicy(), null).filter(c.tools()).stream()
+                            .map(ToolDescriptor::name)
+                            .toList());
         }
         return body;
     }
@@ -74,7 +81,10 @@ public final class InstancesServlet extends HttpServlet {
             try {
                 state = InstanceState.valueOf(stateParam.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                HttpJson.error(response, 400, "unknown state '" + stateParam + "': use one of " + Arrays.toString(InstanceState.values()));
+                HttpJson.error(
+                        response,
+                        400,
+                        "unknown state '" + stateParam + "': use one of " + Arrays.toString(InstanceState.values()));
                 return;
             }
         }

@@ -25,10 +25,13 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * which tools tasks like this used and how they did. {@code GET /api/memory/errors?tool=…}: which errors
  * followed a tool.
  */
-@Component(service = Servlet.class, property = {
-        "osgi.http.whiteboard.servlet.pattern=/api/memory",
-        "osgi.http.whiteboard.servlet.pattern=/api/memory/*",
-        "osgi.http.whiteboard.servlet.name=procos-memory"})
+@Component(
+        service = Servlet.class,
+        property = {
+            "osgi.http.whiteboard.servlet.pattern=/api/memory",
+            "osgi.http.whiteboard.servlet.pattern=/api/memory/*",
+            "osgi.http.whiteboard.servlet.name=procos-memory"
+        })
 public final class MemoryServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
@@ -36,6 +39,7 @@ public final class MemoryServlet extends HttpServlet {
     /** Not used: required so that this route exists only while the token filter guards it. */
     @Reference
     private transient ApiTokenFilter guard;
+
     private static final int MAX_BYTES = 256 * 1024;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -45,18 +49,23 @@ public final class MemoryServlet extends HttpServlet {
     @SuppressWarnings("unchecked")
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         try {
-            if (!ProcessesServlet.path(request).isEmpty()) throw new HttpJson.RequestException(404, "POST /api/memory saves an item; nothing else is posted here");
+            if (!ProcessesServlet.path(request).isEmpty())
+                throw new HttpJson.RequestException(404, "POST /api/memory saves an item; nothing else is posted here");
             Memory m = HttpJson.available(memory, "memory (procos.memory)");
             Map<String, Object> body = HttpJson.objectBody(request, MAX_BYTES);
             if (!(body.get("text") instanceof String text) || text.isBlank()) {
-                throw new HttpJson.RequestException(400, "the body needs {\"text\": \"what to remember\", \"kind\": \"note\"}");
+                throw new HttpJson.RequestException(
+                        400, "the body needs {\"text\": \"what to remember\", \"kind\": \"note\"}");
             }
             String kind = body.get("kind") == null ? "note" : String.valueOf(body.get("kind"));
             if (MemoryItem.RECORDED_BY_PROCOS.contains(kind)) {
-                throw new HttpJson.RequestException(400, "items of kind '" + kind + "' are recorded by ProcOS itself (it takes them as "
-                        + "precedents and processes to reuse); save yours as another kind, for example \"note\"");
+                throw new HttpJson.RequestException(
+                        400,
+                        "items of kind '" + kind + "' are recorded by ProcOS itself (it takes them as "
+                                + "precedents and processes to reuse); save yours as another kind, for example \"note\"");
             }
-            Map<String, Object> properties = body.get("properties") instanceof Map<?, ?> p ? (Map<String, Object>) p : Map.of();
+            Map<String, Object> properties =
+                    body.get("properties") instanceof Map<?, ?> p ? (Map<String, Object>) p : Map.of();
             MemoryItem saved;
             try {
                 saved = m.remember(new MemoryItem(null, kind, text.strip(), properties, List.of(), null));
@@ -82,21 +91,40 @@ public final class MemoryServlet extends HttpServlet {
                 switch (path) {
                     case "search" -> {
                         String q = required(request, "q", "what to look for, in words");
-                        Recall recall = new Recall(intParam(request, "k", 10), blankToNull(request.getParameter("kind")),
-                                blankToNull(request.getParameter("process")), null);
-                        List<Map<String, Object>> hits = m.recall(q, recall).stream().map(MemoryServlet::hit).toList();
+                        Recall recall = new Recall(
+                                intParam(request, "k", 10),
+                                blankToNull(request.getParameter("kind")),
+                                blankToNull(request.getParameter("process")),
+                                null);
+                        List<Map<String, Object>> hits = m.recall(q, recall).stream()
+                                .map(MemoryServlet::hit)
+                                .toList();
                         HttpJson.write(response, 200, Map.of("query", q, "hits", hits));
                     }
                     case "graph" -> {
                         Graph g = m.instanceGraph(required(request, "instance", "the id of a process instance"));
-                        if (g.nodes().isEmpty()) throw new HttpJson.RequestException(404, "memory has nothing about instance " + request.getParameter("instance") + " (yet)");
+                        if (g.nodes().isEmpty())
+                            throw new HttpJson.RequestException(
+                                    404,
+                                    "memory has nothing about instance " + request.getParameter("instance") + " (yet)");
                         HttpJson.write(response, 200, g);
                     }
-                    case "tools" -> HttpJson.write(response, 200, Map.of("tools",
-                            m.toolsForTasksLike(required(request, "task", "a task in words"), intParam(request, "k", 20))));
-                    case "errors" -> HttpJson.write(response, 200, Map.of("errors",
-                            m.errorsAfter(required(request, "tool", "a tool name"), intParam(request, "limit", 10))));
-                    default -> throw new HttpJson.RequestException(404, "unknown memory resource '" + path + "'; there are search, graph, tools and errors");
+                    case "tools" -> HttpJson.write(
+                            response,
+                            200,
+                            Map.of(
+                                    "tools",
+                                    m.toolsForTasksLike(
+                                            required(request, "task", "a task in words"), intParam(request, "k", 20))));
+                    case "errors" -> HttpJson.write(
+                            response,
+                            200,
+                            Map.of(
+                                    "errors",
+                                    m.errorsAfter(
+                                            required(request, "tool", "a tool name"), intParam(request, "limit", 10))));
+                    default -> throw new HttpJson.RequestException(
+                            404, "unknown memory resource '" + path + "'; there are search, graph, tools and errors");
                 }
             } catch (IllegalArgumentException e) {
                 throw new HttpJson.RequestException(400, e.getMessage());
@@ -108,14 +136,19 @@ public final class MemoryServlet extends HttpServlet {
         }
     }
 
-    private static String required(HttpServletRequest request, String name, String what) throws HttpJson.RequestException {
+    private static String required(HttpServletRequest request, String name, String what)
+            throws HttpJson.RequestException {
         String v = request.getParameter(name);
-        if (v == null || v.isBlank()) throw new HttpJson.RequestException(400, "the query parameter '" + name + "' is required: " + what);
-        if (v.length() > 4000) throw new HttpJson.RequestException(413, "the query parameter '" + name + "' is too long (at most 4000 characters)");
+        if (v == null || v.isBlank())
+            throw new HttpJson.RequestException(400, "the query parameter '" + name + "' is required: " + what);
+        if (v.length() > 4000)
+            throw new HttpJson.RequestException(
+                    413, "the query parameter '" + name + "' is too long (at most 4000 characters)");
         return v;
     }
 
-    private static int intParam(HttpServletRequest request, String name, int fallback) throws HttpJson.RequestException {
+    private static int intParam(HttpServletRequest request, String name, int fallback)
+            throws HttpJson.RequestException {
         String v = request.getParameter(name);
         if (v == null || v.isBlank()) return fallback;
         try {

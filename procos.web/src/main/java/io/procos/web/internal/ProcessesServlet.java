@@ -20,10 +20,13 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * answers 400 with the parser's messages and deploys nothing; POST {@code /{key}/start} (JSON object
  * of variables) starts an instance and its orchestrator.
  */
-@Component(service = Servlet.class, property = {
-        "osgi.http.whiteboard.servlet.pattern=/api/processes",
-        "osgi.http.whiteboard.servlet.pattern=/api/processes/*",
-        "osgi.http.whiteboard.servlet.name=procos-processes"})
+@Component(
+        service = Servlet.class,
+        property = {
+            "osgi.http.whiteboard.servlet.pattern=/api/processes",
+            "osgi.http.whiteboard.servlet.pattern=/api/processes/*",
+            "osgi.http.whiteboard.servlet.name=procos-processes"
+        })
 public final class ProcessesServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
@@ -31,6 +34,7 @@ public final class ProcessesServlet extends HttpServlet {
     /** Not used: required so that this route exists only while the token filter guards it. */
     @Reference
     private transient ApiTokenFilter guard;
+
     static final int MAX_BPMN_BYTES = 10 * 1024 * 1024;
     static final int MAX_JSON_BYTES = 1024 * 1024;
 
@@ -55,7 +59,8 @@ public final class ProcessesServlet extends HttpServlet {
                 // the body first: asking for a parameter would make the container eat a form-encoded body
                 String bpmn = HttpJson.body(request, MAX_BPMN_BYTES);
                 String name = request.getParameter("name");
-                if (bpmn.isBlank()) throw new HttpJson.RequestException(400, "the body is empty: send the BPMN 2.0 XML to deploy");
+                if (bpmn.isBlank())
+                    throw new HttpJson.RequestException(400, "the body is empty: send the BPMN 2.0 XML to deploy");
                 Deployment deployment;
                 try {
                     deployment = service().deploy(name == null ? "process.bpmn" : name, bpmn);
@@ -70,15 +75,18 @@ public final class ProcessesServlet extends HttpServlet {
                 try {
                     id = service().start(key, variables);
                 } catch (IllegalArgumentException e) {
-                    throw new HttpJson.RequestException(404, e.getMessage() + "; GET /api/processes lists the deployed ones");
+                    throw new HttpJson.RequestException(
+                            404, e.getMessage() + "; GET /api/processes lists the deployed ones");
                 }
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("id", id);
                 body.put("processKey", key);
                 HttpJson.write(response, 201, body);
             } else {
-                throw new HttpJson.RequestException(404, "no such resource: POST /api/processes/" + path
-                        + " (POST /api/processes deploys, POST /api/processes/{key}/start starts)");
+                throw new HttpJson.RequestException(
+                        404,
+                        "no such resource: POST /api/processes/" + path
+                                + " (POST /api/processes deploys, POST /api/processes/{key}/start starts)");
             }
         } catch (HttpJson.RequestException e) {
             HttpJson.error(response, e);

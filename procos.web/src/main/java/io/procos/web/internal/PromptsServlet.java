@@ -20,10 +20,13 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * {@code text/plain}, or JSON {@code {"text": …}}): used from the next decision on, no restart;
  * {@code DELETE /api/prompts/{name}}: back to the shipped text.
  */
-@Component(service = Servlet.class, property = {
-        "osgi.http.whiteboard.servlet.pattern=/api/prompts",
-        "osgi.http.whiteboard.servlet.pattern=/api/prompts/*",
-        "osgi.http.whiteboard.servlet.name=procos-prompts"})
+@Component(
+        service = Servlet.class,
+        property = {
+            "osgi.http.whiteboard.servlet.pattern=/api/prompts",
+            "osgi.http.whiteboard.servlet.pattern=/api/prompts/*",
+            "osgi.http.whiteboard.servlet.name=procos-prompts"
+        })
 public final class PromptsServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
@@ -31,6 +34,7 @@ public final class PromptsServlet extends HttpServlet {
     /** Not used: required so that this route exists only while the token filter guards it. */
     @Reference
     private transient ApiTokenFilter guard;
+
     private static final int MAX_BYTES = 256 * 1024;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -42,7 +46,12 @@ public final class PromptsServlet extends HttpServlet {
             PromptStore store = HttpJson.available(prompts, "the prompt store (procos.llm)");
             String name = ProcessesServlet.path(request);
             if (name.isEmpty()) {
-                HttpJson.write(response, 200, Map.of("prompts", store.list().stream().map(PromptsServlet::json).toList()));
+                HttpJson.write(
+                        response,
+                        200,
+                        Map.of(
+                                "prompts",
+                                store.list().stream().map(PromptsServlet::json).toList()));
             } else {
                 HttpJson.write(response, 200, json(store.get(name).orElseThrow(() -> unknown(name, store))));
             }
@@ -90,8 +99,10 @@ public final class PromptsServlet extends HttpServlet {
     }
 
     private static HttpJson.RequestException unknown(String name, PromptStore store) {
-        return new HttpJson.RequestException(404, "there is no prompt named '" + name + "'; there are "
-                + store.list().stream().map(Prompt::name).toList());
+        return new HttpJson.RequestException(
+                404,
+                "there is no prompt named '" + name + "'; there are "
+                        + store.list().stream().map(Prompt::name).toList());
     }
 
     private static Map<String, Object> json(Prompt p) {

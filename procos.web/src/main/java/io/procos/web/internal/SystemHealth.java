@@ -75,7 +75,9 @@ public final class SystemHealth implements FrameworkListener {
         context.removeFrameworkListener(this);
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+    @Reference(
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     void addContributor(HealthContributor contributor) {
         contributors.add(contributor);
@@ -114,7 +116,8 @@ public final class SystemHealth implements FrameworkListener {
             }
             String why = whyNotRunning(bundle);
             if (why != null && (required || tool)) {
-                problems.add(problem(tool ? "tool" : "bundle", name + " " + bundle.getVersion(), bundle.getLocation(), why));
+                problems.add(
+                        problem(tool ? "tool" : "bundle", name + " " + bundle.getVersion(), bundle.getLocation(), why));
                 overall = worst(overall, required ? Health.Status.DOWN : Health.Status.DEGRADED);
             }
         }
@@ -123,12 +126,14 @@ public final class SystemHealth implements FrameworkListener {
             overall = worst(overall, Health.Status.DEGRADED);
         }
         List<Map<String, Object>> components = new ArrayList<>();
-        // components that are alternatives of one another (the same ALTERNATIVE value) are fine while one of them is active
+        // components that are alternatives of one another (the same ALTERNATIVE value) are fine while one of them is
+        // active
         java.util.Set<String> activeAlternatives = new java.util.HashSet<>();
         for (ComponentDescriptionDTO description : scr.getComponentDescriptionDTOs()) {
             if (!(description.properties.get(ALTERNATIVE) instanceof String alternative)) continue;
             for (ComponentConfigurationDTO config : scr.getComponentConfigurationDTOs(description)) {
-                if (config.state == ComponentConfigurationDTO.ACTIVE || config.state == ComponentConfigurationDTO.SATISFIED) {
+                if (config.state == ComponentConfigurationDTO.ACTIVE
+                        || config.state == ComponentConfigurationDTO.SATISFIED) {
                     activeAlternatives.add(description.bundle.id + "/" + alternative);
                 }
             }
@@ -171,7 +176,9 @@ public final class SystemHealth implements FrameworkListener {
         checks.sort(Comparator.comparing(m -> (String) m.get("name")));
         Map<String, Object> report = new LinkedHashMap<>();
         report.put("status", overall.name());
-        report.put("framework", stateName(context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).getState()));
+        report.put(
+                "framework",
+                stateName(context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).getState()));
         report.put("bundles", bundles);
         report.put("unsatisfiedComponents", components);
         report.put("problems", problems);
@@ -197,15 +204,20 @@ public final class SystemHealth implements FrameworkListener {
     private List<String> missingRequirements(Bundle bundle) {
         List<String> missing = new ArrayList<>();
         BundleRevision revision = bundle.adapt(BundleRevision.class);
-        FrameworkWiring wiring = context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).adapt(FrameworkWiring.class);
+        FrameworkWiring wiring =
+                context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION).adapt(FrameworkWiring.class);
         if (revision == null || wiring == null) return missing;
         for (Requirement requirement : revision.getRequirements(null)) {
             String resolution = requirement.getDirectives().get(Constants.RESOLUTION_DIRECTIVE);
-            String effective = requirement.getDirectives().getOrDefault(Constants.EFFECTIVE_DIRECTIVE, Constants.EFFECTIVE_RESOLVE);
-            if (Constants.RESOLUTION_OPTIONAL.equals(resolution) || "dynamic".equals(resolution)
+            String effective = requirement
+                    .getDirectives()
+                    .getOrDefault(Constants.EFFECTIVE_DIRECTIVE, Constants.EFFECTIVE_RESOLVE);
+            if (Constants.RESOLUTION_OPTIONAL.equals(resolution)
+                    || "dynamic".equals(resolution)
                     || !Constants.EFFECTIVE_RESOLVE.equals(effective)) continue;
             if (wiring.findProviders(requirement).isEmpty()) {
-                missing.add(requirement.getNamespace() + " " + requirement.getDirectives().get(Constants.FILTER_DIRECTIVE));
+                missing.add(requirement.getNamespace() + " "
+                        + requirement.getDirectives().get(Constants.FILTER_DIRECTIVE));
             }
         }
         return missing;
@@ -216,19 +228,25 @@ public final class SystemHealth implements FrameworkListener {
         List<Map<String, Object>> stray = new ArrayList<>();
         if (!Files.isDirectory(toolsDir)) return stray;
         try (Stream<Path> files = Files.list(toolsDir)) {
-            for (Path jar : files.filter(p -> p.getFileName().toString().endsWith(".jar")).sorted().toList()) {
+            for (Path jar : files.filter(p -> p.getFileName().toString().endsWith(".jar"))
+                    .sorted()
+                    .toList()) {
                 if (installed.contains(jar.toAbsolutePath().normalize())) continue;
                 String why = whyNotABundle(jar);
-                if (why != null) stray.add(problem("tool", jar.getFileName().toString(), jar.toUri().toString(), why));
+                if (why != null)
+                    stray.add(problem(
+                            "tool", jar.getFileName().toString(), jar.toUri().toString(), why));
             }
         } catch (IOException e) {
-            stray.add(problem("tool", toolsDir.toString(), toolsDir.toUri().toString(), "cannot list the tools folder: " + e));
+            stray.add(problem(
+                    "tool", toolsDir.toString(), toolsDir.toUri().toString(), "cannot list the tools folder: " + e));
         }
         return stray;
     }
 
     private static String whyNotABundle(Path jar) {
-        try (InputStream in = Files.newInputStream(jar); JarInputStream jis = new JarInputStream(in)) {
+        try (InputStream in = Files.newInputStream(jar);
+                JarInputStream jis = new JarInputStream(in)) {
             if (jis.getManifest() == null) {
                 return "not installed: not a jar with a manifest (corrupt, or not a jar at all); rebuild it and copy it again";
             }
@@ -300,7 +318,9 @@ public final class SystemHealth implements FrameworkListener {
         if (location.startsWith("reference:")) location = location.substring("reference:".length());
         if (!location.startsWith("file:")) return null;
         try {
-            return Path.of(URI.create(location.replace(" ", "%20"))).toAbsolutePath().normalize();
+            return Path.of(URI.create(location.replace(" ", "%20")))
+                    .toAbsolutePath()
+                    .normalize();
         } catch (RuntimeException e) {
             return null;
         }

@@ -23,10 +23,13 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * (JSON object input, optional {@code ?timeoutSeconds=}): try a tool by hand; its result or its tool
  * error (HTTP 200 either way: the call worked, the tool answered), 404 for an unknown tool.
  */
-@Component(service = Servlet.class, property = {
-        "osgi.http.whiteboard.servlet.pattern=/api/tools",
-        "osgi.http.whiteboard.servlet.pattern=/api/tools/*",
-        "osgi.http.whiteboard.servlet.name=procos-tools"})
+@Component(
+        service = Servlet.class,
+        property = {
+            "osgi.http.whiteboard.servlet.pattern=/api/tools",
+            "osgi.http.whiteboard.servlet.pattern=/api/tools/*",
+            "osgi.http.whiteboard.servlet.name=procos-tools"
+        })
 public final class ToolsServlet extends HttpServlet {
 
     private static final long serialVersionUID = 1L;
@@ -34,6 +37,7 @@ public final class ToolsServlet extends HttpServlet {
     /** Not used: required so that this route exists only while the token filter guards it. */
     @Reference
     private transient ApiTokenFilter guard;
+
     private static final int MAX_INPUT_BYTES = 4 * 1024 * 1024;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
@@ -62,7 +66,8 @@ public final class ToolsServlet extends HttpServlet {
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         try {
             String path = ProcessesServlet.path(request);
-            if (!path.endsWith("/invoke")) throw new HttpJson.RequestException(404, "POST /api/tools/{name}/invoke calls a tool");
+            if (!path.endsWith("/invoke"))
+                throw new HttpJson.RequestException(404, "POST /api/tools/{name}/invoke calls a tool");
             String name = path.substring(0, path.length() - "/invoke".length());
             Map<String, Object> input = HttpJson.objectBody(request, MAX_INPUT_BYTES);
             ToolCatalog c = catalog();
@@ -74,7 +79,8 @@ public final class ToolsServlet extends HttpServlet {
                     timeout = Integer.parseInt(t);
                     if (timeout < 1 || timeout > 3600) throw new NumberFormatException();
                 } catch (NumberFormatException e) {
-                    throw new HttpJson.RequestException(400, "timeoutSeconds must be a whole number from 1 to 3600, not '" + t + "'");
+                    throw new HttpJson.RequestException(
+                            400, "timeoutSeconds must be a whole number from 1 to 3600, not '" + t + "'");
                 }
             }
             ToolResult result = c.invoke(name, input, "manual-" + UUID.randomUUID(), Duration.ofSeconds(timeout));
@@ -94,7 +100,8 @@ public final class ToolsServlet extends HttpServlet {
     }
 
     private static HttpJson.RequestException unknown(String name) {
-        return new HttpJson.RequestException(404, "no tool named '" + name + "'; GET /api/tools lists the tools there are");
+        return new HttpJson.RequestException(
+                404, "no tool named '" + name + "'; GET /api/tools lists the tools there are");
     }
 
     /** A descriptor with its schemas as JSON, not as strings of JSON. */
@@ -108,7 +115,8 @@ public final class ToolsServlet extends HttpServlet {
         m.put("bundleVersion", d.bundleVersion());
         m.put("serviceId", d.serviceId());
         m.put("ranking", d.ranking());
-        m.put("reach", d.reach()); // what the tool can reach; a process's procos.tools policy decides whether its tasks may use it
+        m.put("reach", d.reach()); // what the tool can reach; a process's procos.tools policy decides whether its tasks
+        // may use it
         return m;
     }
 
@@ -120,5 +128,4 @@ public final class ToolsServlet extends HttpServlet {
             return Map.of("invalidSchema", schema, "error", e.getMessage());
         }
     }
-
 }

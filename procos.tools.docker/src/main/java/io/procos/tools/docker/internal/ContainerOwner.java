@@ -44,7 +44,10 @@ final class ContainerOwner {
      */
     int removeLeftovers(DockerClient docker) {
         int removed = 0;
-        for (Container c : docker.listContainersCmd().withShowAll(true).withLabelFilter(mine()).exec()) {
+        for (Container c : docker.listContainersCmd()
+                .withShowAll(true)
+                .withLabelFilter(mine())
+                .exec()) {
             if (ofThisStart(c)) continue;
             if (remove(docker, c.getId())) removed++;
         }
@@ -55,7 +58,10 @@ final class ContainerOwner {
     List<Container> ofTask(DockerClient docker, String taskId) {
         Map<String, String> filter = new LinkedHashMap<>(mine());
         filter.put(TASK, taskId);
-        return docker.listContainersCmd().withShowAll(true).withLabelFilter(filter).exec();
+        return docker.listContainersCmd()
+                .withShowAll(true)
+                .withLabelFilter(filter)
+                .exec();
     }
 
     boolean ofThisStart(Container c) {

@@ -26,7 +26,10 @@ import org.slf4j.LoggerFactory;
  * is reachable (calls then answer a clear tool error) and the "docker" health check says so.
  */
 // immediate: the leftovers go when ProcOS starts, not at the first call
-@Component(immediate = true, service = {DockerEngine.class, HealthContributor.class}, configurationPid = DockerConfiguration.PID)
+@Component(
+        immediate = true,
+        service = {DockerEngine.class, HealthContributor.class},
+        configurationPid = DockerConfiguration.PID)
 @Designate(ocd = DockerConfiguration.class)
 public final class DockerEngine implements HealthContributor {
 
@@ -63,8 +66,10 @@ public final class DockerEngine implements HealthContributor {
         String user = config.user().strip();
         int[] ids = WorkspaceMount.numericUser(user);
         if (user.isEmpty() || user.startsWith("root") || ids != null && ids[0] == 0) {
-            LOG.warn("docker.run containers run as {} (user in conf/{}.cfg): root in a container is root on the files it can reach",
-                    user.isEmpty() ? "the image's user" : user, DockerConfiguration.PID);
+            LOG.warn(
+                    "docker.run containers run as {} (user in conf/{}.cfg): root in a container is root on the files it can reach",
+                    user.isEmpty() ? "the image's user" : user,
+                    DockerConfiguration.PID);
         }
         removeLeftovers();
     }
@@ -94,11 +99,17 @@ public final class DockerEngine implements HealthContributor {
     int removeLeftovers() {
         try {
             int removed = owner.removeLeftovers(client());
-            LOG.info("removed {} container(s) that an earlier start of ProcOS left on the Docker engine at {}", removed, host);
+            LOG.info(
+                    "removed {} container(s) that an earlier start of ProcOS left on the Docker engine at {}",
+                    removed,
+                    host);
             return removed;
         } catch (RuntimeException e) {
-            LOG.warn("could not look for containers an earlier start of ProcOS left behind (Docker engine at {}: {}); "
-                    + "docker.run removes a task's old container before it runs the task again", host, e.getMessage());
+            LOG.warn(
+                    "could not look for containers an earlier start of ProcOS left behind (Docker engine at {}: {}); "
+                            + "docker.run removes a task's old container before it runs the task again",
+                    host,
+                    e.getMessage());
             return 0;
         }
     }
@@ -114,9 +125,16 @@ public final class DockerEngine implements HealthContributor {
         ClassLoader previous = t.getContextClassLoader();
         t.setContextClassLoader(DockerEngine.class.getClassLoader());
         try {
-            DockerClientConfig cfg = DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(host).build();
-            return DockerClientImpl.getInstance(cfg, new ZerodepDockerHttpClient.Builder().dockerHost(cfg.getDockerHost())
-                    .connectionTimeout(Duration.ofSeconds(5)).responseTimeout(Duration.ofMinutes(65)).build());
+            DockerClientConfig cfg = DefaultDockerClientConfig.createDefaultConfigBuilder()
+                    .withDockerHost(host)
+                    .build();
+            return DockerClientImpl.getInstance(
+                    cfg,
+                    new ZerodepDockerHttpClient.Builder()
+                            .dockerHost(cfg.getDockerHost())
+                            .connectionTimeout(Duration.ofSeconds(5))
+                            .responseTimeout(Duration.ofMinutes(65))
+                            .build());
         } finally {
             t.setContextClassLoader(previous);
         }
@@ -141,7 +159,8 @@ public final class DockerEngine implements HealthContributor {
             client().pingCmd().exec();
             h = Health.up("Docker engine at " + host);
         } catch (RuntimeException e) {
-            h = Health.degraded("no Docker engine reachable at " + host + " (" + e.getMessage() + "): docker.run answers with an error");
+            h = Health.degraded("no Docker engine reachable at " + host + " (" + e.getMessage()
+                    + "): docker.run answers with an error");
         }
         lastHealth = h;
         checkedAt = System.currentTimeMillis();

@@ -20,11 +20,14 @@ final class DockerRun {
     private DockerRun() {}
 
     /** Containers without network: the default. */
-    @Component(service = Tool.class, property = {
-            ToolReach.PROPERTY + "=" + ToolReach.RUNS_CODE,
-            ToolReach.PROPERTY + "=" + ToolReach.READS_WORKSPACE,
-            ToolReach.PROPERTY + "=" + ToolReach.WRITES_WORKSPACE,
-            ALTERNATIVE})
+    @Component(
+            service = Tool.class,
+            property = {
+                ToolReach.PROPERTY + "=" + ToolReach.RUNS_CODE,
+                ToolReach.PROPERTY + "=" + ToolReach.READS_WORKSPACE,
+                ToolReach.PROPERTY + "=" + ToolReach.WRITES_WORKSPACE,
+                ALTERNATIVE
+            })
     public static final class Contained extends DockerRunTool {
         @Activate
         public Contained(@Reference(name = "engine", target = "(!(allowNetwork~=true))") DockerEngine engine) {
@@ -33,12 +36,15 @@ final class DockerRun {
     }
 
     /** allowNetwork=true: a task may ask for network, so the tool says it reaches the network. */
-    @Component(service = Tool.class, property = {
-            ToolReach.PROPERTY + "=" + ToolReach.RUNS_CODE,
-            ToolReach.PROPERTY + "=" + ToolReach.READS_WORKSPACE,
-            ToolReach.PROPERTY + "=" + ToolReach.WRITES_WORKSPACE,
-            ToolReach.PROPERTY + "=" + ToolReach.NETWORK,
-            ALTERNATIVE})
+    @Component(
+            service = Tool.class,
+            property = {
+                ToolReach.PROPERTY + "=" + ToolReach.RUNS_CODE,
+                ToolReach.PROPERTY + "=" + ToolReach.READS_WORKSPACE,
+                ToolReach.PROPERTY + "=" + ToolReach.WRITES_WORKSPACE,
+                ToolReach.PROPERTY + "=" + ToolReach.NETWORK,
+                ALTERNATIVE
+            })
     public static final class Networked extends DockerRunTool {
         @Activate
         public Networked(@Reference(name = "engine", target = "(allowNetwork~=true)") DockerEngine engine) {

@@ -56,7 +56,11 @@ class DockerRunTool implements Tool {
         this(engine::client, engine.workspace(), engine.mount(), engine.owner(), engine.config());
     }
 
-    DockerRunTool(Supplier<DockerClient> docker, Workspace workspace, WorkspaceMount mount, ContainerOwner owner,
+    DockerRunTool(
+            Supplier<DockerClient> docker,
+            Workspace workspace,
+            WorkspaceMount mount,
+            ContainerOwner owner,
             DockerConfiguration config) {
         this.docker = docker;
         this.workspace = workspace;
@@ -64,8 +68,10 @@ class DockerRunTool implements Tool {
         this.owner = owner;
         this.config = config;
         // a .cfg file may give the list as one comma-separated string
-        this.allowedImages = Arrays.stream(config.allowedImages()).flatMap(e -> Arrays.stream(e.split("[,\\s]+")))
-                .filter(e -> !e.isBlank()).toList();
+        this.allowedImages = Arrays.stream(config.allowedImages())
+                .flatMap(e -> Arrays.stream(e.split("[,\\s]+")))
+                .filter(e -> !e.isBlank())
+                .toList();
     }
 
     @Override
@@ -105,13 +111,15 @@ class DockerRunTool implements Tool {
     @Override
     public ToolResult invoke(Map<String, Object> input, ToolContext context) throws Exception {
         Object image = input.get("image");
-        if (!(image instanceof String img) || img.isBlank()) return ToolResult.error("'image' is required, e.g. \"alpine:3.20\"");
+        if (!(image instanceof String img) || img.isBlank())
+            return ToolResult.error("'image' is required, e.g. \"alpine:3.20\"");
         if (!(input.get("command") instanceof List<?> cmd) || cmd.isEmpty()) {
             return ToolResult.error("'command' is required: a list like [\"sh\", \"-c\", \"echo hi\"]");
         }
         if (!allowed(img)) {
-            return ToolResult.error("image '" + img + "' is not allowed; the allowed images are " + String.join(", ", allowedImages)
-                    + " (allowedImages in conf/io.procos.tools.docker.cfg): use one of them");
+            return ToolResult.error(
+                    "image '" + img + "' is not allowed; the allowed images are " + String.join(", ", allowedImages)
+                            + " (allowedImages in conf/io.procos.tools.docker.cfg): use one of them");
         }
         List<String> command = cmd.stream().map(String::valueOf).toList();
         int timeout = clamp(input.get("timeoutSeconds"), config.defaultTimeoutSeconds(), 1, config.maxTimeoutSeconds());
@@ -120,11 +128,15 @@ class DockerRunTool implements Tool {
         int memoryMb = clamp(input.get("memoryMb"), config.defaultMemoryMb(), 16, config.maxMemoryMb());
         boolean network = Boolean.TRUE.equals(input.get("network"));
         if (network && !config.allowNetwork()) {
-            return ToolResult.error("network access for containers is switched off (allowNetwork=false in conf/io.procos.tools.docker.cfg)");
+            return ToolResult.error(
+                    "network access for containers is switched off (allowNetwork=false in conf/io.procos.tools.docker.cfg)");
         }
         Map<String, String> vars = new TreeMap<>();
-        if (input.get("env") instanceof Map<?, ?> given) given.forEach((k, v) -> vars.put(String.valueOf(k), String.valueOf(v)));
-        List<String> env = vars.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+        if (input.get("env") instanceof Map<?, ?> given)
+            given.forEach((k, v) -> vars.put(String.valueOf(k), String.valueOf(v)));
+        List<String> env = vars.entrySet().stream()
+                .map(e -> e.getKey() + "=" + e.getValue())
+                .toList();
         String user = config.user().strip();
 
         HostConfig host = HostConfig.newHostConfig()
@@ -169,12 +181,19 @@ class DockerRunTool implements Tool {
             return ToolResult.error("the Docker engine is not reachable: " + e.getMessage());
         }
 
-        String inputKey = inputKey(img, command, vars, workdir == null ? null : input.get("workdir").toString());
+        String inputKey = inputKey(
+                img,
+                command,
+                vars,
+                workdir == null ? null : input.get("workdir").toString());
         ToolResult earlier = earlierRun(client, context.taskId(), inputKey);
         if (earlier != null) return earlier;
 
         long started = System.nanoTime();
-        var create = client.createContainerCmd(img).withCmd(command).withEnv(env).withHostConfig(host)
+        var create = client.createContainerCmd(img)
+                .withCmd(command)
+                .withEnv(env)
+                .withHostConfig(host)
                 .withLabels(owner.labels(context.taskId(), inputKey));
         if (!user.isEmpty()) create = create.withUser(user);
         if (workdir != null) create = create.withWorkingDir(workdir);
@@ -189,7 +208,8 @@ class DockerRunTool implements Tool {
             client.startContainerCmd(id).exec();
             Integer exitCode = null;
             boolean timedOut = false;
-            try (WaitContainerResultCallback wait = client.waitContainerCmd(id).exec(new WaitContainerResultCallback())) {
+            try (WaitContainerResultCallback wait =
+                    client.waitContainerCmd(id).exec(new WaitContainerResultCallback())) {
                 long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeout);
                 while (exitCode == null) {
                     try {
@@ -210,8 +230,11 @@ class DockerRunTool implements Tool {
             result.put("stderr", out.stderr());
             result.put("timedOut", timedOut);
             result.put("durationMs", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-            if (context.cancelled() && !timedOut) return ToolResult.error("docker.run was cancelled; the container was stopped");
-            if (timedOut) return new ToolResult(result, "the container did not finish within " + timeout + " s and was killed", true);
+            if (context.cancelled() && !timedOut)
+                return ToolResult.error("docker.run was cancelled; the container was stopped");
+            if (timedOut)
+                return new ToolResult(
+                        result, "the container did not finish within " + timeout + " s and was killed", true);
             return ToolResult.ok(result, "exit code " + exitCode);
         } finally {
             try {
@@ -230,11 +253,14 @@ class DockerRunTool implements Tool {
         ToolResult answer = null;
         for (Container c : owner.ofTask(client, taskId)) {
             if ("running".equals(c.getState()) && owner.ofThisStart(c)) {
-                return ToolResult.error("task " + taskId + " already has a running container (" + c.getId().substring(0, 12)
+                return ToolResult.error("task " + taskId + " already has a running container ("
+                        + c.getId().substring(0, 12)
                         + "); wait until it ends, then call docker.run again to get its result");
             }
             try {
-                if (answer == null && "exited".equals(c.getState()) && inputKey.equals(c.getLabels().get(ContainerOwner.INPUT))) {
+                if (answer == null
+                        && "exited".equals(c.getState())
+                        && inputKey.equals(c.getLabels().get(ContainerOwner.INPUT))) {
                     answer = resultOf(client, c.getId());
                 }
             } finally {
@@ -255,18 +281,25 @@ class DockerRunTool implements Tool {
         result.put("timedOut", false);
         long ms = 0;
         try {
-            ms = Duration.between(Instant.parse(state.getStartedAt()), Instant.parse(state.getFinishedAt())).toMillis();
+            ms = Duration.between(Instant.parse(state.getStartedAt()), Instant.parse(state.getFinishedAt()))
+                    .toMillis();
         } catch (RuntimeException unknown) {
             // the engine gave no usable times
         }
         result.put("durationMs", Math.max(0, ms));
         result.put("reused", true);
-        return ToolResult.ok(result, "exit code " + exitCode + " (the result of this task's earlier container; not run again)");
+        return ToolResult.ok(
+                result, "exit code " + exitCode + " (the result of this task's earlier container; not run again)");
     }
 
     private Output logs(DockerClient client, String id) throws InterruptedException {
         Output out = new Output(config.maxOutputBytes());
-        client.logContainerCmd(id).withStdOut(true).withStdErr(true).withFollowStream(false).exec(out).awaitCompletion(10, TimeUnit.SECONDS);
+        client.logContainerCmd(id)
+                .withStdOut(true)
+                .withStdErr(true)
+                .withFollowStream(false)
+                .exec(out)
+                .awaitCompletion(10, TimeUnit.SECONDS);
         return out;
     }
 
@@ -296,14 +329,17 @@ class DockerRunTool implements Tool {
     /** What makes two calls the same: image, command, environment and folder, each length-prefixed so none runs into the next. */
     static String inputKey(String image, List<String> command, Map<String, String> env, String workdir) {
         StringBuilder s = new StringBuilder();
-        Consumer<String> part = p -> s.append(p == null ? -1 : p.length()).append(':').append(p == null ? "" : p);
+        Consumer<String> part =
+                p -> s.append(p == null ? -1 : p.length()).append(':').append(p == null ? "" : p);
         part.accept(image);
         command.forEach(part);
         part.accept("env");
         new TreeMap<>(env).forEach((k, v) -> part.accept(k + "=" + v));
         part.accept(workdir);
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.toString().getBytes(StandardCharsets.UTF_8)));
+            return HexFormat.of()
+                    .formatHex(MessageDigest.getInstance("SHA-256")
+                            .digest(s.toString().getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java has SHA-256", e);
         }
@@ -313,7 +349,10 @@ class DockerRunTool implements Tool {
     private static Integer exitCodeAfterKill(DockerClient client, String id) throws InterruptedException {
         for (int i = 0; i < 100; i++) {
             var state = client.inspectContainerCmd(id).exec().getState();
-            if (!Boolean.TRUE.equals(state.getRunning())) return state.getExitCodeLong() == null ? null : state.getExitCodeLong().intValue();
+            if (!Boolean.TRUE.equals(state.getRunning()))
+                return state.getExitCodeLong() == null
+                        ? null
+                        : state.getExitCodeLong().intValue();
             Thread.sleep(100);
         }
         return null;
@@ -349,11 +388,13 @@ class DockerRunTool implements Tool {
         }
 
         String stdout() {
-            return stdout.toString(StandardCharsets.UTF_8) + (cut && stdout.size() >= max ? "\n[output cut at " + max + " bytes]" : "");
+            return stdout.toString(StandardCharsets.UTF_8)
+                    + (cut && stdout.size() >= max ? "\n[output cut at " + max + " bytes]" : "");
         }
 
         String stderr() {
-            return stderr.toString(StandardCharsets.UTF_8) + (cut && stderr.size() >= max ? "\n[output cut at " + max + " bytes]" : "");
+            return stderr.toString(StandardCharsets.UTF_8)
+                    + (cut && stderr.size() >= max ? "\n[output cut at " + max + " bytes]" : "");
         }
     }
 }

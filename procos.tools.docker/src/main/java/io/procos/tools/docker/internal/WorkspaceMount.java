@@ -42,8 +42,9 @@ final class WorkspaceMount {
         if (hasNosuidNodev(flags)) return null;
         String fix = "mount --bind " + real + " " + real + " && mount -o remount,bind,nosuid,nodev " + real;
         if (ownUid() != 0) {
-            return "the workspace " + real + " is on a mount without nosuid,nodev (" + flags + ") and ProcOS is not root, "
-                    + "so it cannot change that: as root run `" + fix + "` (or an /etc/fstab line doing the same) and try again";
+            return "the workspace " + real + " is on a mount without nosuid,nodev (" + flags
+                    + ") and ProcOS is not root, " + "so it cannot change that: as root run `" + fix
+                    + "` (or an /etc/fstab line doing the same) and try again";
         }
         String failed = run("mount", "--bind", real.toString(), real.toString());
         if (failed == null) {
@@ -116,7 +117,8 @@ final class WorkspaceMount {
     private static String unescape(String s) {
         Matcher m = Pattern.compile("\\\\([0-7]{3})").matcher(s);
         StringBuilder out = new StringBuilder();
-        while (m.find()) m.appendReplacement(out, Matcher.quoteReplacement(String.valueOf((char) Integer.parseInt(m.group(1), 8))));
+        while (m.find())
+            m.appendReplacement(out, Matcher.quoteReplacement(String.valueOf((char) Integer.parseInt(m.group(1), 8))));
         return m.appendTail(out).toString();
     }
 
@@ -127,7 +129,9 @@ final class WorkspaceMount {
 
     /** Null when the command succeeded, else what it said. */
     private static String run(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(new ArrayList<>(List.of(command))).redirectErrorStream(true).start();
+        Process p = new ProcessBuilder(new ArrayList<>(List.of(command)))
+                .redirectErrorStream(true)
+                .start();
         p.getOutputStream().close();
         String said = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         if (!p.waitFor(30, TimeUnit.SECONDS)) {

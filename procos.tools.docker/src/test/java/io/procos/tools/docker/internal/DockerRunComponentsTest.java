@@ -1,9 +1,9 @@
 package io.procos.tools.docker.internal;
 
-import io.procos.api.testing.ComponentDescription;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.procos.api.health.HealthContributor;
+import io.procos.api.testing.ComponentDescription;
 import io.procos.api.tool.Tool;
 import io.procos.api.tool.ToolReach;
 import java.util.Hashtable;
@@ -24,18 +24,24 @@ class DockerRunComponentsTest {
 
     @Test
     void theEngineIsConfiguredByTheDockerPidAndIsTheHealthCheck() throws Exception {
-        ComponentDescription engine = ComponentDescription.all(DockerEngine.class).get(DockerEngine.class.getName());
+        ComponentDescription engine =
+                ComponentDescription.all(DockerEngine.class).get(DockerEngine.class.getName());
         assertThat(engine.configurationPids()).containsExactly(DockerConfiguration.PID);
         assertThat(engine.immediate()).as("leftovers are removed at start").isTrue();
-        assertThat(engine.services()).containsExactlyInAnyOrder(DockerEngine.class.getName(), HealthContributor.class.getName());
-        assertThat(engine.properties()).as("the default the tools' targets read").containsEntry("allowNetwork", "false");
+        assertThat(engine.services())
+                .containsExactlyInAnyOrder(DockerEngine.class.getName(), HealthContributor.class.getName());
+        assertThat(engine.properties())
+                .as("the default the tools' targets read")
+                .containsEntry("allowNetwork", "false");
     }
 
     @Test
     void dockerRunDeclaresNetworkOnlyWhenTheEngineAllowsIt() throws Exception {
         // given
         Map<String, ComponentDescription> components = ComponentDescription.all(DockerEngine.class);
-        assertThat(components).as("the engine and the two descriptions of docker.run").hasSize(3);
+        assertThat(components)
+                .as("the engine and the two descriptions of docker.run")
+                .hasSize(3);
         ComponentDescription contained = components.get(CONTAINED);
         ComponentDescription networked = components.get(NETWORKED);
 
@@ -53,7 +59,8 @@ class DockerRunComponentsTest {
         assertThat((String[]) contained.properties().get(ToolReach.PROPERTY))
                 .containsExactly(ToolReach.RUNS_CODE, ToolReach.READS_WORKSPACE, ToolReach.WRITES_WORKSPACE);
         assertThat((String[]) networked.properties().get(ToolReach.PROPERTY))
-                .containsExactly(ToolReach.RUNS_CODE, ToolReach.READS_WORKSPACE, ToolReach.WRITES_WORKSPACE, ToolReach.NETWORK);
+                .containsExactly(
+                        ToolReach.RUNS_CODE, ToolReach.READS_WORKSPACE, ToolReach.WRITES_WORKSPACE, ToolReach.NETWORK);
     }
 
     @Test
@@ -61,8 +68,10 @@ class DockerRunComponentsTest {
         // given the targets, and allowNetwork as the engine's service may carry it: the default, a typed
         // configuration, a .cfg file's text
         Map<String, ComponentDescription> components = ComponentDescription.all(DockerEngine.class);
-        Filter contained = FrameworkUtil.createFilter(components.get(CONTAINED).targets().get(DockerEngine.class.getName()));
-        Filter networked = FrameworkUtil.createFilter(components.get(NETWORKED).targets().get(DockerEngine.class.getName()));
+        Filter contained =
+                FrameworkUtil.createFilter(components.get(CONTAINED).targets().get(DockerEngine.class.getName()));
+        Filter networked =
+                FrameworkUtil.createFilter(components.get(NETWORKED).targets().get(DockerEngine.class.getName()));
         for (Object value : List.of(false, true, "false", "true", "TRUE", "True", "no", "")) {
             Hashtable<String, Object> engine = new Hashtable<>(Map.of("allowNetwork", value));
 

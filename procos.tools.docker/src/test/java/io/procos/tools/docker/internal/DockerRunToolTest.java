@@ -43,6 +43,7 @@ class DockerRunToolTest {
 
     @TempDir
     Path dir;
+
     private Path home;
     private Workspace workspace;
     private WorkspaceMount mount;
@@ -56,9 +57,13 @@ class DockerRunToolTest {
             this("docker-test-" + UUID.randomUUID(), new AtomicBoolean());
         }
 
-        public Instant deadline() { return Instant.now().plusSeconds(120); }
+        public Instant deadline() {
+            return Instant.now().plusSeconds(120);
+        }
 
-        public boolean cancelled() { return cancel.get(); }
+        public boolean cancelled() {
+            return cancel.get();
+        }
     }
 
     @BeforeAll
@@ -92,18 +97,30 @@ class DockerRunToolTest {
 
     @Test
     void aContainerRunsAndItsExitCodeAndBothStreamsComeBack() throws Exception {
-        ToolResult r = run(Map.of("image", IMAGE, "command", List.of("sh", "-c", "echo hello $WHO; echo oops >&2; exit 3"),
-                "env", Map.of("WHO", "ProcOS")));
+        ToolResult r = run(Map.of(
+                "image",
+                IMAGE,
+                "command",
+                List.of("sh", "-c", "echo hello $WHO; echo oops >&2; exit 3"),
+                "env",
+                Map.of("WHO", "ProcOS")));
         assertThat(r.isError()).as(r.text()).isFalse();
-        assertThat(r.content()).containsEntry("exitCode", 3).containsEntry("stdout", "hello ProcOS\n").containsEntry("stderr", "oops\n");
-        assertThat(containersOf(context.taskId())).as("the container is removed afterwards").isEmpty();
+        assertThat(r.content())
+                .containsEntry("exitCode", 3)
+                .containsEntry("stdout", "hello ProcOS\n")
+                .containsEntry("stderr", "oops\n");
+        assertThat(containersOf(context.taskId()))
+                .as("the container is removed afterwards")
+                .isEmpty();
     }
 
     @Test
     void aWorkspaceFolderIsMountedAndEscapesAreRefused() throws Exception {
-        ToolResult r = run(Map.of("image", IMAGE, "command", List.of("sh", "-c", "echo computed > result.txt; pwd"), "workdir", "job-1"));
+        ToolResult r = run(Map.of(
+                "image", IMAGE, "command", List.of("sh", "-c", "echo computed > result.txt; pwd"), "workdir", "job-1"));
         assertThat(r.content()).as(r.text()).containsEntry("exitCode", 0).containsEntry("stdout", "/workspace\n");
-        assertThat(Files.readString(workspace.root().resolve("job-1/result.txt"))).isEqualTo("computed\n");
+        assertThat(Files.readString(workspace.root().resolve("job-1/result.txt")))
+                .isEqualTo("computed\n");
         ToolResult escape = run(Map.of("image", IMAGE, "command", List.of("true"), "workdir", "../.."));
         assertThat(escape.isError()).isTrue();
         assertThat(escape.text()).contains("outside the workspace");
@@ -111,11 +128,14 @@ class DockerRunToolTest {
 
     @Test
     void containersAreNotPrivilegedAndHaveNoNetwork() throws Exception {
-        ToolResult r = run(Map.of("image", IMAGE, "command", List.of("sh", "-c", "grep CapEff /proc/self/status; cat /proc/net/dev")));
+        ToolResult r = run(Map.of(
+                "image", IMAGE, "command", List.of("sh", "-c", "grep CapEff /proc/self/status; cat /proc/net/dev")));
         String out = (String) r.content().get("stdout");
         assertThat(out).contains("CapEff:\t0000000000000000");
         assertThat(out).contains("lo:").doesNotContain("eth0");
-        assertThat(run(Map.of("image", IMAGE, "command", List.of("true"), "network", true)).text()).contains("switched off");
+        assertThat(run(Map.of("image", IMAGE, "command", List.of("true"), "network", true))
+                        .text())
+                .contains("switched off");
     }
 
     @Test
@@ -138,19 +158,30 @@ class DockerRunToolTest {
 
     @Test
     void onlyTmpAndTheWorkspaceAreWritable() throws Exception {
-        ToolResult r = run(Map.of("image", IMAGE, "workdir", "job-w", "command", List.of("sh", "-c",
-                "busybox touch /x; echo root=$?; busybox touch /tmp/y; echo tmp=$?; echo from-container > /workspace/out.txt; echo workspace=$?")));
+        ToolResult r = run(
+                Map.of(
+                        "image",
+                        IMAGE,
+                        "workdir",
+                        "job-w",
+                        "command",
+                        List.of(
+                                "sh",
+                                "-c",
+                                "busybox touch /x; echo root=$?; busybox touch /tmp/y; echo tmp=$?; echo from-container > /workspace/out.txt; echo workspace=$?")));
         assertThat(r.content()).as(r.text()).containsEntry("exitCode", 0);
         assertThat((String) r.content().get("stdout")).contains("root=1", "tmp=0", "workspace=0");
         assertThat((String) r.content().get("stderr")).contains("Read-only file system");
         Path written = workspace.root().resolve("job-w/out.txt");
-        System.out.println("  on the host: " + written + " = " + Files.readString(written).strip());
+        System.out.println(
+                "  on the host: " + written + " = " + Files.readString(written).strip());
         assertThat(Files.readString(written)).isEqualTo("from-container\n");
     }
 
     @Test
     void theWorkspaceIsMountedNosuidAndNodev() throws Exception {
-        ToolResult r = run(Map.of("image", IMAGE, "workdir", "job-m", "command", List.of("grep", " /workspace ", "/proc/mounts")));
+        ToolResult r = run(
+                Map.of("image", IMAGE, "workdir", "job-m", "command", List.of("grep", " /workspace ", "/proc/mounts")));
         assertThat(r.isError()).as(r.text()).isFalse();
         String line = (String) r.content().get("stdout");
         String flags = line.split(" ")[3];
@@ -171,16 +202,23 @@ class DockerRunToolTest {
         InspectContainerResponse inspected = null;
         for (int i = 0; i < 100 && inspected == null; i++) {
             List<Container> found = containersOf(context.taskId());
-            if (!found.isEmpty() && "running".equals(found.get(0).getState())) inspected = docker.inspectContainerCmd(found.get(0).getId()).exec();
+            if (!found.isEmpty() && "running".equals(found.get(0).getState()))
+                inspected = docker.inspectContainerCmd(found.get(0).getId()).exec();
             else Thread.sleep(100);
         }
-        assertThat(inspected).as("a running container of task " + context.taskId()).isNotNull();
+        assertThat(inspected)
+                .as("a running container of task " + context.taskId())
+                .isNotNull();
         HostConfig h = inspected.getHostConfig();
         System.out.println("tried: docker.run [sleep 60], inspected its container while running");
-        System.out.println("  got: NanoCpus=" + h.getNanoCPUs() + " Memory=" + h.getMemory() + " MemorySwap=" + h.getMemorySwap()
-                + " PidsLimit=" + h.getPidsLimit() + " ReadonlyRootfs=" + h.getReadonlyRootfs() + " Tmpfs=" + h.getTmpFs()
-                + " CapDrop=" + List.of(h.getCapDrop()) + " SecurityOpt=" + h.getSecurityOpts() + " NetworkMode=" + h.getNetworkMode()
-                + " User=" + inspected.getConfig().getUser() + " Labels=" + inspected.getConfig().getLabels());
+        System.out.println(
+                "  got: NanoCpus=" + h.getNanoCPUs() + " Memory=" + h.getMemory() + " MemorySwap=" + h.getMemorySwap()
+                        + " PidsLimit=" + h.getPidsLimit() + " ReadonlyRootfs=" + h.getReadonlyRootfs() + " Tmpfs="
+                        + h.getTmpFs()
+                        + " CapDrop=" + List.of(h.getCapDrop()) + " SecurityOpt=" + h.getSecurityOpts()
+                        + " NetworkMode=" + h.getNetworkMode()
+                        + " User=" + inspected.getConfig().getUser() + " Labels="
+                        + inspected.getConfig().getLabels());
         // then
         assertThat(h.getNanoCPUs()).isEqualTo(1_000_000_000L);
         assertThat(h.getMemory()).isEqualTo(128L * 1024 * 1024);
@@ -193,8 +231,10 @@ class DockerRunToolTest {
         assertThat(h.getSecurityOpts()).contains("no-new-privileges");
         assertThat(h.getNetworkMode()).isEqualTo("none");
         assertThat(inspected.getConfig().getUser()).isEqualTo("65534:65534");
-        assertThat(inspected.getConfig().getLabels()).containsEntry(ContainerOwner.OWNER, "procos")
-                .containsEntry(ContainerOwner.TASK, context.taskId()).containsEntry(ContainerOwner.HOME, home.toString())
+        assertThat(inspected.getConfig().getLabels())
+                .containsEntry(ContainerOwner.OWNER, "procos")
+                .containsEntry(ContainerOwner.TASK, context.taskId())
+                .containsEntry(ContainerOwner.HOME, home.toString())
                 .containsEntry(ContainerOwner.START, DockerEngine.START);
         context.cancel().set(true);
         ToolResult cancelled = running.get(30, TimeUnit.SECONDS);
@@ -218,23 +258,32 @@ class DockerRunToolTest {
 
     @Test
     void containersAnEarlierStartLeftBehindAreRemovedWhenTheComponentActivates() throws Exception {
-        // given a run of a ProcOS that was killed: its container still runs; and one of another ProcOS on the same engine
-        String left = startContainer(new ContainerOwner(home.toString(), "killed-start").labels("docker-test-left", "input"),
+        // given a run of a ProcOS that was killed: its container still runs; and one of another ProcOS on the same
+        // engine
+        String left = startContainer(
+                new ContainerOwner(home.toString(), "killed-start").labels("docker-test-left", "input"),
                 List.of("sleep", "300"));
-        String others = startContainer(new ContainerOwner(dir.resolve("another-home").toString(), "other-start")
-                .labels("docker-test-other", "input"), List.of("sleep", "300"));
-        System.out.println("tried: left container " + left.substring(0, 12) + " (this home, earlier start, running sleep 300) and "
-                + others.substring(0, 12) + " (another home), then activated DockerEngine");
+        String others = startContainer(
+                new ContainerOwner(dir.resolve("another-home").toString(), "other-start")
+                        .labels("docker-test-other", "input"),
+                List.of("sleep", "300"));
+        System.out.println(
+                "tried: left container " + left.substring(0, 12) + " (this home, earlier start, running sleep 300) and "
+                        + others.substring(0, 12) + " (another home), then activated DockerEngine");
         try {
             // when ProcOS starts
             DockerEngine engine = new DockerEngine(home, config());
             try {
                 // then
-                assertThatThrownBy(() -> docker.inspectContainerCmd(left).exec()).isInstanceOf(NotFoundException.class);
-                String stillThere = docker.inspectContainerCmd(others).exec().getState().getStatus();
+                assertThatThrownBy(() -> docker.inspectContainerCmd(left).exec())
+                        .isInstanceOf(NotFoundException.class);
+                String stillThere =
+                        docker.inspectContainerCmd(others).exec().getState().getStatus();
                 System.out.println("  got: the left container is gone; the other ProcOS's is " + stillThere);
                 assertThat(stillThere).isEqualTo("running");
-                assertThat(engine.removeLeftovers()).as("a second look finds nothing").isZero();
+                assertThat(engine.removeLeftovers())
+                        .as("a second look finds nothing")
+                        .isZero();
             } finally {
                 engine.deactivate();
             }
@@ -248,12 +297,16 @@ class DockerRunToolTest {
     void aFinishedContainerOfTheSameCallIsReusedAndADifferentOneRemoved() throws Exception {
         // given a container of this task that finished but was not removed (ProcOS lost the engine at that moment)
         List<String> command = List.of("cat", "/proc/sys/kernel/random/uuid");
-        String earlier = startContainer(owner.labels(context.taskId(), DockerRunTool.inputKey(IMAGE, command, Map.of(), null)), command);
+        String earlier = startContainer(
+                owner.labels(context.taskId(), DockerRunTool.inputKey(IMAGE, command, Map.of(), null)), command);
         docker.waitContainerCmd(earlier).exec(new WaitContainerResultCallback()).awaitStatusCode(30, TimeUnit.SECONDS);
         // when the task calls again with the same input
         ToolResult again = run(Map.of("image", IMAGE, "command", command));
         // then the earlier result comes back and the container is gone
-        assertThat(again.content()).as(again.text()).containsEntry("reused", true).containsEntry("exitCode", 0);
+        assertThat(again.content())
+                .as(again.text())
+                .containsEntry("reused", true)
+                .containsEntry("exitCode", 0);
         String uuid = (String) again.content().get("stdout");
         assertThat(containersOf(context.taskId())).isEmpty();
         ToolResult fresh = run(Map.of("image", IMAGE, "command", command));
@@ -280,8 +333,13 @@ class DockerRunToolTest {
     }
 
     private static String startContainer(Map<String, String> labels, List<String> command) {
-        String id = docker.createContainerCmd(IMAGE).withCmd(command).withLabels(labels)
-                .withHostConfig(HostConfig.newHostConfig().withNetworkMode("none").withCapDrop(Capability.ALL)).exec().getId();
+        String id = docker.createContainerCmd(IMAGE)
+                .withCmd(command)
+                .withLabels(labels)
+                .withHostConfig(
+                        HostConfig.newHostConfig().withNetworkMode("none").withCapDrop(Capability.ALL))
+                .exec()
+                .getId();
         docker.startContainerCmd(id).exec();
         return id;
     }
@@ -292,21 +350,65 @@ class DockerRunToolTest {
 
     static DockerConfiguration config(String... allowedImages) {
         return new DockerConfiguration() {
-            public Class<? extends Annotation> annotationType() { return DockerConfiguration.class; }
-            public String host() { return HOST; }
-            public String workspace() { return "data/workspace"; }
-            public String[] allowedImages() { return allowedImages; }
-            public String user() { return "65534:65534"; }
-            public double cpus() { return 1.0; }
-            public int pidsLimit() { return 256; }
-            public int tmpSizeMb() { return 64; }
-            public boolean workspaceNosuidRequired() { return true; }
-            public int defaultTimeoutSeconds() { return 60; }
-            public int maxTimeoutSeconds() { return 600; }
-            public int defaultMemoryMb() { return 128; }
-            public int maxMemoryMb() { return 1024; }
-            public int maxOutputBytes() { return 65536; }
-            public boolean allowNetwork() { return false; }
+            public Class<? extends Annotation> annotationType() {
+                return DockerConfiguration.class;
+            }
+
+            public String host() {
+                return HOST;
+            }
+
+            public String workspace() {
+                return "data/workspace";
+            }
+
+            public String[] allowedImages() {
+                return allowedImages;
+            }
+
+            public String user() {
+                return "65534:65534";
+            }
+
+            public double cpus() {
+                return 1.0;
+            }
+
+            public int pidsLimit() {
+                return 256;
+            }
+
+            public int tmpSizeMb() {
+                return 64;
+            }
+
+            public boolean workspaceNosuidRequired() {
+                return true;
+            }
+
+            public int defaultTimeoutSeconds() {
+                return 60;
+            }
+
+            public int maxTimeoutSeconds() {
+                return 600;
+            }
+
+            public int defaultMemoryMb() {
+                return 128;
+            }
+
+            public int maxMemoryMb() {
+                return 1024;
+            }
+
+            public int maxOutputBytes() {
+                return 65536;
+            }
+
+            public boolean allowNetwork() {
+                return false;
+            }
         };
     }
 }

@@ -96,7 +96,9 @@ final class FileTools {
             out.put("path", shown);
             out.put("size", (long) bytes.length);
             out.put("encoding", base64 ? "base64" : "utf-8");
-            out.put("content", base64 ? Base64.getEncoder().encodeToString(bytes) : new String(bytes, StandardCharsets.UTF_8));
+            out.put(
+                    "content",
+                    base64 ? Base64.getEncoder().encodeToString(bytes) : new String(bytes, StandardCharsets.UTF_8));
             return ToolResult.ok(out, "read " + bytes.length + " bytes from " + shown);
         }
     }
@@ -153,11 +155,14 @@ final class FileTools {
             byte[] bytes;
             try {
                 bytes = "base64".equals(string(input, "encoding", "utf-8"))
-                        ? Base64.getDecoder().decode(content.toString()) : content.toString().getBytes(StandardCharsets.UTF_8);
+                        ? Base64.getDecoder().decode(content.toString())
+                        : content.toString().getBytes(StandardCharsets.UTF_8);
             } catch (IllegalArgumentException e) {
                 return ToolResult.error("'content' is not valid base64: " + e.getMessage());
             }
-            if (bytes.length > maxBytes) return ToolResult.error("the content has " + bytes.length + " bytes; file.write accepts at most " + maxBytes);
+            if (bytes.length > maxBytes)
+                return ToolResult.error(
+                        "the content has " + bytes.length + " bytes; file.write accepts at most " + maxBytes);
             long size;
             try {
                 beforeUse();

@@ -4,12 +4,16 @@ import org.osgi.service.metatype.annotations.AttributeDefinition;
 import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
 /** Configuration of the file tools, PID {@value #PID} (conf/io.procos.tools.file.cfg). */
-@ObjectClassDefinition(name = "ProcOS file tools", description = "file.read, file.write and file.list, confined to one folder.")
+@ObjectClassDefinition(
+        name = "ProcOS file tools",
+        description = "file.read, file.write and file.list, confined to one folder.")
 public @interface FileToolsConfiguration {
 
     String PID = "io.procos.tools.file";
 
-    @AttributeDefinition(name = "Workspace", description = "The only folder the tools may touch; relative to the ProcOS home.")
+    @AttributeDefinition(
+            name = "Workspace",
+            description = "The only folder the tools may touch; relative to the ProcOS home.")
     String root() default "data/workspace";
 
     @AttributeDefinition(name = "Largest read (bytes)", description = "file.read refuses larger files.")

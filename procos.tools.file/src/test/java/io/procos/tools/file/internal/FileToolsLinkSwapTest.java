@@ -24,13 +24,22 @@ import org.junit.jupiter.api.io.TempDir;
 class FileToolsLinkSwapTest {
 
     private static final ToolContext CONTEXT = new ToolContext() {
-        public String taskId() { return "test"; }
-        public Instant deadline() { return Instant.now().plusSeconds(10); }
-        public boolean cancelled() { return false; }
+        public String taskId() {
+            return "test";
+        }
+
+        public Instant deadline() {
+            return Instant.now().plusSeconds(10);
+        }
+
+        public boolean cancelled() {
+            return false;
+        }
     };
 
     @TempDir
     Path dir;
+
     private Path workspaceRoot;
     private Path outside;
     private final AtomicInteger swaps = new AtomicInteger();
@@ -101,7 +110,8 @@ class FileToolsLinkSwapTest {
     @Test
     void anAppendCreatesOrChangesNothingOutside() throws Exception {
         // when
-        ToolResult existing = write.invoke(Map.of("path", "a/log.txt", "content", "\nplanted", "append", true), CONTEXT);
+        ToolResult existing =
+                write.invoke(Map.of("path", "a/log.txt", "content", "\nplanted", "append", true), CONTEXT);
         putBack();
         ToolResult fresh = write.invoke(Map.of("path", "a/fresh.txt", "content", "planted", "append", true), CONTEXT);
 
@@ -131,9 +141,12 @@ class FileToolsLinkSwapTest {
         // the whole workspace can be listed: a is shown as the link it now is, and not entered
         assertThat(whole.isError()).isFalse();
         @SuppressWarnings("unchecked")
-        List<Map<String, Object>> entries = (List<Map<String, Object>>) whole.content().get("entries");
-        assertThat(entries).anySatisfy(e -> assertThat(e).containsEntry("path", "a").containsEntry("type", "link"));
-        assertThat(entries).noneSatisfy(e -> assertThat(e.get("path").toString()).startsWith("a/"));
+        List<Map<String, Object>> entries =
+                (List<Map<String, Object>>) whole.content().get("entries");
+        assertThat(entries)
+                .anySatisfy(e -> assertThat(e).containsEntry("path", "a").containsEntry("type", "link"));
+        assertThat(entries)
+                .noneSatisfy(e -> assertThat(e.get("path").toString()).startsWith("a/"));
     }
 
     @Test
@@ -176,7 +189,8 @@ class FileToolsLinkSwapTest {
     }
 
     private void report(String tried, ToolResult result) {
-        System.out.println("tried " + tried + (swaps.get() > 0 ? " with a swapped for a link to " + outside + " after the check" : "")
-                + " -> " + (result.isError() ? "tool error: " : "ok: ") + result.text());
+        System.out.println("tried " + tried
+                + (swaps.get() > 0 ? " with a swapped for a link to " + outside + " after the check" : "") + " -> "
+                + (result.isError() ? "tool error: " : "ok: ") + result.text());
     }
 }

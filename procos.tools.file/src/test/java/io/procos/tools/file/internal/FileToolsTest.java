@@ -20,13 +20,22 @@ import org.junit.jupiter.params.provider.ValueSource;
 class FileToolsTest {
 
     private static final ToolContext CONTEXT = new ToolContext() {
-        public String taskId() { return "test"; }
-        public Instant deadline() { return Instant.now().plusSeconds(10); }
-        public boolean cancelled() { return false; }
+        public String taskId() {
+            return "test";
+        }
+
+        public Instant deadline() {
+            return Instant.now().plusSeconds(10);
+        }
+
+        public boolean cancelled() {
+            return false;
+        }
     };
 
     @TempDir
     Path dir;
+
     private Path outside;
     private FileTools.Read read;
     private FileTools.Write write;
@@ -47,8 +56,10 @@ class FileToolsTest {
     @Test
     void aFileRoundTripsThroughWriteListAndRead() throws Exception {
         // when
-        ToolResult written = write.invoke(Map.of("path", "notes/meeting.txt", "content", "Decisions: ship on Friday."), CONTEXT);
-        ToolResult appended = write.invoke(Map.of("path", "notes/meeting.txt", "content", "\nOwner: Ana", "append", true), CONTEXT);
+        ToolResult written =
+                write.invoke(Map.of("path", "notes/meeting.txt", "content", "Decisions: ship on Friday."), CONTEXT);
+        ToolResult appended =
+                write.invoke(Map.of("path", "notes/meeting.txt", "content", "\nOwner: Ana", "append", true), CONTEXT);
         ToolResult listed = list.invoke(Map.of("path", "notes"), CONTEXT);
         ToolResult back = read.invoke(Map.of("path", "notes/meeting.txt"), CONTEXT);
 
@@ -57,14 +68,24 @@ class FileToolsTest {
         assertThat(appended.isError()).isFalse();
         assertThat(back.content()).containsEntry("content", "Decisions: ship on Friday.\nOwner: Ana");
         @SuppressWarnings("unchecked")
-        List<Map<String, Object>> entries = (List<Map<String, Object>>) listed.content().get("entries");
-        assertThat(entries).singleElement()
-                .satisfies(e -> assertThat(e).containsEntry("path", "notes/meeting.txt").containsEntry("type", "file"));
+        List<Map<String, Object>> entries =
+                (List<Map<String, Object>>) listed.content().get("entries");
+        assertThat(entries).singleElement().satisfies(e -> assertThat(e)
+                .containsEntry("path", "notes/meeting.txt")
+                .containsEntry("type", "file"));
     }
 
     @ParameterizedTest(name = "refuses {0}")
-    @ValueSource(strings = {"../secret.txt", "/etc/passwd", "notes/../../secret.txt", "escape-file", "escape-dir/secret.txt",
-            "bad\0name", "escape-dir"})
+    @ValueSource(
+            strings = {
+                "../secret.txt",
+                "/etc/passwd",
+                "notes/../../secret.txt",
+                "escape-file",
+                "escape-dir/secret.txt",
+                "bad\0name",
+                "escape-dir"
+            })
     void everyWayOutOfTheWorkspaceIsRefused(String path) throws Exception {
         // when each tool is asked for a path that leads outside
         ToolResult r = read.invoke(Map.of("path", path), CONTEXT);
@@ -81,7 +102,9 @@ class FileToolsTest {
 
     @Test
     void limitsAndMissingFilesGiveClearErrors() throws Exception {
-        assertThat(write.invoke(Map.of("path", "big.txt", "content", "x".repeat(2000)), CONTEXT).text()).contains("at most 1024");
+        assertThat(write.invoke(Map.of("path", "big.txt", "content", "x".repeat(2000)), CONTEXT)
+                        .text())
+                .contains("at most 1024");
         assertThat(read.invoke(Map.of("path", "nothing.txt"), CONTEXT).text()).contains("no file 'nothing.txt'");
         assertThat(read.invoke(Map.of(), CONTEXT).text()).contains("'path' is required");
     }

@@ -10,8 +10,8 @@ import java.util.Optional;
 record MatlabEngine(String kind, Path executable) {
 
     static Optional<MatlabEngine> find(String matlabCommand, String octaveCommand) {
-        return which(matlabCommand).map(p -> new MatlabEngine("MATLAB", p))
-                .or(() -> which(octaveCommand).map(p -> new MatlabEngine("GNU Octave", p)));
+        return which(matlabCommand).map(p -> new MatlabEngine("MATLAB", p)).or(() -> which(octaveCommand)
+                .map(p -> new MatlabEngine("GNU Octave", p)));
     }
 
     /** The command line that runs a script file and exits with non-zero status on error. */
@@ -19,7 +19,13 @@ record MatlabEngine(String kind, Path executable) {
         String quoted = script.toString().replace("'", "''");
         return "MATLAB".equals(kind)
                 ? List.of(executable.toString(), "-batch", "run('" + quoted + "')")
-                : List.of(executable.toString(), "--quiet", "--no-window-system", "--norc", "--eval", "source('" + quoted + "')");
+                : List.of(
+                        executable.toString(),
+                        "--quiet",
+                        "--no-window-system",
+                        "--norc",
+                        "--eval",
+                        "source('" + quoted + "')");
     }
 
     private static Optional<Path> which(String command) {

@@ -21,7 +21,10 @@ import org.osgi.service.metatype.annotations.Designate;
  * {@link Sandbox}; shared with the matlab.run component ({@link MatlabRunTool}). The "matlab" health check
  * says which engine runs scripts in which sandbox, or what is missing.
  */
-@Component(immediate = true, service = {MatlabEnvironment.class, HealthContributor.class}, configurationPid = MatlabConfiguration.PID)
+@Component(
+        immediate = true,
+        service = {MatlabEnvironment.class, HealthContributor.class},
+        configurationPid = MatlabConfiguration.PID)
 @Designate(ocd = MatlabConfiguration.class)
 public final class MatlabEnvironment implements HealthContributor {
 
@@ -32,7 +35,10 @@ public final class MatlabEnvironment implements HealthContributor {
      * Optional and dynamic, not a constructor parameter: without a sandbox matlab.run stays in the catalogue
      * and answers why it runs nothing, and reconfiguring the sandbox does not withdraw the tool mid-task.
      */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
     private volatile Sandbox sandbox;
 
     @Activate
@@ -76,9 +82,11 @@ public final class MatlabEnvironment implements HealthContributor {
     @Override
     public Health check() {
         Optional<MatlabEngine> engine = engine();
-        if (engine.isEmpty()) return Health.degraded("neither MATLAB nor GNU Octave is installed: matlab.run answers with an error");
+        if (engine.isEmpty())
+            return Health.degraded("neither MATLAB nor GNU Octave is installed: matlab.run answers with an error");
         Sandbox box = sandbox;
-        String unavailable = box == null ? "no sandbox service is running (bundle procos.sandbox)" : box.unavailableReason();
+        String unavailable =
+                box == null ? "no sandbox service is running (bundle procos.sandbox)" : box.unavailableReason();
         if (unavailable != null) return Health.degraded("matlab.run runs no scripts without a sandbox: " + unavailable);
         return Health.up(engine.get().kind() + " at " + engine.get().executable() + ", in " + box.name());
     }

@@ -36,10 +36,13 @@ import org.osgi.service.component.annotations.Reference;
  * both have). Without a working sandbox it runs nothing. Scripts that plainly start programs are
  * refused early with a friendlier message, but the sandbox is the boundary, not that check.
  */
-@Component(service = Tool.class, property = {
-        ToolReach.PROPERTY + "=" + ToolReach.RUNS_CODE,
-        ToolReach.PROPERTY + "=" + ToolReach.READS_WORKSPACE,
-        ToolReach.PROPERTY + "=" + ToolReach.WRITES_WORKSPACE})
+@Component(
+        service = Tool.class,
+        property = {
+            ToolReach.PROPERTY + "=" + ToolReach.RUNS_CODE,
+            ToolReach.PROPERTY + "=" + ToolReach.READS_WORKSPACE,
+            ToolReach.PROPERTY + "=" + ToolReach.WRITES_WORKSPACE
+        })
 public final class MatlabRunTool implements Tool {
 
     static final String MARKER = "@@PROCOS-VARIABLES@@";
@@ -58,7 +61,10 @@ public final class MatlabRunTool implements Tool {
         this(environment::engine, environment::sandbox, environment.workspace(), environment.config());
     }
 
-    MatlabRunTool(Supplier<Optional<MatlabEngine>> engine, Supplier<Optional<Sandbox>> sandbox, Workspace workspace,
+    MatlabRunTool(
+            Supplier<Optional<MatlabEngine>> engine,
+            Supplier<Optional<Sandbox>> sandbox,
+            Workspace workspace,
             MatlabConfiguration config) {
         this.engine = engine;
         this.sandbox = sandbox;
@@ -95,15 +101,17 @@ public final class MatlabRunTool implements Tool {
     public ToolResult invoke(Map<String, Object> input, ToolContext context) throws Exception {
         Optional<MatlabEngine> found = engine.get();
         if (found.isEmpty()) {
-            return ToolResult.error("neither MATLAB ('" + config.matlabCommand() + "') nor GNU Octave ('" + config.octaveCommand()
-                    + "') is installed on this machine");
+            return ToolResult.error("neither MATLAB ('" + config.matlabCommand() + "') nor GNU Octave ('"
+                    + config.octaveCommand() + "') is installed on this machine");
         }
         Optional<Sandbox> box = sandbox.get();
-        String unavailable = box.isEmpty() ? "no sandbox service is running (the bundle procos.sandbox is not started)"
+        String unavailable = box.isEmpty()
+                ? "no sandbox service is running (the bundle procos.sandbox is not started)"
                 : box.get().unavailableReason();
         if (unavailable != null) {
-            return ToolResult.error("matlab.run runs scripts only inside an operating-system sandbox, and none is available: "
-                    + unavailable);
+            return ToolResult.error(
+                    "matlab.run runs scripts only inside an operating-system sandbox, and none is available: "
+                            + unavailable);
         }
         String code;
         try {
@@ -125,19 +133,23 @@ public final class MatlabRunTool implements Tool {
         }
         Matcher escape = ESCAPE.matcher(code);
         if (escape.find()) {
-            return ToolResult.error("the script uses '" + escape.group().strip() + "', which could start programs outside the "
-                    + "workspace; matlab.run refuses it (compute in MATLAB itself, or run such code with docker.run)");
+            return ToolResult.error(
+                    "the script uses '" + escape.group().strip() + "', which could start programs outside the "
+                            + "workspace; matlab.run refuses it (compute in MATLAB itself, or run such code with docker.run)");
         }
         List<String> variables = new ArrayList<>();
         if (input.get("variables") instanceof List<?> names) {
             for (Object n : names) {
-                if (!NAME.matcher(String.valueOf(n)).matches()) return ToolResult.error("'" + n + "' is not a MATLAB variable name");
+                if (!NAME.matcher(String.valueOf(n)).matches())
+                    return ToolResult.error("'" + n + "' is not a MATLAB variable name");
                 variables.add(String.valueOf(n));
             }
         }
         Path workdir;
         try {
-            workdir = input.get("workdir") == null ? workspace.root() : workspace.resolve(input.get("workdir").toString());
+            workdir = input.get("workdir") == null
+                    ? workspace.root()
+                    : workspace.resolve(input.get("workdir").toString());
         } catch (Workspace.Refused e) {
             return ToolResult.error(e.getMessage());
         }
@@ -153,8 +165,8 @@ public final class MatlabRunTool implements Tool {
             try {
                 process = box.get().start(found.get().command(folder.script()), workspace, startIn, environment());
             } catch (IOException e) {
-                return ToolResult.error("the sandbox (" + box.get().name() + ") could not start " + found.get().kind() + ": "
-                        + e.getMessage());
+                return ToolResult.error("the sandbox (" + box.get().name() + ") could not start "
+                        + found.get().kind() + ": " + e.getMessage());
             }
             process.getOutputStream().close();
             CompletableFuture<String> out = read(process.getInputStream());
@@ -163,8 +175,10 @@ public final class MatlabRunTool implements Tool {
             while (!process.waitFor(100, TimeUnit.MILLISECONDS)) {
                 if (context.cancelled() || System.nanoTime() > end) {
                     process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                    return ToolResult.error(context.cancelled() ? "matlab.run was cancelled; the script was stopped"
-                            : "the script did not finish within " + timeout + " s and was stopped");
+                    return ToolResult.error(
+                            context.cancelled()
+                                    ? "matlab.run was cancelled; the script was stopped"
+                                    : "the script did not finish within " + timeout + " s and was stopped");
                 }
             }
             String stdout = out.get(5, TimeUnit.SECONDS);
@@ -185,11 +199,18 @@ public final class MatlabRunTool implements Tool {
             result.put("stderr", stderr);
             result.put("variables", values);
             if (process.exitValue() != 0) {
-                return new ToolResult(result, "the script failed (" + found.get().kind() + ", exit code " + process.exitValue() + "): "
-                        + (stderr.isBlank() ? stdout : stderr).strip(), true);
+                return new ToolResult(
+                        result,
+                        "the script failed (" + found.get().kind() + ", exit code " + process.exitValue() + "): "
+                                + (stderr.isBlank() ? stdout : stderr).strip(),
+                        true);
             }
-            List<String> missing = variables.stream().filter(v -> !values.containsKey(v)).toList();
-            return ToolResult.ok(result, "ran with " + found.get().kind() + (missing.isEmpty() ? "" : "; not defined by the script: " + missing));
+            List<String> missing =
+                    variables.stream().filter(v -> !values.containsKey(v)).toList();
+            return ToolResult.ok(
+                    result,
+                    "ran with " + found.get().kind()
+                            + (missing.isEmpty() ? "" : "; not defined by the script: " + missing));
         }
     }
 
@@ -207,11 +228,23 @@ public final class MatlabRunTool implements Tool {
     static String wrapper(String code, List<String> variables, Path workdir) {
         StringBuilder m = new StringBuilder();
         String dir = "'" + workdir.toString().replace("'", "''") + "'";
-        m.append("if ~exist(").append(dir).append(", 'dir'), mkdir(").append(dir).append("); end, cd(").append(dir).append(");\n");
+        m.append("if ~exist(")
+                .append(dir)
+                .append(", 'dir'), mkdir(")
+                .append(dir)
+                .append("); end, cd(")
+                .append(dir)
+                .append(");\n");
         m.append(code).append("\n");
         m.append("procos_out__ = struct();\n");
         for (String v : variables) {
-            m.append("if exist('").append(v).append("', 'var'), procos_out__.").append(v).append(" = ").append(v).append("; end\n");
+            m.append("if exist('")
+                    .append(v)
+                    .append("', 'var'), procos_out__.")
+                    .append(v)
+                    .append(" = ")
+                    .append(v)
+                    .append("; end\n");
         }
         m.append("fprintf('\\n").append(MARKER).append("%s\\n', jsonencode(procos_out__));\n");
         return m.toString();
@@ -219,8 +252,10 @@ public final class MatlabRunTool implements Tool {
 
     /** Octave says this at every exit; it means nothing to a user. */
     private static String clean(String stderr) {
-        return stderr.lines().filter(l -> !l.contains("ignoring const execution_exception"))
-                .reduce((a, b) -> a + "\n" + b).orElse("");
+        return stderr.lines()
+                .filter(l -> !l.contains("ignoring const execution_exception"))
+                .reduce((a, b) -> a + "\n" + b)
+                .orElse("");
     }
 
     private CompletableFuture<String> read(InputStream in) {
@@ -229,7 +264,8 @@ public final class MatlabRunTool implements Tool {
             byte[] buffer = new byte[8192];
             try (in) {
                 for (int n; (n = in.read(buffer)) > 0; ) {
-                    if (bytes.size() < config.maxOutputBytes() + MARKER.length() + 1024 * 1024) bytes.write(buffer, 0, n);
+                    if (bytes.size() < config.maxOutputBytes() + MARKER.length() + 1024 * 1024)
+                        bytes.write(buffer, 0, n);
                 }
             } catch (IOException e) {
                 // the process was killed
@@ -238,7 +274,10 @@ public final class MatlabRunTool implements Tool {
             int marker = s.lastIndexOf(MARKER);
             String text = marker >= 0 ? s.substring(0, marker) : s;
             String tail = marker >= 0 ? s.substring(marker) : "";
-            return (text.length() > config.maxOutputBytes() ? text.substring(0, config.maxOutputBytes()) + "\n[output cut]\n" : text) + tail;
+            return (text.length() > config.maxOutputBytes()
+                            ? text.substring(0, config.maxOutputBytes()) + "\n[output cut]\n"
+                            : text)
+                    + tail;
         });
     }
 }

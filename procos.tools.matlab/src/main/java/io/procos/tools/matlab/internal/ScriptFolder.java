@@ -31,7 +31,8 @@ final class ScriptFolder implements AutoCloseable {
     private final Path name;
     private final Path script;
 
-    private ScriptFolder(SecureDirectoryStream<Path> workspace, SecureDirectoryStream<Path> folder, Path name, Path script) {
+    private ScriptFolder(
+            SecureDirectoryStream<Path> workspace, SecureDirectoryStream<Path> folder, Path name, Path script) {
         this.workspace = workspace;
         this.folder = folder;
         this.name = name;
@@ -46,7 +47,8 @@ final class ScriptFolder implements AutoCloseable {
         SecureDirectoryStream<Path> folder = null;
         try {
             folder = workspace.newDirectoryStream(name, LinkOption.NOFOLLOW_LINKS);
-            try (SeekableByteChannel out = folder.newByteChannel(SCRIPT,
+            try (SeekableByteChannel out = folder.newByteChannel(
+                    SCRIPT,
                     Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS))) {
                 ByteBuffer bytes = ByteBuffer.wrap(code.getBytes(StandardCharsets.UTF_8));
                 while (bytes.hasRemaining()) out.write(bytes);
@@ -65,7 +67,8 @@ final class ScriptFolder implements AutoCloseable {
     static String read(Path root, Path file) throws IOException {
         Path realRoot = root.toRealPath();
         Path real = file.toRealPath();
-        if (!real.startsWith(realRoot) || real.equals(realRoot)) throw new IOException(file + " is not a file in the workspace");
+        if (!real.startsWith(realRoot) || real.equals(realRoot))
+            throw new IOException(file + " is not a file in the workspace");
         try (SecureDirectoryStream<Path> top = open(realRoot)) {
             return read(top, realRoot.relativize(real));
         }
@@ -73,15 +76,19 @@ final class ScriptFolder implements AutoCloseable {
 
     private static String read(SecureDirectoryStream<Path> dir, Path relative) throws IOException {
         if (relative.getNameCount() > 1) {
-            try (SecureDirectoryStream<Path> sub = dir.newDirectoryStream(relative.getName(0), LinkOption.NOFOLLOW_LINKS)) {
+            try (SecureDirectoryStream<Path> sub =
+                    dir.newDirectoryStream(relative.getName(0), LinkOption.NOFOLLOW_LINKS)) {
                 return read(sub, relative.subpath(1, relative.getNameCount()));
             }
         }
         // a pipe would block the open; a swap between this check and the open can only make it block
-        if (!dir.getFileAttributeView(relative, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS).readAttributes().isRegularFile()) {
+        if (!dir.getFileAttributeView(relative, BasicFileAttributeView.class, LinkOption.NOFOLLOW_LINKS)
+                .readAttributes()
+                .isRegularFile()) {
             throw new IOException(relative + " is not a regular file");
         }
-        try (SeekableByteChannel in = dir.newByteChannel(relative, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
+        try (SeekableByteChannel in =
+                dir.newByteChannel(relative, Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS))) {
             return new String(Channels.newInputStream(in).readAllBytes(), StandardCharsets.UTF_8);
         }
     }

@@ -1,10 +1,10 @@
 package io.procos.tools.matlab.internal;
 
-import io.procos.api.testing.ComponentDescription;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.procos.api.health.Health;
 import io.procos.api.health.HealthContributor;
+import io.procos.api.testing.ComponentDescription;
 import io.procos.api.tool.Sandbox;
 import io.procos.api.tool.Tool;
 import io.procos.api.tool.ToolReach;
@@ -29,15 +29,19 @@ class MatlabComponentsTest {
         ComponentDescription environment = components.get(MatlabEnvironment.class.getName());
 
         // then
-        System.out.println("matlab.run registered with " + ToolReach.PROPERTY + "=" + List.of((String[]) tool.properties().get(ToolReach.PROPERTY)));
+        System.out.println("matlab.run registered with " + ToolReach.PROPERTY + "="
+                + List.of((String[]) tool.properties().get(ToolReach.PROPERTY)));
         assertThat(components).hasSize(2);
         assertThat(tool.services()).containsExactly(Tool.class.getName());
         assertThat((String[]) tool.properties().get(ToolReach.PROPERTY))
                 .containsExactly(ToolReach.RUNS_CODE, ToolReach.READS_WORKSPACE, ToolReach.WRITES_WORKSPACE);
-        assertThat(tool.targets()).as("the sandbox is the environment's, not the tool's").containsOnlyKeys(MatlabEnvironment.class.getName());
+        assertThat(tool.targets())
+                .as("the sandbox is the environment's, not the tool's")
+                .containsOnlyKeys(MatlabEnvironment.class.getName());
         assertThat(environment.configurationPids()).containsExactly(MatlabConfiguration.PID);
         assertThat(environment.immediate()).isTrue();
-        assertThat(environment.services()).containsExactlyInAnyOrder(MatlabEnvironment.class.getName(), HealthContributor.class.getName());
+        assertThat(environment.services())
+                .containsExactlyInAnyOrder(MatlabEnvironment.class.getName(), HealthContributor.class.getName());
         assertThat(environment.targets()).containsOnlyKeys(Sandbox.class.getName());
     }
 
@@ -52,8 +56,12 @@ class MatlabComponentsTest {
         // then
         System.out.println("[matlab.run] " + r.text() + "\n[health] " + environment.check());
         assertThat(r.isError()).isTrue();
-        assertThat(environment.workspace().root()).isEqualTo(home.resolve(MatlabRunToolTest.config().workspace()).toAbsolutePath().normalize());
+        assertThat(environment.workspace().root())
+                .isEqualTo(home.resolve(MatlabRunToolTest.config().workspace())
+                        .toAbsolutePath()
+                        .normalize());
         assertThat(environment.check().status()).isEqualTo(Health.Status.DEGRADED);
-        assertThat(environment.check().detail()).containsAnyOf("no sandbox service is running", "neither MATLAB nor GNU Octave");
+        assertThat(environment.check().detail())
+                .containsAnyOf("no sandbox service is running", "neither MATLAB nor GNU Octave");
     }
 }

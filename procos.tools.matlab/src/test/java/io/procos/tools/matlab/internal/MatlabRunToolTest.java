@@ -23,21 +23,34 @@ import org.junit.jupiter.api.io.TempDir;
 class MatlabRunToolTest {
 
     static final ToolContext CONTEXT = new ToolContext() {
-        public String taskId() { return "matlab-test"; }
-        public Instant deadline() { return Instant.now().plusSeconds(120); }
-        public boolean cancelled() { return false; }
+        public String taskId() {
+            return "matlab-test";
+        }
+
+        public Instant deadline() {
+            return Instant.now().plusSeconds(120);
+        }
+
+        public boolean cancelled() {
+            return false;
+        }
     };
 
     @TempDir
     Path dir;
+
     private Workspace workspace;
     private MatlabRunTool tool;
 
     @BeforeEach
     void setUp() throws Exception {
         Optional<MatlabEngine> engine = MatlabEngine.find("matlab", "octave-cli");
-        assumeTrue(engine.isPresent(), "SKIPPED: neither MATLAB nor GNU Octave (octave-cli) is on the PATH; `./procos test` installs Octave");
-        assumeTrue(onPath("bwrap"), "SKIPPED: bubblewrap (bwrap) is not on the PATH; install the Debian package bubblewrap");
+        assumeTrue(
+                engine.isPresent(),
+                "SKIPPED: neither MATLAB nor GNU Octave (octave-cli) is on the PATH; `./procos test` installs Octave");
+        assumeTrue(
+                onPath("bwrap"),
+                "SKIPPED: bubblewrap (bwrap) is not on the PATH; install the Debian package bubblewrap");
         workspace = new Workspace(dir.resolve("workspace"));
         Optional<Sandbox> sandbox = Optional.of(new BubblewrapSandbox("bwrap", List.of(), dir));
         tool = new MatlabRunTool(() -> engine, () -> sandbox, workspace, config());
@@ -45,9 +58,13 @@ class MatlabRunToolTest {
 
     @Test
     void aMatrixResultComesBackAsJson() throws Exception {
-        ToolResult r = tool.invoke(Map.of(
-                "script", "A = [1 2; 3 4];\nB = A * A';\nd = det(A);\ndisp('computed');",
-                "variables", List.of("B", "d", "notThere")), CONTEXT);
+        ToolResult r = tool.invoke(
+                Map.of(
+                        "script",
+                        "A = [1 2; 3 4];\nB = A * A';\nd = det(A);\ndisp('computed');",
+                        "variables",
+                        List.of("B", "d", "notThere")),
+                CONTEXT);
         assertThat(r.isError()).as(r.text() + r.content()).isFalse();
         @SuppressWarnings("unchecked")
         Map<String, Object> values = (Map<String, Object>) r.content().get("variables");
@@ -68,12 +85,20 @@ class MatlabRunToolTest {
 
     @Test
     void aMissingWorkdirIsMadeInsideTheWorkspace() throws Exception {
-        ToolResult r = tool.invoke(Map.of("workdir", "results/run1",
-                "script", "fid = fopen('out.txt', 'w'); fprintf(fid, '%d', 42); fclose(fid); here = pwd;",
-                "variables", List.of("here")), CONTEXT);
+        ToolResult r = tool.invoke(
+                Map.of(
+                        "workdir",
+                        "results/run1",
+                        "script",
+                        "fid = fopen('out.txt', 'w'); fprintf(fid, '%d', 42); fclose(fid); here = pwd;",
+                        "variables",
+                        List.of("here")),
+                CONTEXT);
         assertThat(r.isError()).as(r.text()).isFalse();
         assertThat(workspace.root().resolve("results/run1/out.txt")).hasContent("42");
-        assertThat(r.content().get("variables")).isEqualTo(Map.of("here", workspace.root().resolve("results/run1").toString()));
+        assertThat(r.content().get("variables"))
+                .isEqualTo(
+                        Map.of("here", workspace.root().resolve("results/run1").toString()));
     }
 
     @Test
@@ -91,19 +116,40 @@ class MatlabRunToolTest {
 
     static boolean onPath(String command) {
         String path = System.getenv("PATH");
-        return path != null && java.util.Arrays.stream(path.split(java.io.File.pathSeparator))
-                .anyMatch(d -> Files.isExecutable(Path.of(d, command)));
+        return path != null
+                && java.util.Arrays.stream(path.split(java.io.File.pathSeparator))
+                        .anyMatch(d -> Files.isExecutable(Path.of(d, command)));
     }
 
     static MatlabConfiguration config() {
         return new MatlabConfiguration() {
-            public Class<? extends Annotation> annotationType() { return MatlabConfiguration.class; }
-            public String matlabCommand() { return "matlab"; }
-            public String octaveCommand() { return "octave-cli"; }
-            public String workspace() { return "data/workspace"; }
-            public int defaultTimeoutSeconds() { return 60; }
-            public int maxTimeoutSeconds() { return 600; }
-            public int maxOutputBytes() { return 65536; }
+            public Class<? extends Annotation> annotationType() {
+                return MatlabConfiguration.class;
+            }
+
+            public String matlabCommand() {
+                return "matlab";
+            }
+
+            public String octaveCommand() {
+                return "octave-cli";
+            }
+
+            public String workspace() {
+                return "data/workspace";
+            }
+
+            public int defaultTimeoutSeconds() {
+                return 60;
+            }
+
+            public int maxTimeoutSeconds() {
+                return 600;
+            }
+
+            public int maxOutputBytes() {
+                return 65536;
+            }
         };
     }
 }

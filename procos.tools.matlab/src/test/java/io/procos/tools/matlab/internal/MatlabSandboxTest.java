@@ -36,6 +36,7 @@ class MatlabSandboxTest {
 
     @TempDir
     Path dir;
+
     private Path home;
     private Workspace workspace;
     private MatlabEngine engine;
@@ -45,8 +46,12 @@ class MatlabSandboxTest {
     @BeforeEach
     void setUp() throws Exception {
         Optional<MatlabEngine> found = MatlabEngine.find("matlab", "octave-cli");
-        assumeTrue(found.isPresent(), "SKIPPED: neither MATLAB nor GNU Octave (octave-cli) is on the PATH; install the Debian package octave");
-        assumeTrue(onPath("bwrap"), "SKIPPED: bubblewrap (bwrap) is not on the PATH; install the Debian package bubblewrap");
+        assumeTrue(
+                found.isPresent(),
+                "SKIPPED: neither MATLAB nor GNU Octave (octave-cli) is on the PATH; install the Debian package octave");
+        assumeTrue(
+                onPath("bwrap"),
+                "SKIPPED: bubblewrap (bwrap) is not on the PATH; install the Debian package bubblewrap");
         engine = found.get();
         home = dir.resolve("home");
         Files.createDirectories(home.resolve("conf"));
@@ -54,18 +59,23 @@ class MatlabSandboxTest {
         Files.writeString(home.resolve("conf/api-token"), SECRET);
         workspace = new Workspace(home.resolve("data/workspace"));
         sandbox = new BubblewrapSandbox("bwrap", List.of(), home);
-        assertThat(sandbox.unavailableReason()).as("bubblewrap is installed, so the sandbox must work").isNull();
+        assertThat(sandbox.unavailableReason())
+                .as("bubblewrap is installed, so the sandbox must work")
+                .isNull();
         tool = new MatlabRunTool(() -> found, () -> Optional.of(sandbox), workspace, config());
     }
 
     @Test
     void theApiTokenCannotBeRead() throws Exception {
-        for (String script : List.of("disp(fileread('../../conf/api-token'))",
+        for (String script : List.of(
+                "disp(fileread('../../conf/api-token'))",
                 "disp(fileread('" + home.resolve("conf/api-token") + "'))",
                 "d = dir('../..'); disp({d.name})")) {
             ToolResult r = attack(script);
             assertThat(r.text() + r.content()).doesNotContain(SECRET);
-            assertThat(String.valueOf(r.content().get("stdout"))).doesNotContain("conf").doesNotContain("tools");
+            assertThat(String.valueOf(r.content().get("stdout")))
+                    .doesNotContain("conf")
+                    .doesNotContain("tools");
         }
     }
 
@@ -74,10 +84,13 @@ class MatlabSandboxTest {
         ToolResult jar = attack("fid = fopen('../../tools/x.jar', 'w'); fprintf(fid, 'evil'); fclose(fid);");
         ToolResult cfg = attack("fid = fopen('../../conf/evil.cfg', 'w'); fprintf(fid, 'evil=1'); fclose(fid);");
         // ../.. exists in the sandbox only as the empty path to the workspace, on a throw-away /tmp
-        ToolResult made = attack("mkdir('../../tools'); fid = fopen('../../tools/x.jar', 'w'); fprintf(fid, 'evil'); fclose(fid); "
-                + "disp(exist('../../tools/x.jar', 'file'))");
-        ToolResult absolute = attack("fid = fopen('" + home.resolve("conf/evil.cfg") + "', 'w'); fprintf(fid, 'evil=1'); fclose(fid);");
-        System.out.println("[matlab.run] on the host: tools/ holds " + list(home.resolve("tools")) + ", conf/ holds " + list(home.resolve("conf")));
+        ToolResult made = attack(
+                "mkdir('../../tools'); fid = fopen('../../tools/x.jar', 'w'); fprintf(fid, 'evil'); fclose(fid); "
+                        + "disp(exist('../../tools/x.jar', 'file'))");
+        ToolResult absolute = attack(
+                "fid = fopen('" + home.resolve("conf/evil.cfg") + "', 'w'); fprintf(fid, 'evil=1'); fclose(fid);");
+        System.out.println("[matlab.run] on the host: tools/ holds " + list(home.resolve("tools")) + ", conf/ holds "
+                + list(home.resolve("conf")));
         assertThat(jar.isError()).isTrue();
         assertThat(cfg.isError()).isTrue();
         assertThat(absolute.isError()).isTrue();
@@ -99,11 +112,15 @@ class MatlabSandboxTest {
                 "evalin('base', ['[s, o] = sys' 'tem(''" + shell.replace("'", "''") + " 2>&1''); disp(o)'])")) {
             ToolResult r = attack(script);
             String stdout = String.valueOf(r.content().get("stdout"));
-            assertThat(stdout.lines().findFirst()).as("id -u inside the sandbox").hasValue("65534");
+            assertThat(stdout.lines().findFirst())
+                    .as("id -u inside the sandbox")
+                    .hasValue("65534");
             assertThat(r.text() + r.content()).doesNotContain(SECRET).doesNotContain(".bashrc");
         }
         ToolResult plain = attack("system('id')");
-        assertThat(plain.text()).as("the denylist still answers first where it can").contains("refuses");
+        assertThat(plain.text())
+                .as("the denylist still answers first where it can")
+                .contains("refuses");
     }
 
     @Test
@@ -120,7 +137,8 @@ class MatlabSandboxTest {
             } catch (SocketTimeoutException e) {
                 accepted = false;
             }
-            System.out.println("[matlab.run] the test's server on 127.0.0.1:" + port + " saw a connection: " + accepted);
+            System.out.println(
+                    "[matlab.run] the test's server on 127.0.0.1:" + port + " saw a connection: " + accepted);
             assertThat(url.isError()).isTrue();
             assertThat(url.text()).containsIgnoringCase("connect");
             assertThat(String.valueOf(tcp.content().get("stdout"))).doesNotContain("CONNECTED");
@@ -130,14 +148,18 @@ class MatlabSandboxTest {
 
     @Test
     void ordinaryMatrixWorkStillWorks() throws Exception {
-        ToolResult r = tool.invoke(Map.of("script", "A = [1 2; 3 4]; B = A * A; d = det(A);", "variables", List.of("B", "d")), CONTEXT);
-        System.out.println("[matlab.run] A*A and det(A) in the sandbox: " + r.content().get("variables"));
+        ToolResult r = tool.invoke(
+                Map.of("script", "A = [1 2; 3 4]; B = A * A; d = det(A);", "variables", List.of("B", "d")), CONTEXT);
+        System.out.println(
+                "[matlab.run] A*A and det(A) in the sandbox: " + r.content().get("variables"));
         assertThat(r.isError()).as(r.text()).isFalse();
         @SuppressWarnings("unchecked")
         Map<String, Object> values = (Map<String, Object>) r.content().get("variables");
         assertThat(values.get("B")).isEqualTo(List.of(List.of(7, 10), List.of(15, 22)));
         assertThat(((Number) values.get("d")).doubleValue()).isCloseTo(-2.0, Offset.offset(1e-9));
-        assertThat(list(workspace.root())).as("the script file is removed afterwards").isEmpty();
+        assertThat(list(workspace.root()))
+                .as("the script file is removed afterwards")
+                .isEmpty();
     }
 
     @Test
@@ -145,10 +167,12 @@ class MatlabSandboxTest {
         String script = "fid = fopen('ran.txt', 'w'); fclose(fid);";
         MatlabRunTool none = new MatlabRunTool(() -> Optional.of(engine), Optional::empty, workspace, config());
         Sandbox broken = new BubblewrapSandbox("/nowhere/bwrap", List.of(), home);
-        MatlabRunTool unavailable = new MatlabRunTool(() -> Optional.of(engine), () -> Optional.of(broken), workspace, config());
+        MatlabRunTool unavailable =
+                new MatlabRunTool(() -> Optional.of(engine), () -> Optional.of(broken), workspace, config());
         ToolResult r1 = none.invoke(Map.of("script", script), CONTEXT);
         ToolResult r2 = unavailable.invoke(Map.of("script", script), CONTEXT);
-        System.out.println("[matlab.run] without a sandbox: " + r1.text() + "\n[matlab.run] with bwrap missing: " + r2.text());
+        System.out.println(
+                "[matlab.run] without a sandbox: " + r1.text() + "\n[matlab.run] with bwrap missing: " + r2.text());
         assertThat(r1.isError()).isTrue();
         assertThat(r1.text()).contains("sandbox").contains("procos.sandbox");
         assertThat(r2.isError()).isTrue();
@@ -161,7 +185,10 @@ class MatlabSandboxTest {
         ToolResult r = tool.invoke(Map.of("script", "pause(60);", "timeoutSeconds", 2), CONTEXT);
         assertThat(r.text()).contains("did not finish within 2 s");
         Thread.sleep(500);
-        List<String> left = ProcessHandle.current().descendants().map(p -> p.info().command().orElse("?")).toList();
+        List<String> left = ProcessHandle.current()
+                .descendants()
+                .map(p -> p.info().command().orElse("?"))
+                .toList();
         System.out.println("[matlab.run] processes left after the time limit: " + left);
         assertThat(left).noneMatch(c -> c.contains("octave") || c.contains("bwrap"));
         assertThat(list(workspace.root())).isEmpty();
@@ -176,19 +203,24 @@ class MatlabSandboxTest {
         List<Double> direct = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
             sandboxed.add(seconds(() -> sandbox.start(command, workspace, workspace.root(), Map.of())));
-            direct.add(seconds(() -> new ProcessBuilder(command).directory(workspace.root().toFile()).start()));
+            direct.add(seconds(() -> new ProcessBuilder(command)
+                    .directory(workspace.root().toFile())
+                    .start()));
         }
         double s = median(sandboxed);
         double d = median(direct);
-        System.out.printf("[matlab.run] sandbox cost: %.2f s vs %.2f s (%+.2f s), median of 5 runs of octave-cli%n", s, d, s - d);
+        System.out.printf(
+                "[matlab.run] sandbox cost: %.2f s vs %.2f s (%+.2f s), median of 5 runs of octave-cli%n", s, d, s - d);
     }
 
     /** Runs one attack through the production tool (denylist on) and prints what was tried and what came back. */
     private ToolResult attack(String script) throws Exception {
         ToolResult r = tool.invoke(Map.of("script", script), CONTEXT);
         System.out.println("[matlab.run] tried: " + script + "\n[matlab.run]   got: error=" + r.isError() + ", text: "
-                + r.text().strip().replace('\n', '|') + ", stdout: " + String.valueOf(r.content().get("stdout")).strip().replace('\n', '|')
-                + ", stderr: " + String.valueOf(r.content().get("stderr")).strip().replace('\n', '|'));
+                + r.text().strip().replace('\n', '|') + ", stdout: "
+                + String.valueOf(r.content().get("stdout")).strip().replace('\n', '|')
+                + ", stderr: "
+                + String.valueOf(r.content().get("stderr")).strip().replace('\n', '|'));
         return r;
     }
 

@@ -15,6 +15,7 @@ class ScriptFolderTest {
 
     @TempDir
     Path home;
+
     private Path conf;
     private Path root;
 
@@ -48,7 +49,8 @@ class ScriptFolderTest {
         Files.createSymbolicLink(root.resolve("alias"), root.resolve("lib"));
         Files.createSymbolicLink(root.resolve("token.m"), conf.resolve("api-token"));
         assertThat(ScriptFolder.read(root, root.resolve("alias/total.m"))).isEqualTo("total = 1;");
-        assertThatThrownBy(() -> ScriptFolder.read(root, root.resolve("token.m"))).isInstanceOf(IOException.class)
+        assertThatThrownBy(() -> ScriptFolder.read(root, root.resolve("token.m")))
+                .isInstanceOf(IOException.class)
                 .hasMessageContaining("not a file in the workspace");
     }
 

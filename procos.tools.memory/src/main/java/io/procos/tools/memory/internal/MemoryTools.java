@@ -59,17 +59,21 @@ final class MemoryTools {
         @Override
         public ToolResult invoke(Map<String, Object> input, ToolContext context) {
             Object text = input.get("text");
-            if (!(text instanceof String t) || t.isBlank()) return ToolResult.error("'text' is required: what to remember");
+            if (!(text instanceof String t) || t.isBlank())
+                return ToolResult.error("'text' is required: what to remember");
             String kind = input.get("kind") instanceof String k && !k.isBlank() ? k : "note";
             if (MemoryItem.RECORDED_BY_PROCOS.contains(kind)) {
-                return ToolResult.error("items of kind '" + kind + "' are recorded by ProcOS itself; save this as another kind, e.g. note");
+                return ToolResult.error("items of kind '" + kind
+                        + "' are recorded by ProcOS itself; save this as another kind, e.g. note");
             }
             Map<String, Object> props = new LinkedHashMap<>();
             props.put("taskId", context.taskId());
             props.put("source", "memory.save");
             try {
                 MemoryItem saved = memory.remember(new MemoryItem(null, kind, t.strip(), props, List.of(), null));
-                return ToolResult.ok(Map.of("id", saved.id(), "kind", saved.kind(), "saved", saved.text()), "saved to memory as " + saved.kind());
+                return ToolResult.ok(
+                        Map.of("id", saved.id(), "kind", saved.kind(), "saved", saved.text()),
+                        "saved to memory as " + saved.kind());
             } catch (IllegalArgumentException | Memory.MemoryFullException e) {
                 return ToolResult.error(e.getMessage());
             }
@@ -108,12 +112,20 @@ final class MemoryTools {
         @Override
         public ToolResult invoke(Map<String, Object> input, ToolContext context) {
             Object query = input.get("query");
-            if (!(query instanceof String q) || q.isBlank()) return ToolResult.error("'query' is required: what to look for");
+            if (!(query instanceof String q) || q.isBlank())
+                return ToolResult.error("'query' is required: what to look for");
             int k = input.get("k") instanceof Number n ? n.intValue() : 5;
             try {
-                Recall recall = new Recall(k, input.get("kind") instanceof String s && !s.isBlank() ? s : null, null, null);
-                List<Map<String, Object>> hits = memory.recall(q, recall).stream().map(Search::hit).toList();
-                return ToolResult.ok(Map.of("hits", hits, "best", hits.isEmpty() ? "" : hits.get(0).get("text")),
+                Recall recall =
+                        new Recall(k, input.get("kind") instanceof String s && !s.isBlank() ? s : null, null, null);
+                List<Map<String, Object>> hits =
+                        memory.recall(q, recall).stream().map(Search::hit).toList();
+                return ToolResult.ok(
+                        Map.of(
+                                "hits",
+                                hits,
+                                "best",
+                                hits.isEmpty() ? "" : hits.get(0).get("text")),
                         hits.size() + " remembered item(s) found");
             } catch (IllegalArgumentException | IllegalStateException e) {
                 return ToolResult.error(e.getMessage());

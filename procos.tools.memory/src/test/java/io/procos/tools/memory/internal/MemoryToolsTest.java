@@ -1,6 +1,5 @@
 package io.procos.tools.memory.internal;
 
-import io.procos.api.testing.ComponentDescription;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.procos.api.memory.ErrorCount;
@@ -10,6 +9,7 @@ import io.procos.api.memory.Memory;
 import io.procos.api.memory.MemoryItem;
 import io.procos.api.memory.Recall;
 import io.procos.api.memory.ToolUse;
+import io.procos.api.testing.ComponentDescription;
 import io.procos.api.tool.Tool;
 import io.procos.api.tool.ToolContext;
 import io.procos.api.tool.ToolReach;
@@ -24,9 +24,17 @@ import org.junit.jupiter.api.Test;
 class MemoryToolsTest {
 
     private static final ToolContext CONTEXT = new ToolContext() {
-        public String taskId() { return "task-1"; }
-        public Instant deadline() { return Instant.now().plusSeconds(10); }
-        public boolean cancelled() { return false; }
+        public String taskId() {
+            return "task-1";
+        }
+
+        public Instant deadline() {
+            return Instant.now().plusSeconds(10);
+        }
+
+        public boolean cancelled() {
+            return false;
+        }
     };
 
     private final ListMemory memory = new ListMemory();
@@ -45,7 +53,10 @@ class MemoryToolsTest {
         assertThat(item.kind()).isEqualTo("note");
         assertThat(item.text()).isEqualTo("the Rotterdam warehouse closes at 6 pm on Fridays");
         assertThat(item.properties()).containsEntry("taskId", "task-1").containsEntry("source", "memory.save");
-        assertThat(saved.content()).containsEntry("id", item.id()).containsEntry("kind", "note").containsEntry("saved", item.text());
+        assertThat(saved.content())
+                .containsEntry("id", item.id())
+                .containsEntry("kind", "note")
+                .containsEntry("saved", item.text());
     }
 
     @Test
@@ -84,7 +95,8 @@ class MemoryToolsTest {
         assertThat(found.content()).containsEntry("best", "Fridays: closes at 6 pm");
         assertThat(memory.lastRecall).isEqualTo(new Recall(2, "note", null, null));
         @SuppressWarnings("unchecked")
-        List<Map<String, Object>> hits = (List<Map<String, Object>>) found.content().get("hits");
+        List<Map<String, Object>> hits =
+                (List<Map<String, Object>>) found.content().get("hits");
         assertThat(hits).extracting(h -> h.get("score")).containsExactly(0.667, 0.5);
         assertThat(hits.get(0)).containsOnlyKeys("text", "kind", "score", "id");
     }
@@ -122,9 +134,20 @@ class MemoryToolsTest {
             return hits;
         }
 
-        public Graph instanceGraph(String instanceId) { throw new UnsupportedOperationException(); }
-        public List<ToolUse> toolsForTasksLike(String taskText, int k) { throw new UnsupportedOperationException(); }
-        public List<ErrorCount> errorsAfter(String tool, int limit) { throw new UnsupportedOperationException(); }
-        public long backlog() { return 0; }
+        public Graph instanceGraph(String instanceId) {
+            throw new UnsupportedOperationException();
+        }
+
+        public List<ToolUse> toolsForTasksLike(String taskText, int k) {
+            throw new UnsupportedOperationException();
+        }
+
+        public List<ErrorCount> errorsAfter(String tool, int limit) {
+            throw new UnsupportedOperationException();
+        }
+
+        public long backlog() {
+            return 0;
+        }
     }
 }
