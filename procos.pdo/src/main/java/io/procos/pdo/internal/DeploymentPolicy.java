@@ -221,7 +221,15 @@ final class DeploymentPolicy extends AbstractBpmnParseListener {
                         where + ": <camunda:" + tag + "> is not allowed in a ProcOS process (" + why(tag) + ")", e));
                 return;
             }
-        } // other vendors' extensions are not read by the engine
+        } else {
+            // the engine picks some children by tag name alone, whatever their namespace (a <script> inside an
+            // input parameter runs): ProcOS reads BPMN and camunda elements only, and refuses all others
+            problems.add(new Problem(
+                    where + ": <" + tag + "> of namespace '" + uri + "' is not allowed in a ProcOS "
+                            + "process (only BPMN, camunda extensions and diagram interchange are)",
+                    e));
+            return;
+        }
 
         for (String attribute : e.attributes()) {
             String value = e.attribute(attribute);
@@ -235,6 +243,11 @@ final class DeploymentPolicy extends AbstractBpmnParseListener {
                             e));
                     continue;
                 }
+            }
+            if (local.equals("resource")) {
+                problems.add(
+                        new Problem(where + ": a resource attribute is not allowed (it loads code or text to run)", e));
+                continue;
             }
             boolean literalName = local.equals("name")
                     && !Set.of("message", "signal", "error", "escalation").contains(tag);
@@ -286,8 +299,7 @@ final class DeploymentPolicy extends AbstractBpmnParseListener {
         String text = e.getText();
         if (text != null
                 && (text.contains("${") || text.contains("#{"))
-                && !tag.equals("documentation")
-                && !tag.equals("text")) {
+                && !(BPMN.equals(uri) && (tag.equals("documentation") || tag.equals("text")))) {
             problems.add(new Problem(
                     where + ": <" + tag + "> holds an expression (" + text.strip()
                             + "); ProcOS processes use expressions " + "only as sequence-flow conditions",

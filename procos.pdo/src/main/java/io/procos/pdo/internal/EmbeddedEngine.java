@@ -83,6 +83,7 @@ public final class EmbeddedEngine implements AutoCloseable {
         cfg.setExpressionManager(new ConfinedExpressionManager(beans));
         // every deployment passes the policy, whoever makes it; conditions of domain processes are ProcOS's grammar
         cfg.setBpmnParseFactory(parser -> new DeploymentPolicy.Parse(parser, policy));
+        cfg.setScriptFactory(new NoScripts()); // no script of any language runs, whatever a BPMN says
         cfg.setCustomPreBPMNParseListeners(List.of(policy, notifier));
         cfg.setMetricsEnabled(false);
         cfg.setDbMetricsReporterActivate(false);

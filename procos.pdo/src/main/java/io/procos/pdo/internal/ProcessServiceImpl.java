@@ -159,7 +159,9 @@ final class ProcessServiceImpl implements ProcessService {
                 .toList();
         if (executable.isEmpty())
             problems.add("no executable process: set isExecutable=\"true\" on the process to run");
-        for (Process p : executable) {
+        // any process, executable or not: the engine treats a process without isExecutable as executable when it
+        // re-reads a stored deployment
+        for (Process p : model.getModelElementsByType(Process.class)) {
             if (EmbeddedEngine.isOwnProcess(p.getId()))
                 problems.add("process id '" + p.getId() + "' is reserved for ProcOS itself");
         }

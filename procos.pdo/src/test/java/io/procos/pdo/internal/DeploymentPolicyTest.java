@@ -146,6 +146,18 @@ class DeploymentPolicyTest {
                         "evil",
                         "<bpmn:serviceTask id=\"evil\" camunda:type=\"external\" camunda:topic=\"${''.getClass()}\"/>"));
         p.put(
+                "script in another namespace inside an input parameter (feel)",
+                process(
+                        "s14",
+                        "evil",
+                        "<bpmn:serviceTask id=\"evil\" camunda:type=\"external\" camunda:topic=\"procos.task\"><bpmn:extensionElements><camunda:inputOutput><camunda:inputParameter name=\"x\"><s:script xmlns:s=\"urn:x\" scriptFormat=\"feel\">execution</s:script></camunda:inputParameter></camunda:inputOutput></bpmn:extensionElements></bpmn:serviceTask>"));
+        p.put(
+                "script without namespace loading the upload itself as JUEL",
+                process(
+                        "s15",
+                        "evil",
+                        "<bpmn:serviceTask id=\"evil\" camunda:type=\"external\" camunda:topic=\"procos.task\"><bpmn:documentation>${''.getClass().forName('java.lang.Runtime')}</bpmn:documentation><bpmn:extensionElements><camunda:inputOutput><camunda:inputParameter name=\"x\"><script xmlns=\"\" scriptFormat=\"juel\" resource=\"deployment://evil.bpmn\"/></camunda:inputParameter></camunda:inputOutput></bpmn:extensionElements></bpmn:serviceTask>"));
+        p.put(
                 "call activity to ProcOS's executor",
                 process("s13", "evil", "<bpmn:callActivity id=\"evil\" calledElement=\"procos-tde\"/>"));
         return p;
@@ -288,6 +300,35 @@ class DeploymentPolicyTest {
         assertThat(el.createValueExpression("${text}").getValue(el.createElContext(variables)))
                 .isEqualTo("abc");
         assertThat(Files.exists(Path.of(marker))).isFalse();
+    }
+
+    @Test
+    void theEngineRunsNoScriptWhateverGetsPastThePolicy() {
+        // given the engine's script factory (the policy refuses scripts before it is ever asked)
+        var factory = ((org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl)
+                        orchestrator.engine().getProcessEngineConfiguration())
+                .getScriptFactory();
+        for (String language : new String[] {"juel", "feel", "groovy", "javascript"}) {
+            // when / then
+            assertThatThrownBy(() -> factory.createScriptFromSource(language, "1 + 1"))
+                    .hasMessageContaining("ProcOS runs no scripts");
+            assertThatThrownBy(() -> factory.createScriptFromResource(language, "deployment://x.bpmn"))
+                    .hasMessageContaining("ProcOS runs no scripts");
+        }
+    }
+
+    @Test
+    void processIdsOfProcOSItselfCannotBeUploadedEvenAsANonExecutableSecondProcess() {
+        String second = process(
+                        "fine",
+                        "t",
+                        "<bpmn:serviceTask id=\"t\" camunda:type=\"external\" camunda:topic=\"procos.task\"/>")
+                .replace(
+                        "</bpmn:definitions>",
+                        "<bpmn:process id=\"" + EmbeddedEngine.PDO_KEY + "\"/></bpmn:definitions>");
+        assertThatThrownBy(() -> orchestrator.processService().deploy("two.bpmn", second))
+                .isInstanceOf(InvalidProcessException.class)
+                .hasMessageContaining("reserved");
     }
 
     @Test
