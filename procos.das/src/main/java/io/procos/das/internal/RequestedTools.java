@@ -14,7 +14,8 @@ import java.util.regex.Pattern;
  */
 final class RequestedTools {
 
-    private static final Pattern MATLAB = Pattern.compile("(?i)\\b(matlab|octave|\\.m\\b)");
+    private static final Pattern MATLAB =
+            Pattern.compile("(?i)\\b(matlab|octave)\\b|[\\w/-]{2,}\\.m\\b(?!\\.)"); // a .m file, not "9 a.m."
     private static final Pattern CONTAINER =
             Pattern.compile("(?i)\\b(docker|containers?|container image|image named)\\b");
 

@@ -34,8 +34,6 @@ final class ScriptedTde implements TaskExecutor {
     final List<Run> runs = new CopyOnWriteArrayList<>();
     final List<TaskRun> finished = new CopyOnWriteArrayList<>();
     final Map<String, Behaviour> behaviours = new ConcurrentHashMap<>();
-    /** How often execute was asked, retried transactions included. */
-    final java.util.concurrent.atomic.AtomicInteger executions = new java.util.concurrent.atomic.AtomicInteger();
 
     private final Map<String, Object> outcomes = new ConcurrentHashMap<>();
     private final Behaviour fallback = (name, input) -> "{\"done\":\"" + name + "\"}";
@@ -55,7 +53,6 @@ final class ScriptedTde implements TaskExecutor {
      */
     @Override
     public Execution execute(TaskRequest request, Decision decision) throws TaskFailedException {
-        executions.incrementAndGet();
         String name = request.task().name();
         String attempt = request.taskId() + "#" + request.attempt();
         Object done = outcomes.get(attempt);

@@ -17,7 +17,6 @@ final class AttemptMemo {
 
     static final long TTL_MILLIS = 10 * 60_000L;
     static final int MAX_ENTRIES = 10_000;
-    static final AttemptMemo INSTANCE = new AttemptMemo();
 
     AttemptMemo() {}
 

@@ -63,7 +63,7 @@ public final class TaskExecutorService implements TaskExecutor {
 
     /** For DS. */
     public TaskExecutorService() {
-        this.memo = AttemptMemo.INSTANCE;
+        this.memo = new AttemptMemo();
     }
 
     /** For tests and other hosts: the executor over given services (any may be null). */
