@@ -1,5 +1,7 @@
 package io.procos.memory.internal;
 
+import io.procos.api.health.Health;
+import io.procos.api.health.HealthContributor;
 import io.procos.api.llm.TextEmbedder;
 import io.procos.api.memory.ErrorCount;
 import io.procos.api.memory.Graph;
@@ -8,39 +10,167 @@ import io.procos.api.memory.Memory;
 import io.procos.api.memory.MemoryItem;
 import io.procos.api.memory.Recall;
 import io.procos.api.memory.ToolUse;
+import io.procos.api.tde.TaskRunEvent;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URL;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.Enumeration;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventConstants;
+import org.osgi.service.event.EventHandler;
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Memory as plain Java (the component wires it into OSGi; tests and benchmarks use it directly).
- * {@link #remember} appends to the write-ahead log and to short-term memory and returns; one writer
+ * ProcOS memory ({@value #PID}). With no graph URI configured it starts the embedded Neo4j in its own
+ * JVM ({@code neo4j/lib} of the distribution) and keeps it running; with one, it uses that Neo4j and
+ * starts nothing. Vectors go to the Neo4j vector index, or to Weaviate when configured. It remembers
+ * every finished task run (EventAdmin), the sample processes on first start, and what is saved through
+ * {@code /api/memory}.
+ *
+ * <p>{@link #remember} appends to the write-ahead log and to short-term memory and returns; one writer
  * thread embeds the items in batches and writes them to the graph and the vector store, retrying with
- * back-off while a store is down, and checkpoints the log once they are in.
+ * back-off while a store is down, and checkpoints the log once they are in. Tests and benchmarks build
+ * it on given stores with the package constructor, without OSGi.
  */
-public final class MemoryService implements Memory, AutoCloseable {
+@Component(
+        configurationPid = MemoryService.PID,
+        service = {Memory.class, HealthContributor.class, EventHandler.class},
+        property = EventConstants.EVENT_TOPIC + "=" + TaskRunEvent.TOPIC)
+@Designate(ocd = MemoryService.Config.class)
+public final class MemoryService implements Memory, HealthContributor, EventHandler, AutoCloseable {
 
+    static final String PID = "io.procos.memory";
     private static final Logger LOG = LoggerFactory.getLogger(MemoryService.class);
     static final int BATCH = 256;
+
+    @ObjectClassDefinition(name = "ProcOS memory", description = "Graph and vector memory.")
+    public @interface Config {
+        @AttributeDefinition(description = "bolt:// or neo4j:// URI of a Neo4j to use; empty starts the embedded one")
+        String graphUri() default "";
+
+        String graphUser() default "neo4j";
+
+        @AttributeDefinition(
+                type = AttributeType.PASSWORD,
+                description = "for a configured graph URI; the embedded one uses conf/neo4j-password")
+        String graphPassword() default "";
+
+        @AttributeDefinition(description = "Bolt port of the embedded Neo4j on 127.0.0.1; 0 picks a free one")
+        int graphPort() default 0;
+
+        @AttributeDefinition(description = "maximum heap of the embedded Neo4j's JVM")
+        String graphHeap() default "768m";
+
+        @AttributeDefinition(description = "neo4j (the vector index beside the graph) or weaviate")
+        String vectorStore() default "neo4j";
+
+        String weaviateUrl() default "";
+
+        @AttributeDefinition(type = AttributeType.PASSWORD)
+        String weaviateApiKey() default "";
+
+        String weaviateCollection() default "ProcosMemory";
+
+        int shortTermItems() default 1000;
+
+        @AttributeDefinition(description = "writes that may wait for the stores before memory refuses more")
+        int maxBacklog() default 100_000;
+
+        boolean loadSamples() default true;
+    }
 
     /** What the writer needs; {@code firstConnect} runs once the stores answer for the first time. */
     record Settings(int shortTermItems, int maxBacklog, Consumer<MemoryService> firstConnect) {}
 
+    /** The stores of a started component: the graph server it started (or null), the graph and vectors. */
+    private record Stores(
+            GraphServerProcess server,
+            String graphUri,
+            Neo4jGraph graph,
+            VectorStore vectors,
+            WriteAheadLog wal,
+            AtomicReference<TextEmbedder> embedder) {
+
+        static Stores open(BundleContext context, Config config) {
+            Path home = Path.of(context.getProperty("procos.home") == null ? "." : context.getProperty("procos.home"))
+                    .toAbsolutePath();
+            AtomicReference<TextEmbedder> embedder = new AtomicReference<>();
+            GraphServerProcess server = null;
+            String uri = config.graphUri().strip();
+            try {
+                String password = config.graphPassword();
+                if (uri.isEmpty()) {
+                    Path lib = home.resolve("neo4j/lib");
+                    if (!Files.isDirectory(lib))
+                        throw new IllegalStateException("the embedded graph server is missing: no " + lib);
+                    server = new GraphServerProcess(
+                            home.resolve("neo4j").toString() + "/*" + java.io.File.pathSeparator + lib + "/*",
+                            home.resolve("data/neo4j"),
+                            home.resolve("conf/neo4j-password"),
+                            home.resolve("data/log/neo4j.log"),
+                            config.graphPort(),
+                            config.graphHeap(),
+                            () -> embedder.get() != null); // memory cannot write without it anyway
+                    uri = server.uri();
+                    password = server.password();
+                }
+                Neo4jGraph graph = new Neo4jGraph(uri, config.graphUser(), password);
+                VectorStore vectors =
+                        switch (config.vectorStore()) {
+                            case "neo4j" -> graph;
+                            case "weaviate" -> new WeaviateStore(
+                                    config.weaviateUrl(), config.weaviateApiKey(), config.weaviateCollection());
+                            default -> throw new IllegalArgumentException(
+                                    "vectorStore must be neo4j or weaviate, not " + config.vectorStore());
+                        };
+                return new Stores(
+                        server, uri, graph, vectors, new WriteAheadLog(home.resolve("data/memory")), embedder);
+            } catch (Exception e) {
+                if (server != null) server.close();
+                throw new IllegalStateException("memory cannot start: " + e.getMessage(), e);
+            }
+        }
+    }
+
     private final WriteAheadLog wal;
     private final Supplier<TextEmbedder> embedder;
+    /** The embedder service as DS binds it; null when built without OSGi. */
+    private final AtomicReference<TextEmbedder> boundEmbedder;
+
     private final Neo4jGraph graph;
     private final VectorStore vectors;
     private final Settings settings;
+    /** The embedded graph server this component started, or null. */
+    private final GraphServerProcess server;
+
+    private final String graphUri;
     private final ArrayDeque<WriteAheadLog.Entry> pending = new ArrayDeque<>();
     private final LinkedHashMap<String, Recent> shortTerm;
     private final Thread writer;
@@ -59,17 +189,37 @@ public final class MemoryService implements Memory, AutoCloseable {
         }
     }
 
-    public MemoryService(
+    @Activate
+    public MemoryService(BundleContext context, Config config) throws IOException {
+        this(
+                Stores.open(context, config),
+                new Settings(
+                        config.shortTermItems(),
+                        config.maxBacklog(),
+                        m -> loadSamples(m.graph, m, samples(context, config))),
+                null);
+    }
+
+    /** Memory on given stores, without OSGi (tests, benchmarks). */
+    MemoryService(
             WriteAheadLog wal,
             Supplier<TextEmbedder> embedder,
             Neo4jGraph graph,
             VectorStore vectors,
             Settings settings)
             throws IOException {
-        this.wal = wal;
-        this.embedder = embedder;
-        this.graph = graph;
-        this.vectors = vectors;
+        this(new Stores(null, "(given)", graph, vectors, wal, new AtomicReference<>()), settings, embedder);
+    }
+
+    /** {@code embedder} null: the one DS binds. */
+    private MemoryService(Stores stores, Settings settings, Supplier<TextEmbedder> embedder) throws IOException {
+        this.boundEmbedder = stores.embedder();
+        this.embedder = embedder != null ? embedder : boundEmbedder::get;
+        this.wal = stores.wal();
+        this.graph = stores.graph();
+        this.vectors = stores.vectors();
+        this.server = stores.server();
+        this.graphUri = stores.graphUri();
         this.settings = settings;
         this.shortTerm = new LinkedHashMap<>(16, 0.75f, false) {
             @Override
@@ -85,6 +235,69 @@ public final class MemoryService implements Memory, AutoCloseable {
         this.writer = new Thread(this::write, "procos-memory-writer");
         writer.setDaemon(true);
         writer.start();
+    }
+
+    @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "unsetEmbedder")
+    void setEmbedder(TextEmbedder e) {
+        boundEmbedder.set(e);
+    }
+
+    void unsetEmbedder(TextEmbedder e) {
+        boundEmbedder.compareAndSet(e, null);
+    }
+
+    private static List<URL> samples(BundleContext context, Config config) {
+        List<URL> samples = new ArrayList<>();
+        Enumeration<URL> found = context.getBundle().findEntries("samples", "*.bpmn", false);
+        if (found != null && config.loadSamples()) samples.addAll(Collections.list(found));
+        return samples;
+    }
+
+    private static void loadSamples(Neo4jGraph graph, MemoryService memory, List<URL> samples) {
+        if (samples.isEmpty() || !graph.firstTime("samples")) return;
+        try {
+            List<MemoryItem> items = Samples.load(samples);
+            memory.rememberAll(items);
+            LOG.info("Memory: {} sample processes loaded", items.size());
+        } catch (Exception e) {
+            LOG.error("The sample processes could not be loaded", e);
+        }
+    }
+
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        awaitWritten(java.time.Duration.ofSeconds(2)); // what is left stays in the log for the next start
+        close();
+    }
+
+    @Override
+    public void handleEvent(Event event) {
+        Map<String, Object> properties = new HashMap<>();
+        for (String name : event.getPropertyNames()) properties.put(name, event.getProperty(name));
+        try {
+            rememberAll(DecisionMemory.items(TaskRunEvent.run(properties)));
+        } catch (RuntimeException e) {
+            LOG.warn("A task run could not be remembered: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public String name() {
+        return "memory";
+    }
+
+    @Override
+    public Health check() {
+        String problem = storeProblem;
+        String where =
+                "graph " + graphUri + (server != null ? " (embedded, restarted " + server.restarts() + " times)" : "")
+                        + ", vectors in " + vectors.name();
+        if (problem == null) return Health.up(written + " items written; " + where);
+        return Health.degraded(problem + "; " + backlog() + " writes waiting, none lost; " + where);
     }
 
     @Override
@@ -346,6 +559,8 @@ public final class MemoryService implements Memory, AutoCloseable {
             Thread.currentThread().interrupt();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            if (server != null) server.close();
         }
     }
 }

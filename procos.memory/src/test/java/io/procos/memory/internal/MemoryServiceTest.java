@@ -7,7 +7,7 @@ import io.procos.api.memory.Graph;
 import io.procos.api.memory.Hit;
 import io.procos.api.memory.MemoryItem;
 import io.procos.api.memory.Recall;
-import io.procos.llm.internal.MiniLmEmbedder;
+import io.procos.api.testing.Embedders;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,7 +26,7 @@ class MemoryServiceTest {
 
     @BeforeAll
     static void start() throws Exception {
-        embedder = new MiniLmEmbedder();
+        embedder = Embedders.offline();
         TestGraph.server();
     }
 

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.procos.api.tde.Decision;
 import io.procos.api.tde.TaskDescription;
+import io.procos.api.testing.Embedders;
 import io.procos.api.tool.ToolDescriptor;
-import io.procos.llm.internal.MiniLmEmbedder;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,7 +36,7 @@ class SemanticPlannerTest {
 
     @BeforeAll
     static void load() {
-        planner = new SemanticPlanner(new MiniLmEmbedder(), 0.16);
+        planner = new SemanticPlanner(Embedders.offline(), 0.16);
     }
 
     @Test

@@ -1,9 +1,8 @@
-package io.procos.bench;
+package io.procos.tde.internal;
 
+import io.procos.api.llm.TextEmbedder;
 import io.procos.api.tde.TaskDescription;
 import io.procos.api.tool.ToolDescriptor;
-import io.procos.llm.internal.MiniLmEmbedder;
-import io.procos.tde.internal.SemanticPlanner;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -63,7 +62,7 @@ public final class PlannerBenchmark {
 
     public static void main(String[] args) {
         int decisions = args.length > 0 ? Integer.parseInt(args[0]) : 200;
-        MiniLmEmbedder embedder = new MiniLmEmbedder();
+        TextEmbedder embedder = io.procos.api.testing.Embedders.offline();
         SemanticPlanner planner = new SemanticPlanner(embedder, 0.16);
         List<TaskDescription> tasks = List.of(
                 new TaskDescription(

@@ -1,8 +1,8 @@
 package io.procos.memory.internal;
 
+import io.procos.api.llm.TextEmbedder;
 import io.procos.api.memory.MemoryItem;
 import io.procos.api.memory.Recall;
-import io.procos.llm.internal.MiniLmEmbedder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -91,7 +91,7 @@ public final class MemoryBenchmark {
         int queries = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         int largest = args.length > 1 ? Integer.parseInt(args[1]) : 100_000;
         String home = System.getProperty("procos.home", ".");
-        MiniLmEmbedder embedder = new MiniLmEmbedder();
+        TextEmbedder embedder = io.procos.api.testing.Embedders.offline();
         Path dir = Files.createTempDirectory(Path.of(home, "data", "tmp"), "bench-memory");
         GraphServerProcess server = new GraphServerProcess(
                 Path.of(home, "neo4j") + "/*" + java.io.File.pathSeparator + Path.of(home, "neo4j", "lib") + "/*",

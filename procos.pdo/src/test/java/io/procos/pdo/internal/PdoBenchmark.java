@@ -1,4 +1,4 @@
-package io.procos.bench;
+package io.procos.pdo.internal;
 
 import io.procos.api.tde.Decision;
 import io.procos.api.tde.Execution;
@@ -7,8 +7,6 @@ import io.procos.api.tde.TaskExecutor;
 import io.procos.api.tde.TaskFailedException;
 import io.procos.api.tde.TaskRequest;
 import io.procos.api.tde.TaskRun;
-import io.procos.pdo.internal.EmbeddedEngine;
-import io.procos.pdo.internal.EngineSettings;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
