@@ -25,6 +25,7 @@ import java.util.Enumeration;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -56,7 +57,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>{@link #remember} appends to the write-ahead log and to short-term memory and returns; one writer
  * thread embeds the items in batches and writes them to the graph and the vector store, retrying with
- * back-off while a store is down, and checkpoints the log once they are in. Tests and benchmarks build
+ * back-off while a store is down, and checkpoints the log once they are in. The writes waiting and
+ * short-term memory are bounded in items and in bytes (an item weighs its line in the log): at the
+ * backlog's bound {@code remember} refuses, and what it accepted stays. Tests and benchmarks build
  * it on given stores with the package constructor, without OSGi.
  */
 @Component(
@@ -69,6 +72,10 @@ public final class MemoryService implements Memory, HealthContributor, EventHand
     static final String PID = "io.procos.memory";
     private static final Logger LOG = LoggerFactory.getLogger(MemoryService.class);
     static final int BATCH = 256;
+    /** A batch also ends once its items reach this many bytes: one transaction, one request to the stores. */
+    static final long BATCH_BYTES = 16L << 20;
+
+    static final String CONFIG_FILE = "conf/io.procos.memory.cfg";
 
     @ObjectClassDefinition(name = "ProcOS memory", description = "Graph and vector memory.")
     public @interface Config {
@@ -98,16 +105,47 @@ public final class MemoryService implements Memory, HealthContributor, EventHand
 
         String weaviateCollection() default "ProcosMemory";
 
+        @AttributeDefinition(
+                description = "items short-term memory keeps, recallable at once before the stores have them;"
+                        + " the oldest go first")
         int shortTermItems() default 1000;
+
+        @AttributeDefinition(
+                description = "bytes of items (as the memory log writes them) short-term memory keeps;"
+                        + " the oldest go first")
+        long shortTermBytes() default 32L << 20;
 
         @AttributeDefinition(description = "writes that may wait for the stores before memory refuses more")
         int maxBacklog() default 100_000;
 
+        @AttributeDefinition(
+                description = "bytes of writes (as the memory log writes them) that may wait for the stores before"
+                        + " memory refuses more; no single item may be larger")
+        long maxBacklogBytes() default 256L << 20;
+
         boolean loadSamples() default true;
     }
 
-    /** What the writer needs; {@code firstConnect} runs once the stores answer for the first time. */
-    record Settings(int shortTermItems, int maxBacklog, Consumer<MemoryService> firstConnect) {}
+    /**
+     * The bounds, each in items and in bytes (an item weighs its line in the memory log: its text and
+     * properties as JSON); {@code firstConnect} runs once the stores answer for the first time.
+     */
+    record Settings(
+            int shortTermItems,
+            long shortTermBytes,
+            int maxBacklog,
+            long maxBacklogBytes,
+            Consumer<MemoryService> firstConnect) {
+
+        Settings {
+            if (shortTermItems < 0 || shortTermBytes < 0)
+                throw new IllegalArgumentException("shortTermItems and shortTermBytes cannot be negative (0 keeps"
+                        + " no short-term memory), not " + shortTermItems + " and " + shortTermBytes);
+            if (maxBacklog < 1 || maxBacklogBytes < 1)
+                throw new IllegalArgumentException("maxBacklog and maxBacklogBytes must be at least 1, not "
+                        + maxBacklog + " and " + maxBacklogBytes + " (in " + CONFIG_FILE + ")");
+        }
+    }
 
     /** The stores of a started component: the graph server it started (or null), the graph and vectors. */
     private record Stores(
@@ -171,23 +209,21 @@ public final class MemoryService implements Memory, HealthContributor, EventHand
     private final GraphServerProcess server;
 
     private final String graphUri;
+    /** Appended since the start, not yet in the stores, in log order; also the lock of the backlog. */
     private final ArrayDeque<WriteAheadLog.Entry> pending = new ArrayDeque<>();
-    private final LinkedHashMap<String, Recent> shortTerm;
+    /** What the log held past its checkpoint at start: written before anything in {@link #pending}. */
+    private final WriteAheadLog.Replay replay;
+    /** Writes waiting for the stores (replayed, pending, or still in the log), guarded by {@link #pending}. */
+    private long backlogItems;
+    /** Their lines' bytes in the log, guarded by {@link #pending}. */
+    private long backlogBytes;
+
+    private final ShortTermMemory shortTerm;
     private final Thread writer;
     private volatile boolean closed;
     private volatile boolean connected;
     private volatile String storeProblem = "not connected to the stores yet";
     private volatile long written;
-
-    /** A recently remembered item and its vector once known. */
-    private static final class Recent {
-        final MemoryItem item;
-        volatile float[] vector;
-
-        Recent(MemoryItem item) {
-            this.item = item;
-        }
-    }
 
     @Activate
     public MemoryService(BundleContext context, Config config) throws IOException {
@@ -195,7 +231,9 @@ public final class MemoryService implements Memory, HealthContributor, EventHand
                 Stores.open(context, config),
                 new Settings(
                         config.shortTermItems(),
+                        config.shortTermBytes(),
                         config.maxBacklog(),
+                        config.maxBacklogBytes(),
                         m -> loadSamples(m.graph, m, samples(context, config))),
                 null);
     }
@@ -221,16 +259,16 @@ public final class MemoryService implements Memory, HealthContributor, EventHand
         this.server = stores.server();
         this.graphUri = stores.graphUri();
         this.settings = settings;
-        this.shortTerm = new LinkedHashMap<>(16, 0.75f, false) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Recent> eldest) {
-                return size() > settings.shortTermItems();
-            }
-        };
-        List<WriteAheadLog.Entry> replay = wal.pending();
-        if (!replay.isEmpty()) LOG.info("{} memory writes from before the last stop are written again", replay.size());
+        this.shortTerm = new ShortTermMemory(settings.shortTermItems(), settings.shortTermBytes());
+        this.replay = wal.replay();
+        if (!replay.done())
+            LOG.info(
+                    "{} memory writes ({}) from before the last stop are written again",
+                    replay.records(),
+                    size(replay.bytes()));
         synchronized (pending) {
-            pending.addAll(replay);
+            backlogItems = replay.records();
+            backlogBytes = replay.bytes();
         }
         this.writer = new Thread(this::write, "procos-memory-writer");
         writer.setDaemon(true);
@@ -296,8 +334,13 @@ public final class MemoryService implements Memory, HealthContributor, EventHand
         String where =
                 "graph " + graphUri + (server != null ? " (embedded, restarted " + server.restarts() + " times)" : "")
                         + ", vectors in " + vectors.name();
-        if (problem == null) return Health.up(written + " items written; " + where);
-        return Health.degraded(problem + "; " + backlog() + " writes waiting, none lost; " + where);
+        String waiting;
+        synchronized (pending) {
+            waiting = backlogItems + " writes (" + size(backlogBytes) + ") waiting of at most " + settings.maxBacklog()
+                    + " and " + size(settings.maxBacklogBytes());
+        }
+        if (problem == null) return Health.up(written + " items written, " + waiting + "; " + where);
+        return Health.degraded(problem + "; " + waiting + ", none lost; " + where);
     }
 
     @Override
@@ -315,23 +358,72 @@ public final class MemoryService implements Memory, HealthContributor, EventHand
             }
             if (item.text().isBlank()) throw new IllegalArgumentException("there is no text to remember");
         }
-        synchronized (pending) {
-            if (pending.size() + items.size() > settings.maxBacklog()) {
-                throw new MemoryFullException("memory has " + pending.size()
-                        + " writes waiting for the stores (at most " + settings.maxBacklog() + "): " + storeProblem);
+        // encoded before the lock: a large item costs its writer the time, not everyone else
+        List<WriteAheadLog.Line> lines = new ArrayList<>(items.size());
+        long bytes = 0;
+        for (MemoryItem item : items) {
+            WriteAheadLog.Line line = WriteAheadLog.line(item);
+            if (line.bytes().length > settings.maxBacklogBytes()) {
+                throw new IllegalArgumentException("this item is " + size(line.bytes().length)
+                        + " as memory keeps it (its text and properties), more than all writes waiting for the stores"
+                        + " may be (maxBacklogBytes=" + settings.maxBacklogBytes() + ", "
+                        + size(settings.maxBacklogBytes()) + "); remember less (a summary, or a file's path instead"
+                        + " of its content), or raise maxBacklogBytes in " + CONFIG_FILE);
             }
-            List<WriteAheadLog.Entry> entries = wal.append(items);
+            lines.add(line);
+            bytes += line.bytes().length;
+        }
+        if (items.size() > settings.maxBacklog() || bytes > settings.maxBacklogBytes()) {
+            throw new IllegalArgumentException("these " + items.size() + " items (" + size(bytes)
+                    + ") are more than all writes waiting for the stores may be (maxBacklog=" + settings.maxBacklog()
+                    + ", maxBacklogBytes=" + settings.maxBacklogBytes() + "); remember them in smaller groups, or"
+                    + " raise the bounds in " + CONFIG_FILE);
+        }
+        List<WriteAheadLog.Entry> entries;
+        synchronized (pending) {
+            if (backlogItems + items.size() > settings.maxBacklog())
+                throw full(items.size() + " more writes would pass maxBacklog=" + settings.maxBacklog(), "maxBacklog");
+            if (backlogBytes + bytes > settings.maxBacklogBytes())
+                throw full(
+                        size(bytes) + " more would pass maxBacklogBytes=" + settings.maxBacklogBytes() + " ("
+                                + size(settings.maxBacklogBytes()) + ")",
+                        "maxBacklogBytes");
+            entries = wal.append(lines);
             pending.addAll(entries);
+            backlogItems += entries.size();
+            backlogBytes += bytes;
             pending.notifyAll();
         }
-        synchronized (shortTerm) {
-            for (MemoryItem item : items) shortTerm.put(item.id(), new Recent(item));
-        }
+        for (WriteAheadLog.Entry entry : entries) shortTerm.put(entry.item(), entry.bytes());
         return items;
+    }
+
+    /** Back-pressure: nothing is taken, nothing already accepted is lost. Called holding {@link #pending}. */
+    private MemoryFullException full(String what, String bound) {
+        String problem = storeProblem;
+        return new MemoryFullException("memory is full: " + backlogItems + " writes (" + size(backlogBytes)
+                + ") wait for the stores and " + what + ". Nothing accepted is lost; try again once the stores"
+                + " catch up (" + (problem == null ? "they are writing" : "now: " + problem) + "), or raise " + bound
+                + " in " + CONFIG_FILE);
+    }
+
+    /** Bytes as a person reads them: 512 B, 3.5 KiB, 256 MiB. */
+    static String size(long bytes) {
+        if (bytes < 1024) return bytes + " B";
+        String[] units = {"KiB", "MiB", "GiB", "TiB"};
+        double value = bytes;
+        int unit = -1;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return (value == Math.rint(value) ? String.valueOf((long) value) : String.format(Locale.ROOT, "%.1f", value))
+                + " " + units[unit];
     }
 
     private void write() {
         long backoff = 250;
+        WriteAheadLog.Chunk replaying = null; // read from the log, not yet in the stores
         while (!closed) {
             try {
                 TextEmbedder e = embedder.get();
@@ -349,47 +441,43 @@ public final class MemoryService implements Memory, HealthContributor, EventHand
                     LOG.info("Memory connected: graph and {}", vectors.name());
                     if (settings.firstConnect() != null) settings.firstConnect().accept(this);
                 }
+                if (replaying == null && !replay.done()) {
+                    // the log a chunk at a time: however large it grew, only one batch of it is in memory
+                    replaying = replay.next(BATCH, BATCH_BYTES);
+                    long entryBytes = bytes(replaying.entries());
+                    synchronized (pending) { // unreadable lines are reported by the log and wait no more
+                        backlogItems -= replaying.lines() - replaying.entries().size();
+                        backlogBytes -= replaying.bytes() - entryBytes;
+                    }
+                }
                 List<WriteAheadLog.Entry> batch = new ArrayList<>();
-                synchronized (pending) {
-                    if (pending.isEmpty()) pending.wait(1000);
-                    for (WriteAheadLog.Entry entry : pending) {
-                        if (batch.size() == BATCH) break;
-                        batch.add(entry);
+                if (replaying != null) batch.addAll(replaying.entries());
+                else
+                    synchronized (pending) {
+                        if (pending.isEmpty()) pending.wait(1000);
+                        long size = 0;
+                        for (WriteAheadLog.Entry entry : pending) {
+                            if (batch.size() == BATCH || size >= BATCH_BYTES) break;
+                            batch.add(entry);
+                            size += entry.bytes();
+                        }
                     }
-                }
-                if (batch.isEmpty() || closed) continue;
-                List<MemoryItem> items =
-                        batch.stream().map(WriteAheadLog.Entry::item).toList();
-                List<float[]> embedded =
-                        e.embedAll(items.stream().map(MemoryItem::text).toList());
-                graph.write(items);
-                List<VectorStore.Entry> rows = new ArrayList<>();
-                for (int i = 0; i < items.size(); i++) {
-                    MemoryItem item = items.get(i);
-                    rows.add(new VectorStore.Entry(
-                            item.id(),
-                            item.kind(),
-                            item.text(),
-                            processKey(item),
-                            item.createdAt().toEpochMilli(),
-                            WriteAheadLog.JSON.valueToTree(item.properties()).toString(),
-                            embedded.get(i)));
-                }
-                vectors.upsert(rows);
-                synchronized (shortTerm) {
-                    for (int i = 0; i < items.size(); i++) {
-                        Recent r = shortTerm.get(items.get(i).id());
-                        if (r != null) r.vector = embedded.get(i);
-                    }
-                }
+                if (closed || (batch.isEmpty() && replaying == null)) continue;
+                if (!batch.isEmpty()) store(e, batch);
                 synchronized (pending) {
-                    for (int i = 0; i < batch.size(); i++) pending.poll();
-                    wal.checkpoint(
-                            pending.isEmpty()
-                                    ? Long.MAX_VALUE
-                                    : batch.get(batch.size() - 1).end());
+                    long end;
+                    if (replaying != null) {
+                        end = replaying.end(); // past the unreadable lines at its end, too
+                        replaying = null;
+                    } else {
+                        for (int i = 0; i < batch.size(); i++) pending.poll();
+                        end = batch.get(batch.size() - 1).end();
+                    }
+                    backlogItems -= batch.size();
+                    backlogBytes -= bytes(batch);
+                    wal.checkpoint(pending.isEmpty() && replay.done() ? Long.MAX_VALUE : end);
                 }
-                written += items.size();
+                written += batch.size();
                 storeProblem = null;
                 backoff = 250;
             } catch (InterruptedException ex) {
@@ -403,6 +491,33 @@ public final class MemoryService implements Memory, HealthContributor, EventHand
                 backoff = Math.min(backoff * 2, 5000);
             }
         }
+    }
+
+    /** One batch into the graph and the vector store; both writes are idempotent, so a retry is safe. */
+    private void store(TextEmbedder e, List<WriteAheadLog.Entry> batch) {
+        List<MemoryItem> items = batch.stream().map(WriteAheadLog.Entry::item).toList();
+        List<float[]> embedded = e.embedAll(items.stream().map(MemoryItem::text).toList());
+        graph.write(items);
+        List<VectorStore.Entry> rows = new ArrayList<>();
+        for (int i = 0; i < items.size(); i++) {
+            MemoryItem item = items.get(i);
+            rows.add(new VectorStore.Entry(
+                    item.id(),
+                    item.kind(),
+                    item.text(),
+                    processKey(item),
+                    item.createdAt().toEpochMilli(),
+                    WriteAheadLog.JSON.valueToTree(item.properties()).toString(),
+                    embedded.get(i)));
+        }
+        vectors.upsert(rows);
+        for (int i = 0; i < items.size(); i++) shortTerm.vector(items.get(i).id(), embedded.get(i));
+    }
+
+    private static long bytes(List<WriteAheadLog.Entry> entries) {
+        long sum = 0;
+        for (WriteAheadLog.Entry entry : entries) sum += entry.bytes();
+        return sum;
     }
 
     private static String processKey(MemoryItem item) {
@@ -433,11 +548,8 @@ public final class MemoryService implements Memory, HealthContributor, EventHand
             LOG.debug("Long-term recall failed; answering from short-term memory: {}", ex.getMessage());
         }
         // what was remembered a moment ago may not be in the long-term stores yet
-        List<Recent> recent;
-        synchronized (shortTerm) {
-            recent = new ArrayList<>(shortTerm.values());
-        }
-        List<Recent> unembedded = recent.stream()
+        List<ShortTermMemory.Recent> recent = shortTerm.items();
+        List<ShortTermMemory.Recent> unembedded = recent.stream()
                 .filter(r -> r.vector == null && matches(r.item, recall))
                 .toList();
         if (!unembedded.isEmpty()) {
@@ -445,7 +557,7 @@ public final class MemoryService implements Memory, HealthContributor, EventHand
                     e.embedAll(unembedded.stream().map(r -> r.item.text()).toList());
             for (int i = 0; i < vs.size(); i++) unembedded.get(i).vector = vs.get(i);
         }
-        for (Recent r : recent) {
+        for (ShortTermMemory.Recent r : recent) {
             if (r.vector == null || !matches(r.item, recall) || hits.containsKey(r.item.id())) continue;
             hits.put(r.item.id(), new Hit(r.item, dot(q, r.vector)));
         }
@@ -519,7 +631,14 @@ public final class MemoryService implements Memory, HealthContributor, EventHand
     @Override
     public long backlog() {
         synchronized (pending) {
-            return pending.size();
+            return backlogItems;
+        }
+    }
+
+    /** The bytes (as the memory log holds them) of the writes waiting for the stores. */
+    public long backlogBytes() {
+        synchronized (pending) {
+            return backlogBytes;
         }
     }
 

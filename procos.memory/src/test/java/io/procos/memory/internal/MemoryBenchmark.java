@@ -116,7 +116,7 @@ public final class MemoryBenchmark {
                     () -> embedder,
                     graph,
                     graph,
-                    new MemoryService.Settings(1000, 1_000_000, null))) {
+                    new MemoryService.Settings(1000, 32L << 20, 1_000_000, 1L << 30, null))) {
                 for (String s : sentences)
                     items.add(new MemoryItem(null, "note", s, Map.of("processKey", "bench"), List.of(), null));
                 long a = System.nanoTime();

@@ -36,7 +36,7 @@ class MemoryServiceTest {
                 () -> embedder,
                 graph,
                 graph,
-                new MemoryService.Settings(1000, 100_000, null));
+                new MemoryService.Settings(1000, 32L << 20, 100_000, 256L << 20, null));
     }
 
     /** Notes as people write them, and other words for each: recall must put the right note first. */
