@@ -43,6 +43,8 @@ final class DecisionMemory {
         put(props, "status", run.status());
         put(props, "error", run.error());
         put(props, "correction", run.correction());
+        if (run.toolReruns() > 0)
+            put(props, "toolReruns", run.toolReruns()); // called again after a crash: said, never silent
         put(props, "decideMillis", run.decideMillis());
         put(props, "executeMillis", run.executeMillis());
         put(props, "iterations", run.iterations());

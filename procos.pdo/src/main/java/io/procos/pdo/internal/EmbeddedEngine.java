@@ -35,6 +35,7 @@ public final class EmbeddedEngine implements AutoCloseable {
     private final ProcessEngineConfigurationImpl configuration;
     private final ProcessEngine engine;
     private final TaskReadyNotifier notifier = new TaskReadyNotifier();
+    private final ToolCalls toolCalls;
     private final ProcessServiceImpl processService;
 
     /**
@@ -84,7 +85,9 @@ public final class EmbeddedEngine implements AutoCloseable {
         // every deployment passes the policy, whoever makes it; conditions of domain processes are ProcOS's grammar
         cfg.setBpmnParseFactory(parser -> new DeploymentPolicy.Parse(parser, policy));
         cfg.setScriptFactory(new NoScripts()); // no script of any language runs, whatever a BPMN says
-        cfg.setCustomPreBPMNParseListeners(List.of(policy, notifier));
+        this.toolCalls = new ToolCalls(
+                nodeId, settings.toolCallThreads(), settings.toolLock().toMillis(), executor);
+        cfg.setCustomPreBPMNParseListeners(List.of(policy, notifier, toolCalls));
         cfg.setMetricsEnabled(false);
         cfg.setDbMetricsReporterActivate(false);
         // BPMN drawn by users rarely says how long to keep history; keep it half a year
@@ -106,11 +109,10 @@ public final class EmbeddedEngine implements AutoCloseable {
         jobExecutor.setQueueSize(settings.jobExecutorThreads() * 4);
         jobExecutor.setMaxJobsPerAcquisition(settings.jobExecutorThreads() * 2);
         jobExecutor.setLockOwner(nodeId);
-        // a TDE's job holds its lock while the tool runs (up to 10 minutes a call, two calls at most); the
-        // engine's default of 5 minutes would let another thread take a long tool's job again. This node
-        // releases its own locks when it starts, so a long lock costs nothing after a crash.
+        // no tool runs in a job (ToolCalls runs them outside transactions), so jobs are short: a short lock lets
+        // another node take over a dead node's jobs soon. This node releases its own locks when it starts.
         jobExecutor.setLockTimeInMillis(
-                (int) Math.min(Integer.MAX_VALUE, settings.taskLock().toMillis()));
+                (int) Math.min(Integer.MAX_VALUE, settings.jobLock().toMillis()));
         // Jobs due now wake the executor at once (hints); timers (retry backoff, the PDO's safety net,
         // users' timer events) are found by polling, so poll often: at most 250 ms late, not 5 s.
         jobExecutor.setWaitTimeInMillis(250);
@@ -129,6 +131,7 @@ public final class EmbeddedEngine implements AutoCloseable {
             deployOwnProcesses();
             releaseStaleJobLocks(nodeId);
             notifier.start(engine.getRuntimeService());
+            toolCalls.start(cfg);
             jobExecutor.start();
         } catch (ClassNotFoundException e) {
             throw new IllegalStateException("the engine's expression language is missing from the engine bundle", e);
@@ -202,6 +205,7 @@ public final class EmbeddedEngine implements AutoCloseable {
 
     @Override
     public void close() {
+        toolCalls.stop();
         notifier.stop();
         engine.close();
         if (settings.jdbcUrl().startsWith("jdbc:h2:")) {
@@ -213,6 +217,10 @@ public final class EmbeddedEngine implements AutoCloseable {
                 LOG.debug("H2 shutdown: {}", e.toString());
             }
         }
+    }
+
+    int toolCallsRunning() {
+        return toolCalls.running();
     }
 
     boolean jobExecutorActive() {

@@ -39,6 +39,7 @@ public final class EngineComponent implements HealthContributor {
 
     private final BundleContext context;
     private final EngineSettings settings;
+    private final String nodeId;
 
     @Reference(
             cardinality = ReferenceCardinality.OPTIONAL,
@@ -67,11 +68,33 @@ public final class EngineComponent implements HealthContributor {
                 .safetyNet(Duration.ofSeconds(config.safetyNetSeconds()))
                 .cleanupWindow(config.historyCleanupWindow())
                 .defaultToolPolicy(config.defaultToolPolicy())
+                .toolCalls(config.toolCallThreads(), Duration.ofSeconds(config.toolLockSeconds()))
+                .jobLock(Duration.ofSeconds(config.jobLockSeconds()))
                 .build();
-        String nodeId = InetAddress.getLocalHost().getHostName() + ":"
-                + Integer.toHexString(home.toAbsolutePath().hashCode());
+        String nodeId = nodeId(config, home);
+        this.nodeId = nodeId;
         this.starter = new Thread(() -> start(nodeId), "procos-engine-start");
         starter.start();
+    }
+
+    /**
+     * The configured node id, or the one generated into {@code data/node-id} on first start: stable across
+     * restarts (this node's stale locks are released at start by it) and unique however alike two nodes'
+     * host names and folders are.
+     */
+    static String nodeId(EngineConfiguration config, Path home) throws java.io.IOException {
+        if (!config.nodeId().isBlank()) return config.nodeId().strip();
+        Path file = home.resolve("data/node-id");
+        if (Files.isRegularFile(file)) {
+            String id = Files.readString(file).strip();
+            if (!id.isEmpty()) return id;
+        }
+        Files.createDirectories(file.getParent());
+        String id = InetAddress.getLocalHost().getHostName() + "-" + java.util.UUID.randomUUID();
+        Path tmp = Files.createTempFile(file.getParent(), "node-id", ".tmp");
+        Files.writeString(tmp, id + "\n");
+        Files.move(tmp, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        return id;
     }
 
     private void start(String nodeId) {
@@ -121,8 +144,8 @@ public final class EngineComponent implements HealthContributor {
         if (o == null) return Health.down("the engine is starting");
         if (executor == null)
             return Health.degraded("no task executor service (is procos.tde active?): tasks wait and are retried");
-        return Health.up("running on " + redacted(settings.jdbcUrl()) + ", job executor "
-                + (o.jobExecutorActive() ? "active" : "stopped"));
+        return Health.up("running on " + redacted(settings.jdbcUrl()) + " as node " + nodeId + ", job executor "
+                + (o.jobExecutorActive() ? "active" : "stopped") + ", " + o.toolCallsRunning() + " tool calls running");
     }
 
     private static String redacted(String url) {

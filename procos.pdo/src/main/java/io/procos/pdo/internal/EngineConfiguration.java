@@ -53,8 +53,35 @@ public @interface EngineConfiguration {
                     + "it reaches is listed), or * for every tool. Tools that reach nothing are always allowed.")
     String defaultToolPolicy() default io.procos.api.tool.ToolPolicy.DEFAULT_SPEC;
 
-    @AttributeDefinition(name = "Job executor threads", description = "How many tasks may run at the same time.")
+    @AttributeDefinition(
+            name = "Job executor threads",
+            description = "How many engine jobs (deciding a task, the orchestrators' steps) run at the same time."
+                    + " Each holds a database connection while it runs: maxConnections must exceed it by 2.")
     int jobExecutorThreads() default 8;
+
+    @AttributeDefinition(
+            name = "Tool call threads",
+            description = "How many tool calls run at the same time on this node; more wait in the database."
+                    + " A running tool holds no database connection.")
+    int toolCallThreads() default 8;
+
+    @AttributeDefinition(
+            name = "Tool call lock (s)",
+            description = "A running tool call's lock, renewed every third of it while the tool runs: another node"
+                    + " takes over the calls of a node that died after this long.")
+    long toolLockSeconds() default 30;
+
+    @AttributeDefinition(
+            name = "Job lock (s)",
+            description = "How long a job stays locked to this node: another node takes over the jobs of a node"
+                    + " that died after this long.")
+    long jobLockSeconds() default 120;
+
+    @AttributeDefinition(
+            name = "Node id",
+            description = "This node's id, unique among the nodes on one database; empty: generated once into"
+                    + " data/node-id.")
+    String nodeId() default "";
 
     @AttributeDefinition(
             name = "Attempts per task",

@@ -15,6 +15,11 @@ import java.util.regex.Pattern;
  * @param stepHistory         keep the history of every PDO and TDE step too, not only each TDE run's outcome
  * @param cleanupWindow       daily HH:mm-HH:mm in which history older than its time to live is removed; empty: never
  * @param defaultToolPolicy   what the tasks of a process that names nothing may use ({@link io.procos.api.tool.ToolPolicy})
+ * @param toolCallThreads     tool calls that run at once on this node; more wait in the database
+ * @param toolLock            how long a tool call stays locked to this node unless renewed (renewed while it runs):
+ *                            a dead node's calls are taken over after this
+ * @param jobLock             how long a job stays locked to this node's job executor: a dead node's jobs are
+ *                            taken over after this
  */
 public record EngineSettings(
         String jdbcUrl,
@@ -30,7 +35,23 @@ public record EngineSettings(
         int maxTasksPerFetch,
         boolean stepHistory,
         String cleanupWindow,
-        String defaultToolPolicy) {
+        String defaultToolPolicy,
+        int toolCallThreads,
+        Duration toolLock,
+        Duration jobLock) {
+
+    public EngineSettings {
+        if (toolCallThreads < 1) throw new IllegalArgumentException("toolCallThreads must be at least 1");
+        if (toolLock.toMillis() < 3000)
+            throw new IllegalArgumentException("the tool call lock must be at least 3 s, not " + toolLock);
+        // every job thread holds a database connection while its job runs; tool calls, HTTP requests and the
+        // orchestrator's notifications need some too, briefly
+        if (maxConnections < jobExecutorThreads + 2)
+            throw new IllegalArgumentException("the engine's connection pool (maxConnections=" + maxConnections
+                    + ") must be larger than its job threads (jobExecutorThreads=" + jobExecutorThreads
+                    + ") by at least 2, or tool calls and HTTP requests wait for a connection: raise maxConnections"
+                    + " to " + (jobExecutorThreads + 2) + " or more, or lower jobExecutorThreads");
+    }
 
     public static final String DEFAULT_CLEANUP_WINDOW = "01:00-05:00";
     private static final Pattern WINDOW = Pattern.compile("([01]\\d|2[0-3]):[0-5]\\d-([01]\\d|2[0-3]):[0-5]\\d");
@@ -75,6 +96,9 @@ public record EngineSettings(
         b.stepHistory = stepHistory;
         b.cleanupWindow = cleanupWindow;
         b.defaultToolPolicy = defaultToolPolicy;
+        b.toolCallThreads = toolCallThreads;
+        b.toolLock = toolLock;
+        b.jobLock = jobLock;
         return b;
     }
 
@@ -94,6 +118,9 @@ public record EngineSettings(
         private boolean stepHistory;
         private String cleanupWindow = DEFAULT_CLEANUP_WINDOW;
         private String defaultToolPolicy = io.procos.api.tool.ToolPolicy.DEFAULT_SPEC;
+        private int toolCallThreads = 8;
+        private Duration toolLock = Duration.ofSeconds(30);
+        private Duration jobLock = Duration.ofMinutes(2);
 
         private Builder(String jdbcUrl, String jdbcUser, String jdbcPassword) {
             this.jdbcUrl = jdbcUrl;
@@ -143,6 +170,17 @@ public record EngineSettings(
             return this;
         }
 
+        public Builder toolCalls(int threads, Duration lock) {
+            toolCallThreads = threads;
+            toolLock = lock;
+            return this;
+        }
+
+        public Builder jobLock(Duration d) {
+            jobLock = d;
+            return this;
+        }
+
         public EngineSettings build() {
             return new EngineSettings(
                     jdbcUrl,
@@ -158,16 +196,21 @@ public record EngineSettings(
                     maxTasksPerFetch,
                     stepHistory,
                     cleanupWindow,
-                    defaultToolPolicy);
+                    defaultToolPolicy,
+                    toolCallThreads,
+                    toolLock,
+                    jobLock);
         }
     }
 
     /**
-     * The default engine database: an H2 file. Camunda runs far more distinct statements than H2's
+     * The default engine database: an H2 file, durable at each commit. Camunda runs far more distinct statements than H2's
      * default per-connection cache of 8 holds; re-parsing them halved the raw engine's throughput.
      */
     public static String h2File(java.nio.file.Path file) {
-        return "jdbc:h2:file:" + file.toAbsolutePath() + ";QUERY_CACHE_SIZE=256";
+        // WRITE_DELAY=0: a commit is written out before it is acknowledged, so what ProcOS answered survives
+        // kill -9 (H2's default of 500 ms would lose the last half second)
+        return "jdbc:h2:file:" + file.toAbsolutePath() + ";QUERY_CACHE_SIZE=256;WRITE_DELAY=0";
     }
 
     public EngineSettings withRetry(int attempts, Duration backoff) {

@@ -45,6 +45,7 @@ final class TaskRuns {
         m.put("converged", run.converged());
         m.put("startedAt", run.startedAt() == null ? null : run.startedAt().toEpochMilli());
         m.put("endedAt", run.endedAt() == null ? null : run.endedAt().toEpochMilli());
+        m.put("toolReruns", run.toolReruns());
         try {
             return JSON.writeValueAsString(m);
         } catch (JsonProcessingException e) {
@@ -85,7 +86,8 @@ final class TaskRuns {
                 m.get("iterations") instanceof Number n ? n.intValue() : null,
                 m.get("converged") instanceof Boolean b ? b : null,
                 time(m.get("startedAt")),
-                time(m.get("endedAt")));
+                time(m.get("endedAt")),
+                (int) num(m.get("toolReruns")));
     }
 
     /** The same run as the instance view shows it: the task's state now, all attempts, the activity's times. */
@@ -122,7 +124,8 @@ final class TaskRuns {
                 r.iterations(),
                 r.converged(),
                 startedAt,
-                endedAt);
+                endedAt,
+                r.toolReruns());
     }
 
     private static String str(Object o) {

@@ -21,10 +21,11 @@ import org.camunda.bpm.engine.delegate.DelegateExecution;
 import org.camunda.bpm.engine.delegate.JavaDelegate;
 
 /**
- * The steps of {@code tde.bpmn} (Decide, Execute, Sample, Log): each turns the TDE's variables into a
- * {@link TaskRequest}, asks the {@link TaskExecutor} service, and writes what it answers back. The names
- * of the variables {@code tde.bpmn} uses are the constants below, in this one place. A failure becomes the
- * BPMN error {@value #TASK_FAILED}, which {@code tde.bpmn} logs as the task's outcome.
+ * The steps of {@code tde.bpmn}: Decide and Log are delegates here; Execute and Sample are tool calls,
+ * external tasks that {@link ToolCalls} runs outside any transaction. Each turns the TDE's variables into a
+ * {@link TaskRequest}, asks the {@link TaskExecutor} service, and writes what it answers back. The names of
+ * the variables {@code tde.bpmn} uses are the constants below, in this one place. A failure becomes the BPMN
+ * error {@value #TASK_FAILED}, which {@code tde.bpmn} logs as the task's outcome.
  */
 final class TdeDelegates {
 
@@ -59,6 +60,9 @@ final class TdeDelegates {
     static final String ITERATIONS = "iterations";
     static final String CONVERGED = "converged";
     static final String SAMPLE_AGAIN = "sampleAgain";
+    static final String TOOL_RERUNS = "toolReruns";
+    /** The id of tde.bpmn's sampling step (a tool call like Execute). */
+    static final String SAMPLE_STEP = "sample";
     // what the TDE hands back (pdo.bpmn's camunda:out): the whole run, one record
     static final String TASK_RUN = "taskRun";
 
@@ -68,11 +72,7 @@ final class TdeDelegates {
 
     /** The delegates by the names tde.bpmn uses, over the executor there is when each step runs. */
     static Map<String, Object> beans(Supplier<TaskExecutor> executor) {
-        return Map.of(
-                "procosTdeDecide", new Decide(executor),
-                "procosTdeExecute", new Execute(executor),
-                "procosTdeSample", new Sample(executor),
-                "procosTdeLog", new Log(executor));
+        return Map.of("procosTdeDecide", new Decide(executor), "procosTdeLog", new Log(executor));
     }
 
     static TaskRequest request(DelegateExecution tde) {
@@ -100,19 +100,54 @@ final class TdeDelegates {
                 (String) tde.getVariable(PLANNER));
     }
 
-    private static void setDecision(DelegateExecution tde, Decision d) {
-        tde.setVariable(TOOL, d.tool());
-        tde.setVariable(ARGUMENTS, EngineValues.toEngine(json(d.arguments())));
-        tde.setVariable(MODE, d.mode());
-        tde.setVariable(CONFIDENCE, d.confidence());
-        tde.setVariable(RATIONALE, EngineValues.toEngine(d.rationale()));
-        tde.setVariable(PLANNER, d.planner());
+    private static void setDecision(Map<String, Object> variables, Decision d) {
+        variables.put(TOOL, d.tool());
+        variables.put(ARGUMENTS, EngineValues.toEngine(json(d.arguments())));
+        variables.put(MODE, d.mode());
+        variables.put(CONFIDENCE, d.confidence());
+        variables.put(RATIONALE, EngineValues.toEngine(d.rationale()));
+        variables.put(PLANNER, d.planner());
     }
 
-    private static void corrected(DelegateExecution tde, Decision d, String correction) {
+    private static void corrected(Map<String, Object> variables, Decision d, String correction) {
         if (correction == null) return;
-        tde.setVariable(CORRECTION, EngineValues.toEngine(correction));
-        setDecision(tde, d);
+        variables.put(CORRECTION, EngineValues.toEngine(correction));
+        setDecision(variables, d);
+    }
+
+    /** What Execute hands back to the TDE: the result, its text, the time it took, a correction. */
+    static void executed(Map<String, Object> variables, Execution e) {
+        variables.put(EXECUTE_MILLIS, e.millis());
+        corrected(variables, e.decision(), e.correction());
+        variables.put(RESULT, EngineValues.toEngine(json(e.result())));
+        variables.put(RESULT_TEXT, EngineValues.toEngine(e.resultText()));
+    }
+
+    /**
+     * What one Sample hands back: the samples so far (a variable, so a loop interrupted by a stop goes on where
+     * it was), whether to sample again, and the result once done.
+     */
+    static void sampled(Map<String, Object> variables, Sampling s, long millisBefore) {
+        variables.put(EXECUTE_MILLIS, millisBefore + s.millis());
+        corrected(variables, s.decision(), s.correction());
+        variables.put(SAMPLES, json(s.samples()).getBytes(StandardCharsets.UTF_8));
+        variables.put(ITERATIONS, s.samples().size());
+        variables.put(CONVERGED, s.converged());
+        variables.put(SAMPLE_AGAIN, s.again());
+        if (!s.again()) {
+            variables.put(RESULT, EngineValues.toEngine(json(s.result())));
+            variables.put(RESULT_TEXT, EngineValues.toEngine(s.resultText()));
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static List<Object> samples(DelegateExecution tde) {
+        if (!(tde.getVariable(SAMPLES) instanceof byte[] b)) return new ArrayList<>();
+        try {
+            return new ArrayList<>(JSON.readValue(b, List.class));
+        } catch (java.io.IOException e) {
+            throw new BpmnError(TASK_FAILED, "the samples so far cannot be read: " + e.getMessage());
+        }
     }
 
     /** The executor now, or a retryable failure when its bundle is not there. */
@@ -141,73 +176,27 @@ final class TdeDelegates {
                 throw failed(tde, e);
             }
             tde.setVariable(DECIDE_MILLIS, (System.nanoTime() - start) / 1_000_000L);
-            setDecision(tde, d);
+            Map<String, Object> decided = new java.util.HashMap<>();
+            setDecision(decided, d);
+            tde.setVariables(decided);
             if (d.tool() == null) throw new BpmnError(TASK_FAILED, d.rationale());
         }
     }
 
-    /** Execute: the decided tool, once. */
-    record Execute(Supplier<TaskExecutor> executor) implements JavaDelegate {
-        @Override
-        public void execute(DelegateExecution tde) {
-            Execution e;
-            try {
-                e = available(executor).execute(request(tde), decision(tde));
-            } catch (TaskFailedException f) {
-                throw failed(tde, f);
-            }
-            tde.setVariable(EXECUTE_MILLIS, e.millis());
-            corrected(tde, e.decision(), e.correction());
-            tde.setVariable(RESULT, EngineValues.toEngine(json(e.result())));
-            tde.setVariable(RESULT_TEXT, EngineValues.toEngine(e.resultText()));
-        }
-    }
-
-    /**
-     * Sample: one more sample per run of this step; tde.bpmn loops back while {@value #SAMPLE_AGAIN} is true.
-     * The samples so far are a variable, so a loop interrupted by a stop goes on where it was.
-     */
-    record Sample(Supplier<TaskExecutor> executor) implements JavaDelegate {
-        @Override
-        public void execute(DelegateExecution tde) {
-            Sampling s;
-            try {
-                s = available(executor).sample(request(tde), decision(tde), samples(tde));
-            } catch (TaskFailedException f) {
-                throw failed(tde, f);
-            }
-            long before = tde.getVariable(EXECUTE_MILLIS) instanceof Long l ? l : 0L;
-            tde.setVariable(EXECUTE_MILLIS, before + s.millis());
-            corrected(tde, s.decision(), s.correction());
-            tde.setVariable(SAMPLES, json(s.samples()).getBytes(StandardCharsets.UTF_8));
-            tde.setVariable(ITERATIONS, s.samples().size());
-            tde.setVariable(CONVERGED, s.converged());
-            tde.setVariable(SAMPLE_AGAIN, s.again());
-            if (!s.again()) {
-                tde.setVariable(RESULT, EngineValues.toEngine(json(s.result())));
-                tde.setVariable(RESULT_TEXT, EngineValues.toEngine(s.resultText()));
-            }
-        }
-
-        @SuppressWarnings("unchecked")
-        private static List<Object> samples(DelegateExecution tde) {
-            if (!(tde.getVariable(SAMPLES) instanceof byte[] b)) return new ArrayList<>();
-            try {
-                return new ArrayList<>(JSON.readValue(b, List.class));
-            } catch (java.io.IOException e) {
-                throw new BpmnError(TASK_FAILED, "the samples so far cannot be read: " + e.getMessage());
-            }
-        }
-    }
-
-    /** Log: the run as one {@link TaskRun}, handed back to the orchestrator and published. */
+    /** Log: the run as one {@link TaskRun}, handed back to the orchestrator and, once committed, published. */
     record Log(Supplier<TaskExecutor> executor) implements JavaDelegate {
         @Override
         public void execute(DelegateExecution tde) {
             TaskRun run = run(tde);
             tde.setVariable(TASK_RUN, EngineValues.toEngine(TaskRuns.json(run)));
-            TaskExecutor e = executor.get();
-            if (e != null) e.finished(run);
+            // published once the run is recorded: a transaction that does not commit (a crash, a conflict that is
+            // tried again) publishes nothing, so memory gets each run once
+            org.camunda.bpm.engine.impl.context.Context.getCommandContext()
+                    .getTransactionContext()
+                    .addTransactionListener(org.camunda.bpm.engine.impl.cfg.TransactionState.COMMITTED, ctx -> {
+                        TaskExecutor e = executor.get();
+                        if (e != null) e.finished(run);
+                    });
         }
 
         static TaskRun run(DelegateExecution tde) {
@@ -240,7 +229,8 @@ final class TdeDelegates {
                     tde.getVariable(ITERATIONS) instanceof Integer i ? i : null,
                     tde.getVariable(CONVERGED) instanceof Boolean b ? b : null,
                     started instanceof Number n ? Instant.ofEpochMilli(n.longValue()) : null,
-                    Instant.now());
+                    Instant.now(),
+                    tde.getVariable(TOOL_RERUNS) instanceof Number n ? n.intValue() : 0);
         }
     }
 

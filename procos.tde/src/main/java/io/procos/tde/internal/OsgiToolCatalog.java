@@ -66,11 +66,21 @@ public final class OsgiToolCatalog implements ToolCatalog, HealthContributor {
 
     private final Map<ServiceReference<Tool>, Entry> entries = new ConcurrentHashMap<>();
     private final Map<ServiceReference<Tool>, String> invalid = new ConcurrentHashMap<>();
-    private final ExecutorService callThreads = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "procos-tool-call");
-        t.setDaemon(true);
-        return t;
-    });
+    /**
+     * The most tool calls running at once in this framework. A call past its deadline is interrupted; a tool
+     * that ignores that keeps its thread until it returns, and counts against this bound (health says so) instead
+     * of piling up threads without end.
+     */
+    static final int MAX_CALL_THREADS = 64;
+
+    private final java.util.concurrent.atomic.AtomicInteger overrunning =
+            new java.util.concurrent.atomic.AtomicInteger();
+    private final ExecutorService callThreads = new java.util.concurrent.ThreadPoolExecutor(
+            0, MAX_CALL_THREADS, 60, TimeUnit.SECONDS, new java.util.concurrent.SynchronousQueue<>(), r -> {
+                Thread t = new Thread(r, "procos-tool-call");
+                t.setDaemon(true);
+                return t;
+            });
     private final ScheduledExecutorService timers = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "procos-tool-removal");
         t.setDaemon(true);
@@ -171,12 +181,33 @@ public final class OsgiToolCatalog implements ToolCatalog, HealthContributor {
         Call call = new Call(taskId, Instant.now().plus(timeout));
         entry.calls().add(call);
         try {
-            call.future = callThreads.submit(() -> entry.tool().invoke(input == null ? Map.of() : input, call));
+            try {
+                call.future = callThreads.submit(() -> {
+                    try {
+                        return entry.tool().invoke(input == null ? Map.of() : input, call);
+                    } finally {
+                        synchronized (call) {
+                            if (call.overran) overrunning.decrementAndGet();
+                            call.returned = true;
+                        }
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException full) {
+                return ToolResult.error("tool '" + name + "' was not called: " + MAX_CALL_THREADS
+                        + " tool calls are running already (" + overrunning.get()
+                        + " of them past their deadline, ignoring being stopped); the task is retried");
+            }
             ToolResult result = call.future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
             return result == null ? ToolResult.error("tool '" + name + "' returned nothing") : result;
         } catch (TimeoutException e) {
             call.cancelled = true;
             call.future.cancel(true);
+            synchronized (call) {
+                if (!call.returned) {
+                    call.overran = true;
+                    overrunning.incrementAndGet();
+                }
+            }
             return ToolResult.error(
                     "tool '" + name + "' did not finish within " + timeout.toSeconds() + " s and was stopped");
         } catch (CancellationException e) {
@@ -224,6 +255,10 @@ public final class OsgiToolCatalog implements ToolCatalog, HealthContributor {
                         + (c.shadowed().size() + 1) + " services; using the one from "
                         + c.winner().bundle() + " (" + c.reason() + ")"));
         int count = tools().size();
+        int overran = overrunning.get();
+        if (overran > 0)
+            problems.add(overran + " tool call(s) ran past their deadline, were told to stop and still run (at most "
+                    + MAX_CALL_THREADS + " calls run at once)");
         return problems.isEmpty()
                 ? Health.up(count + " tools")
                 : Health.degraded(count + " tools; " + String.join("; ", problems));
@@ -235,6 +270,10 @@ public final class OsgiToolCatalog implements ToolCatalog, HealthContributor {
         private final Instant deadline;
         volatile boolean cancelled;
         volatile Future<ToolResult> future;
+        /** Guarded by the call itself: the tool returned; it ran past its deadline. */
+        boolean returned;
+
+        boolean overran;
 
         Call(String taskId, Instant deadline) {
             this.taskId = taskId;

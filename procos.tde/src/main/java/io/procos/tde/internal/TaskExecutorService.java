@@ -107,7 +107,7 @@ public final class TaskExecutorService implements TaskExecutor {
         long start = System.nanoTime();
         try {
             ToolRunner.Outcome o = new ToolRunner(c, planner, validator, policy(request))
-                    .run(request.task(), decision, String.valueOf(request.taskId()), true);
+                    .run(request.task(), decision, callKey(request), true);
             Execution e = new Execution(
                     o.decision(),
                     o.result().content(),
@@ -121,6 +121,14 @@ public final class TaskExecutorService implements TaskExecutor {
             memo.put(key, failed);
             throw failed;
         }
+    }
+
+    /**
+     * The call's idempotency key, which tools see as {@code ToolContext.taskId()}: the task and its attempt. A call
+     * made again after a crash has the same key; a retry after a reported failure is a new attempt and a new key.
+     */
+    static String callKey(TaskRequest request) {
+        return request.taskId() + "#" + request.attempt();
     }
 
     @Override
@@ -141,7 +149,7 @@ public final class TaskExecutorService implements TaskExecutor {
         try {
             // only the first sample may send the decision back to the planner; later ones run what worked
             outcome = new ToolRunner(c, planner, validator, policy(request))
-                    .run(task, decision, request.taskId() + "/sample-" + (samples.size() + 1), samples.isEmpty());
+                    .run(task, decision, callKey(request) + "/sample-" + (samples.size() + 1), samples.isEmpty());
         } catch (ToolRunner.TaskFailed f) {
             throw new TaskFailedException(f.getMessage());
         }

@@ -200,7 +200,8 @@ class TaskExecutorServiceTest {
                 .singleElement()
                 .asString()
                 .startsWith("file.write")
-                .endsWith("key=" + request.taskId()); // the task id: the tool's idempotency key
+                // the call's idempotency key: the task and its attempt
+                .endsWith("key=" + request.taskId() + "#" + request.attempt());
         assertThat(posted).hasSize(1);
         assertThat(posted.get(0).getTopic()).isEqualTo(TaskRunEvent.TOPIC);
         TaskRun run =
