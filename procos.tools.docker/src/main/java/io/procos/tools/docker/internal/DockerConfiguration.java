@@ -77,6 +77,13 @@ public @interface DockerConfiguration {
     int maxOutputBytes() default 65536;
 
     @AttributeDefinition(
+            name = "Keep ended containers (minutes)",
+            description = "A container of a call that ProcOS's stop interrupted is kept this long after it ended (and "
+                    + "after ProcOS is back), so that the call made again with the same key takes its exit code and "
+                    + "output instead of running the command twice; then it is removed.")
+    int keepEndedMinutes() default 60;
+
+    @AttributeDefinition(
             name = "Allow network",
             description = "Containers have no network unless this is true and the task asks for it.")
     boolean allowNetwork() default false;

@@ -10,6 +10,7 @@ import io.procos.api.health.HealthContributor;
 import io.procos.api.tool.Workspace;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
@@ -22,7 +23,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The Docker engine docker.run talks to, from configuration: the client, the workspace and its mount, and the
  * labels of this ProcOS's containers, shared by the docker.run components ({@link DockerRun}). On activation
- * it removes the containers an earlier start of this ProcOS left behind. The tool stays listed when no engine
+ * it removes the containers an earlier start of this ProcOS left behind, except those of calls that may be made
+ * again. The tool stays listed when no engine
  * is reachable (calls then answer a clear tool error) and the "docker" health check says so.
  */
 // immediate: the leftovers go when ProcOS starts, not at the first call
@@ -40,6 +42,9 @@ public final class DockerEngine implements HealthContributor {
      * reactivation does not remove the containers of tasks still running.
      */
     static final String START = UUID.randomUUID().toString();
+
+    /** When this ProcOS started: an ended container of an earlier start is kept for a while counted from here. */
+    static final Instant STARTED_AT = Instant.now();
 
     private final String host;
     private final DockerConfiguration config;
@@ -61,7 +66,8 @@ public final class DockerEngine implements HealthContributor {
         this.config = config;
         Path homePath = home.toAbsolutePath().normalize();
         this.workspace = new Workspace(homePath.resolve(config.workspace()));
-        this.owner = new ContainerOwner(homePath.toString(), START);
+        this.owner = new ContainerOwner(
+                homePath.toString(), START, STARTED_AT, Duration.ofMinutes(Math.max(0, config.keepEndedMinutes())));
         this.mount = new WorkspaceMount(workspace.root());
         String user = config.user().strip();
         int[] ids = WorkspaceMount.numericUser(user);
@@ -95,19 +101,23 @@ public final class DockerEngine implements HealthContributor {
         return owner;
     }
 
-    /** At start no task of this ProcOS runs, so every container of its earlier starts goes, running or not. */
+    /**
+     * At start: removes the containers of earlier starts that no call made again can want (see
+     * {@link ContainerOwner#sweep}); those of calls that may still be made again stay for now.
+     */
     int removeLeftovers() {
         try {
-            int removed = owner.removeLeftovers(client());
+            int removed = owner.sweep(client(), Instant.now());
             LOG.info(
-                    "removed {} container(s) that an earlier start of ProcOS left on the Docker engine at {}",
+                    "removed {} container(s) that an earlier start of ProcOS left on the Docker engine at {}; those of "
+                            + "calls that may be made again stay for keepEndedMinutes",
                     removed,
                     host);
             return removed;
         } catch (RuntimeException e) {
             LOG.warn(
                     "could not look for containers an earlier start of ProcOS left behind (Docker engine at {}: {}); "
-                            + "docker.run removes a task's old container before it runs the task again",
+                            + "docker.run looks again when it runs",
                     host,
                     e.getMessage());
             return 0;

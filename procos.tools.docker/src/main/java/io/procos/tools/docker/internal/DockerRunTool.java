@@ -2,8 +2,7 @@ package io.procos.tools.docker.internal;
 
 import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.async.ResultCallback;
-import com.github.dockerjava.api.command.WaitContainerResultCallback;
-import com.github.dockerjava.api.exception.DockerClientException;
+import com.github.dockerjava.api.exception.ConflictException;
 import com.github.dockerjava.api.exception.DockerException;
 import com.github.dockerjava.api.exception.NotFoundException;
 import com.github.dockerjava.api.model.Bind;
@@ -13,6 +12,7 @@ import com.github.dockerjava.api.model.Frame;
 import com.github.dockerjava.api.model.HostConfig;
 import com.github.dockerjava.api.model.StreamType;
 import com.github.dockerjava.api.model.Volume;
+import com.github.dockerjava.api.model.WaitResponse;
 import io.procos.api.tool.Tool;
 import io.procos.api.tool.ToolContext;
 import io.procos.api.tool.ToolResult;
@@ -25,12 +25,15 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
@@ -39,8 +42,10 @@ import java.util.function.Supplier;
  * docker.run: one command in a fresh container of an allowed local image, contained: an unprivileged user,
  * a read-only root with a small tmpfs /tmp, no capabilities, no new privileges, no network unless allowed,
  * CPU, memory, process and time limits, and at most one workspace folder on a nosuid,nodev mount. Every
- * container carries ProcOS's labels and is removed afterwards; a call repeated for a task whose container
- * finished (its removal failed) answers that container's result instead of running the command again.
+ * container carries ProcOS's labels, among them the call's idempotency key, and is kept for a while after it ended
+ * ({@link ContainerOwner#sweep} removes it). A call made again with the key of one that a stop of ProcOS interrupted
+ * takes that call's container instead of running the command twice: it waits for it if it still runs, and answers
+ * its exit code and output, marked {@code repeated}.
  * Images are not pulled: they must be on the engine already. Registered by the components of {@link DockerRun}.
  */
 class DockerRunTool implements Tool {
@@ -105,7 +110,7 @@ class DockerRunTool implements Tool {
         return """
             {"type":"object","properties":{"exitCode":{"type":"integer"},"stdout":{"type":"string"},"stderr":{"type":"string"},
               "timedOut":{"type":"boolean"},"durationMs":{"type":"integer"},
-              "reused":{"type":"boolean","description":"the result of this task's earlier, finished container"}}}""";
+              "repeated":{"type":"boolean","description":"the result of the container an earlier call with this call's key started; the command was not run again"}}}""";
     }
 
     @Override
@@ -186,15 +191,25 @@ class DockerRunTool implements Tool {
                 command,
                 vars,
                 workdir == null ? null : input.get("workdir").toString());
-        ToolResult earlier = earlierRun(client, context.taskId(), inputKey);
+        String key = context.taskId() == null || context.taskId().isBlank()
+                ? "unkeyed-" + UUID.randomUUID() // nothing to find again
+                : context.taskId();
+        try {
+            owner.sweepNowAndThen(client);
+        } catch (RuntimeException e) {
+            // the engine answers the call below, or says why it does not
+        }
+        ToolResult earlier = earlierRun(client, key, inputKey, timeout, context);
         if (earlier != null) return earlier;
 
         long started = System.nanoTime();
+        // whole seconds, as the label keeps it: a container that ended after its label was killed at it
+        Instant deadline = Instant.now().plusSeconds(timeout).truncatedTo(ChronoUnit.SECONDS);
         var create = client.createContainerCmd(img)
                 .withCmd(command)
                 .withEnv(env)
                 .withHostConfig(host)
-                .withLabels(owner.labels(context.taskId(), inputKey));
+                .withLabels(owner.labels(key, inputKey, deadline));
         if (!user.isEmpty()) create = create.withUser(user);
         if (workdir != null) create = create.withWorkingDir(workdir);
         String id;
@@ -204,92 +219,215 @@ class DockerRunTool implements Tool {
             return ToolResult.error("the Docker engine refused the container: " + e.getMessage()
                     + " (check cpus, pidsLimit and user in conf/io.procos.tools.docker.cfg)");
         }
+        boolean keep = false;
         try {
             client.startContainerCmd(id).exec();
-            Integer exitCode = null;
-            boolean timedOut = false;
-            try (WaitContainerResultCallback wait =
-                    client.waitContainerCmd(id).exec(new WaitContainerResultCallback())) {
-                long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeout);
-                while (exitCode == null) {
-                    try {
-                        exitCode = wait.awaitStatusCode(250, TimeUnit.MILLISECONDS);
-                    } catch (DockerClientException stillRunning) {
-                        if (context.cancelled() || System.nanoTime() > end) {
-                            timedOut = !context.cancelled();
-                            client.killContainerCmd(id).exec();
-                            exitCode = exitCodeAfterKill(client, id);
-                        }
-                    }
-                }
-            }
+            Ended ended = awaitEnd(client, id, deadline, context);
+            // kept until keepEndedMinutes, so that the call made again after a stop finds its result; a cancelled
+            // one was cut short by ProcOS and goes: the call made again runs the command afresh
+            keep = !ended.cancelled();
             Output out = logs(client, id);
             Map<String, Object> result = new LinkedHashMap<>();
-            result.put("exitCode", exitCode);
+            result.put("exitCode", ended.exitCode());
             result.put("stdout", out.stdout());
             result.put("stderr", out.stderr());
-            result.put("timedOut", timedOut);
+            result.put("timedOut", ended.timedOut());
             result.put("durationMs", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
-            if (context.cancelled() && !timedOut)
-                return ToolResult.error("docker.run was cancelled; the container was stopped");
-            if (timedOut)
-                return new ToolResult(
-                        result, "the container did not finish within " + timeout + " s and was killed", true);
-            return ToolResult.ok(result, "exit code " + exitCode);
+            return answer(result, ended, timeout, "");
         } finally {
             try {
-                ContainerOwner.remove(client, id);
+                if (!keep) ContainerOwner.remove(client, id);
             } catch (RuntimeException ignored) {
-                // the engine went away; the next start of ProcOS removes the container
+                // the engine went away; the container goes once it ended keepEndedMinutes ago
             }
         }
     }
 
+    /** How a container ended: its exit code (null if unknown), killed at the time limit, stopped by cancellation. */
+    private record Ended(Integer exitCode, boolean timedOut, boolean cancelled) {}
+
+    /** Waits for the container to end; kills it at {@code deadline} or when the call is cancelled. */
+    private static Ended awaitEnd(DockerClient client, String id, Instant deadline, ToolContext context)
+            throws InterruptedException {
+        Exit exit = client.waitContainerCmd(id).exec(new Exit());
+        try {
+            while (true) {
+                if (exit.ended(250)) {
+                    Integer code = exit.code();
+                    if (code != null) return new Ended(code, false, false);
+                    // the stream broke without an answer: ask the engine, and wait again while it runs
+                    var state = client.inspectContainerCmd(id).exec().getState();
+                    if (!Boolean.TRUE.equals(state.getRunning()))
+                        return new Ended(
+                                state.getExitCodeLong() == null
+                                        ? null
+                                        : state.getExitCodeLong().intValue(),
+                                false,
+                                false);
+                    closeQuietly(exit);
+                    exit = client.waitContainerCmd(id).exec(new Exit());
+                }
+                if (context.cancelled() || Instant.now().isAfter(deadline)) {
+                    boolean timedOut = !context.cancelled();
+                    try {
+                        client.killContainerCmd(id).exec();
+                    } catch (ConflictException ended) {
+                        // it ended just now
+                    }
+                    return new Ended(exitCodeAfterKill(client, id), timedOut, !timedOut);
+                }
+            }
+        } finally {
+            closeQuietly(exit);
+        }
+    }
+
     /**
-     * The task's earlier container, if one is left: a finished one of the same input answers with its result
-     * (the call is not run twice); one still running in this start refuses the call; any other is removed.
+     * The end of a container as the engine's wait stream tells it. docker-java's own callback cannot be polled: its
+     * {@code awaitStatusCode(timeout)} closes the stream when the time is up, so a second look never gets an answer.
      */
-    private ToolResult earlierRun(DockerClient client, String taskId, String inputKey) throws InterruptedException {
+    private static final class Exit extends ResultCallback.Adapter<WaitResponse> {
+        private final CountDownLatch ended = new CountDownLatch(1);
+        private volatile Integer code;
+
+        @Override
+        public void onNext(WaitResponse response) {
+            code = response.getStatusCode();
+        }
+
+        @Override
+        public void onComplete() {
+            ended.countDown();
+            super.onComplete();
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            ended.countDown(); // the caller asks the engine instead
+            try {
+                close();
+            } catch (java.io.IOException ignored) {
+                // closing a broken stream
+            }
+        }
+
+        boolean ended(long millis) throws InterruptedException {
+            return ended.await(millis, TimeUnit.MILLISECONDS);
+        }
+
+        Integer code() {
+            return code;
+        }
+    }
+
+    private static void closeQuietly(Exit exit) {
+        try {
+            exit.close();
+        } catch (java.io.IOException | RuntimeException ignored) {
+            // the stream is gone already
+        }
+    }
+
+    private static ToolResult answer(Map<String, Object> result, Ended ended, long timeout, String note) {
+        if (ended.cancelled()) return ToolResult.error("docker.run was cancelled; the container was stopped");
+        if (ended.timedOut())
+            return new ToolResult(
+                    result, "the container did not finish within " + timeout + " s and was killed" + note, true);
+        return ToolResult.ok(result, "exit code " + ended.exitCode() + note);
+    }
+
+    /**
+     * The call's earlier container, if one is left (ProcOS stopped while it ran, or after it ended and before the
+     * call's result was recorded): one of the same input answers with its result, after waiting for it if it still
+     * runs, and the command is not run twice; it stays until keepEndedMinutes, in case this call is interrupted
+     * too. One still running in this start refuses the call (the call that started it is running). Any other (of
+     * another input, or never started) is removed, and the command runs.
+     */
+    private ToolResult earlierRun(DockerClient client, String key, String inputKey, int timeout, ToolContext context)
+            throws InterruptedException {
         ToolResult answer = null;
-        for (Container c : owner.ofTask(client, taskId)) {
-            if ("running".equals(c.getState()) && owner.ofThisStart(c)) {
-                return ToolResult.error("task " + taskId + " already has a running container ("
+        for (Container c : owner.ofCall(client, key)) {
+            boolean same = inputKey.equals(c.getLabels().get(ContainerOwner.INPUT));
+            String state = String.valueOf(c.getState());
+            if ("running".equals(state) && owner.ofThisStart(c)) {
+                return ToolResult.error("call " + key + " already has a running container ("
                         + c.getId().substring(0, 12)
                         + "); wait until it ends, then call docker.run again to get its result");
             }
+            boolean used = false;
             try {
-                if (answer == null
-                        && "exited".equals(c.getState())
-                        && inputKey.equals(c.getLabels().get(ContainerOwner.INPUT))) {
-                    answer = resultOf(client, c.getId());
+                if (answer == null && same && "running".equals(state)) {
+                    answer = adopt(client, c, timeout, context);
+                    used = !answer.isError()
+                            || Boolean.TRUE.equals(answer.content().get("timedOut"));
+                } else if (answer == null && same && ("exited".equals(state) || "dead".equals(state))) {
+                    answer = resultOf(client, c.getId(), ContainerOwner.deadline(c.getLabels()), false, timeout, "");
+                    used = true;
                 }
             } finally {
-                ContainerOwner.remove(client, c.getId());
+                if (!used) ContainerOwner.remove(client, c.getId());
             }
         }
         return answer;
     }
 
-    private ToolResult resultOf(DockerClient client, String id) throws InterruptedException {
+    /**
+     * Waits for a container an earlier start of ProcOS left running for this call, until its own time limit (or
+     * this call's, if that comes first), and answers its result.
+     */
+    private ToolResult adopt(DockerClient client, Container c, int timeout, ToolContext context)
+            throws InterruptedException {
+        Instant limit = Instant.now().plusSeconds(timeout);
+        Instant own = ContainerOwner.deadline(c.getLabels());
+        if (own != null && own.isBefore(limit)) limit = own;
+        Ended ended = awaitEnd(client, c.getId(), limit, context);
+        if (ended.cancelled()) return answer(Map.of(), ended, timeout, "");
+        return resultOf(
+                client,
+                c.getId(),
+                own,
+                ended.timedOut(),
+                timeout,
+                " (the container an interrupted call with this key started; waited for it, not run again)");
+    }
+
+    /**
+     * The result of an ended container, marked repeated. It counts as timed out when it was {@code killed} at its
+     * time limit, or ended after it: the call would have killed it then, had ProcOS been running.
+     */
+    private ToolResult resultOf(
+            DockerClient client, String id, Instant deadline, boolean killed, int timeout, String note)
+            throws InterruptedException {
         var state = client.inspectContainerCmd(id).exec().getState();
         Output out = logs(client, id);
         Map<String, Object> result = new LinkedHashMap<>();
         Long exitCode = state.getExitCodeLong();
-        result.put("exitCode", exitCode == null ? null : exitCode.intValue());
-        result.put("stdout", out.stdout());
-        result.put("stderr", out.stderr());
-        result.put("timedOut", false);
-        long ms = 0;
+        Instant startedAt = null;
+        Instant finishedAt = null;
         try {
-            ms = Duration.between(Instant.parse(state.getStartedAt()), Instant.parse(state.getFinishedAt()))
-                    .toMillis();
+            startedAt = Instant.parse(state.getStartedAt());
+            finishedAt = Instant.parse(state.getFinishedAt());
         } catch (RuntimeException unknown) {
             // the engine gave no usable times
         }
+        boolean timedOut = killed || deadline != null && finishedAt != null && finishedAt.isAfter(deadline);
+        result.put("exitCode", exitCode == null ? null : exitCode.intValue());
+        result.put("stdout", out.stdout());
+        result.put("stderr", out.stderr());
+        result.put("timedOut", timedOut);
+        long ms = startedAt == null || finishedAt == null
+                ? 0
+                : Duration.between(startedAt, finishedAt).toMillis();
         result.put("durationMs", Math.max(0, ms));
-        result.put("reused", true);
-        return ToolResult.ok(
-                result, "exit code " + exitCode + " (the result of this task's earlier container; not run again)");
+        result.put("repeated", true);
+        Ended ended = new Ended(exitCode == null ? null : exitCode.intValue(), timedOut, false);
+        return answer(
+                result,
+                ended,
+                timeout,
+                note.isEmpty()
+                        ? " (the result of the earlier container of a call with this key; not run again)"
+                        : note);
     }
 
     private Output logs(DockerClient client, String id) throws InterruptedException {

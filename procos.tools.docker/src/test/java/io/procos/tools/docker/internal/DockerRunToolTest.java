@@ -17,6 +17,7 @@ import io.procos.api.tool.Workspace;
 import java.lang.annotation.Annotation;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -85,7 +86,7 @@ class DockerRunToolTest {
         home = dir.resolve("home");
         workspace = new Workspace(home.resolve("data/workspace"));
         mount = new WorkspaceMount(workspace.root());
-        owner = new ContainerOwner(home.toString(), DockerEngine.START);
+        owner = new ContainerOwner(home.toString(), DockerEngine.START, DockerEngine.STARTED_AT, Duration.ofHours(1));
         tool = tool(config());
         context = new TaskContext();
     }
@@ -93,6 +94,11 @@ class DockerRunToolTest {
     @AfterEach
     void tearDown() throws Exception {
         mount.release(); // before @TempDir deletes the folder ProcOS may have mounted
+        // ended containers are kept for a call made again; no ProcOS with this test's home will sweep them
+        for (Container c : docker.listContainersCmd()
+                .withShowAll(true)
+                .withLabelFilter(Map.of(ContainerOwner.HOME, home.toString()))
+                .exec()) ContainerOwner.remove(docker, c.getId());
     }
 
     @Test
@@ -110,8 +116,23 @@ class DockerRunToolTest {
                 .containsEntry("stdout", "hello ProcOS\n")
                 .containsEntry("stderr", "oops\n");
         assertThat(containersOf(context.taskId()))
-                .as("the container is removed afterwards")
-                .isEmpty();
+                .as("the container is kept, ended, for the call made again after a stop of ProcOS")
+                .singleElement()
+                .satisfies(c -> assertThat(c.getState()).isEqualTo("exited"));
+    }
+
+    @Test
+    void aContainerThatRunsLongerThanAPollOfItsWaitEndsWithItsOwnExitCode() throws Exception {
+        // docker-java's wait callback closes its stream when a timed await runs out; the wait must outlast that
+        ToolResult r = run(
+                Map.of("image", IMAGE, "command", List.of("sh", "-c", "sleep 2; echo slept"), "timeoutSeconds", 30));
+        assertThat(r.isError()).as(r.text()).isFalse();
+        assertThat(r.content())
+                .containsEntry("exitCode", 0)
+                .containsEntry("stdout", "slept\n")
+                .containsEntry("timedOut", false);
+        assertThat((Number) r.content().get("durationMs"))
+                .satisfies(ms -> assertThat(ms.longValue()).isBetween(1500L, 20_000L));
     }
 
     @Test
@@ -233,14 +254,17 @@ class DockerRunToolTest {
         assertThat(inspected.getConfig().getUser()).isEqualTo("65534:65534");
         assertThat(inspected.getConfig().getLabels())
                 .containsEntry(ContainerOwner.OWNER, "procos")
-                .containsEntry(ContainerOwner.TASK, context.taskId())
+                .containsEntry(ContainerOwner.CALL, context.taskId())
+                .containsKey(ContainerOwner.DEADLINE)
                 .containsEntry(ContainerOwner.HOME, home.toString())
                 .containsEntry(ContainerOwner.START, DockerEngine.START);
         context.cancel().set(true);
         ToolResult cancelled = running.get(30, TimeUnit.SECONDS);
         System.out.println("  cancelled: " + cancelled.text());
         assertThat(cancelled.text()).contains("cancelled");
-        assertThat(containersOf(context.taskId())).isEmpty();
+        assertThat(containersOf(context.taskId()))
+                .as("a cancelled run is cut short: it goes, and a call made again runs afresh")
+                .isEmpty();
     }
 
     @Test
@@ -257,68 +281,211 @@ class DockerRunToolTest {
     }
 
     @Test
-    void containersAnEarlierStartLeftBehindAreRemovedWhenTheComponentActivates() throws Exception {
-        // given a run of a ProcOS that was killed: its container still runs; and one of another ProcOS on the same
-        // engine
-        String left = startContainer(
-                new ContainerOwner(home.toString(), "killed-start").labels("docker-test-left", "input"),
+    void containersOfCallsThatMayBeMadeAgainStayWhenTheComponentActivatesAndTheRestGo() throws Exception {
+        // given what a ProcOS killed with kill -9 left: containers of its calls, running and ended, one of an older
+        // ProcOS without a call label, one never started; and one of another ProcOS on the same engine
+        ContainerOwner killed = new ContainerOwner(home.toString(), "killed-start", Instant.now(), Duration.ofHours(1));
+        Instant later = Instant.now().plusSeconds(300);
+        String older = startContainer(
+                Map.of(
+                        ContainerOwner.OWNER,
+                        "procos",
+                        ContainerOwner.HOME,
+                        home.toString(),
+                        ContainerOwner.START,
+                        "older-start",
+                        "io.procos.task",
+                        "docker-test-older"),
                 List.of("sleep", "300"));
+        String running = startContainer(killed.labels("docker-test-running", "input", later), List.of("sleep", "300"));
+        String expired = startContainer(
+                killed.labels("docker-test-expired", "input", Instant.now().minusSeconds(10)), List.of("sleep", "300"));
+        String ended = startContainer(killed.labels("docker-test-ended", "input", later), List.of("true"));
+        docker.waitContainerCmd(ended).exec(new WaitContainerResultCallback()).awaitStatusCode(30, TimeUnit.SECONDS);
+        String created = createContainer(killed.labels("docker-test-created", "input", later), List.of("true"));
         String others = startContainer(
-                new ContainerOwner(dir.resolve("another-home").toString(), "other-start")
-                        .labels("docker-test-other", "input"),
+                new ContainerOwner(dir.resolve("another-home").toString(), "other-start", Instant.now(), Duration.ZERO)
+                        .labels("docker-test-other", "input", later),
                 List.of("sleep", "300"));
-        System.out.println(
-                "tried: left container " + left.substring(0, 12) + " (this home, earlier start, running sleep 300) and "
-                        + others.substring(0, 12) + " (another home), then activated DockerEngine");
+        System.out.println("tried: left containers older " + older.substring(0, 12) + ", running "
+                + running.substring(0, 12) + ", expired " + expired.substring(0, 12) + ", ended "
+                + ended.substring(0, 12) + ", created " + created.substring(0, 12) + " and another ProcOS's "
+                + others.substring(0, 12) + ", then activated DockerEngine");
         try {
             // when ProcOS starts
             DockerEngine engine = new DockerEngine(home, config());
             try {
-                // then
-                assertThatThrownBy(() -> docker.inspectContainerCmd(left).exec())
+                // then what no call made again can want is gone, the rest stays
+                System.out.println("  got: running " + status(running) + ", expired " + status(expired) + ", ended "
+                        + status(ended) + ", other " + status(others));
+                assertThatThrownBy(() -> docker.inspectContainerCmd(older).exec())
                         .isInstanceOf(NotFoundException.class);
-                String stillThere =
-                        docker.inspectContainerCmd(others).exec().getState().getStatus();
-                System.out.println("  got: the left container is gone; the other ProcOS's is " + stillThere);
-                assertThat(stillThere).isEqualTo("running");
+                assertThatThrownBy(() -> docker.inspectContainerCmd(created).exec())
+                        .isInstanceOf(NotFoundException.class);
+                assertThat(status(running)).as("within its time limit").isEqualTo("running");
+                assertThat(status(expired)).as("killed at its time limit, kept").isEqualTo("exited");
+                assertThat(status(ended)).isEqualTo("exited");
+                assertThat(status(others)).isEqualTo("running");
                 assertThat(engine.removeLeftovers())
                         .as("a second look finds nothing")
                         .isZero();
             } finally {
                 engine.deactivate();
             }
+            // when ProcOS starts with nothing to keep
+            DockerEngine keepNothing = new DockerEngine(home, config(0));
+            try {
+                // then the ended ones go too, and the running one stays until its time limit
+                assertThatThrownBy(() -> docker.inspectContainerCmd(ended).exec())
+                        .isInstanceOf(NotFoundException.class);
+                assertThatThrownBy(() -> docker.inspectContainerCmd(expired).exec())
+                        .isInstanceOf(NotFoundException.class);
+                assertThat(status(running)).isEqualTo("running");
+            } finally {
+                keepNothing.deactivate();
+            }
         } finally {
-            ContainerOwner.remove(docker, left);
-            ContainerOwner.remove(docker, others);
+            for (String id : List.of(older, running, expired, ended, created, others))
+                ContainerOwner.remove(docker, id);
         }
     }
 
     @Test
-    void aFinishedContainerOfTheSameCallIsReusedAndADifferentOneRemoved() throws Exception {
-        // given a container of this task that finished but was not removed (ProcOS lost the engine at that moment)
-        List<String> command = List.of("cat", "/proc/sys/kernel/random/uuid");
-        String earlier = startContainer(
-                owner.labels(context.taskId(), DockerRunTool.inputKey(IMAGE, command, Map.of(), null)), command);
-        docker.waitContainerCmd(earlier).exec(new WaitContainerResultCallback()).awaitStatusCode(30, TimeUnit.SECONDS);
-        // when the task calls again with the same input
-        ToolResult again = run(Map.of("image", IMAGE, "command", command));
-        // then the earlier result comes back and the container is gone
+    void theSameCallTwiceRunsTheCommandOnceAndTheSecondAnswersTheFirstOutput() throws Exception {
+        // given a command with an effect in the workspace and an output of its own
+        Map<String, Object> input = Map.of(
+                "image",
+                IMAGE,
+                "workdir",
+                "job-once",
+                "command",
+                List.of("sh", "-c", "cat /proc/sys/kernel/random/uuid >> runs.txt; cat runs.txt"));
+
+        // when the call is made, then made again with its key (ProcOS stopped before its result was recorded)
+        ToolResult first = run(input);
+        ToolResult again = run(input);
+
+        // then the command ran once, and the second call answers the first one's output
+        assertThat(first.content())
+                .as(first.text())
+                .containsEntry("exitCode", 0)
+                .doesNotContainKey("repeated");
         assertThat(again.content())
                 .as(again.text())
-                .containsEntry("reused", true)
-                .containsEntry("exitCode", 0);
-        String uuid = (String) again.content().get("stdout");
-        assertThat(containersOf(context.taskId())).isEmpty();
-        ToolResult fresh = run(Map.of("image", IMAGE, "command", command));
-        assertThat(fresh.content()).doesNotContainKey("reused");
-        assertThat(fresh.content().get("stdout")).isNotEqualTo(uuid);
+                .containsEntry("repeated", true)
+                .containsEntry("exitCode", 0)
+                .containsEntry("stdout", first.content().get("stdout"));
+        assertThat(Files.readAllLines(workspace.root().resolve("job-once/runs.txt")))
+                .hasSize(1);
+        assertThat(containersOf(context.taskId())).hasSize(1);
 
-        // given a finished container of this task from another input
-        String other = startContainer(owner.labels(context.taskId(), "another-input"), List.of("echo", "stale"));
+        // and a retry after a reported failure (a key of its own) runs it again
+        context = new TaskContext();
+        ToolResult retry = run(input);
+        assertThat(retry.content()).doesNotContainKey("repeated");
+        assertThat(Files.readAllLines(workspace.root().resolve("job-once/runs.txt")))
+                .hasSize(2);
+    }
+
+    @Test
+    void aContainerAKilledProcosLeftRunningIsWaitedForAndNotRunAgain() throws Exception {
+        // given the container of this call, started by a ProcOS that was killed while it ran
+        List<String> command = List.of("sh", "-c", "sleep 2; cat /proc/sys/kernel/random/uuid");
+        ContainerOwner killed = new ContainerOwner(home.toString(), "killed-start", Instant.now(), Duration.ofHours(1));
+        String left = startContainer(
+                killed.labels(
+                        context.taskId(),
+                        DockerRunTool.inputKey(IMAGE, command, Map.of(), null),
+                        Instant.now().plusSeconds(60)),
+                command);
+
+        // when the call is made again
+        long start = System.nanoTime();
+        ToolResult again = run(Map.of("image", IMAGE, "command", command));
+
+        // then it waited for that container and took its output; no second container ran
+        assertThat(again.content())
+                .as(again.text())
+                .containsEntry("repeated", true)
+                .containsEntry("exitCode", 0)
+                .containsEntry("timedOut", false);
+        assertThat((String) again.content().get("stdout")).matches("[0-9a-f-]{36}\n");
+        assertThat(again.text()).contains("waited for it, not run again");
+        assertThat((System.nanoTime() - start) / 1e9).isGreaterThan(0.5);
+        assertThat(containersOf(context.taskId())).extracting(Container::getId).containsExactly(left);
+    }
+
+    @Test
+    void aContainerThatEndedAfterItsTimeLimitWhileProcosWasDownCountsAsTimedOut() throws Exception {
+        // given a container of this call that ran past its time limit while no ProcOS was there to kill it
+        List<String> command = List.of("true");
+        ContainerOwner killed = new ContainerOwner(home.toString(), "killed-start", Instant.now(), Duration.ofHours(1));
+        String left = startContainer(
+                killed.labels(
+                        context.taskId(),
+                        DockerRunTool.inputKey(IMAGE, command, Map.of(), null),
+                        Instant.now().minusSeconds(60)),
+                command);
+        docker.waitContainerCmd(left).exec(new WaitContainerResultCallback()).awaitStatusCode(30, TimeUnit.SECONDS);
+
+        // when the call is made again
+        ToolResult again = run(Map.of("image", IMAGE, "command", command));
+
+        // then it says what the call would have said: killed at its time limit
+        assertThat(again.isError()).isTrue();
+        assertThat(again.content()).containsEntry("repeated", true).containsEntry("timedOut", true);
+    }
+
+    @Test
+    void anEndedContainerOfThisCallIsTakenAndOneOfAnotherInputRemoved() throws Exception {
+        // given a container of this call that ended (ProcOS was killed before the call's result was recorded)
+        List<String> command = List.of("cat", "/proc/sys/kernel/random/uuid");
+        String earlier = startContainer(
+                owner.labels(
+                        context.taskId(),
+                        DockerRunTool.inputKey(IMAGE, command, Map.of(), null),
+                        Instant.now().plusSeconds(60)),
+                command);
+        docker.waitContainerCmd(earlier).exec(new WaitContainerResultCallback()).awaitStatusCode(30, TimeUnit.SECONDS);
+        // when the call is made again, twice
+        ToolResult again = run(Map.of("image", IMAGE, "command", command));
+        ToolResult third = run(Map.of("image", IMAGE, "command", command));
+        // then the earlier result comes back each time, and the container stays in case this call is cut short too
+        assertThat(again.content())
+                .as(again.text())
+                .containsEntry("repeated", true)
+                .containsEntry("exitCode", 0);
+        assertThat(third.content()).containsEntry("stdout", again.content().get("stdout"));
+        assertThat(containersOf(context.taskId())).extracting(Container::getId).containsExactly(earlier);
+
+        // given an ended container of another call with this key's input changed
+        context = new TaskContext();
+        String other = startContainer(
+                owner.labels(context.taskId(), "another-input", Instant.now().plusSeconds(60)),
+                List.of("echo", "stale"));
         docker.waitContainerCmd(other).exec(new WaitContainerResultCallback()).awaitStatusCode(30, TimeUnit.SECONDS);
         ToolResult rerun = run(Map.of("image", IMAGE, "command", List.of("echo", "new")));
-        assertThat(rerun.content()).containsEntry("stdout", "new\n").doesNotContainKey("reused");
+        assertThat(rerun.content()).containsEntry("stdout", "new\n").doesNotContainKey("repeated");
         assertThatThrownBy(() -> docker.inspectContainerCmd(other).exec()).isInstanceOf(NotFoundException.class);
+    }
+
+    @Test
+    void anEndedContainerGoesOnceItEndedLongerAgoThanTheTimeToKeepIt() throws Exception {
+        // given a call that ended
+        ToolResult r = run(Map.of("image", IMAGE, "command", List.of("true")));
+        assertThat(containersOf(context.taskId())).as(r.text()).hasSize(1);
+
+        // when the sweep looks later than keepEndedMinutes after it
+        int removed = new ContainerOwner(home.toString(), DockerEngine.START, DockerEngine.STARTED_AT, Duration.ZERO)
+                .sweep(docker, Instant.now().plusSeconds(5));
+
+        // then
+        assertThat(removed).isEqualTo(1);
+        assertThat(containersOf(context.taskId())).isEmpty();
+    }
+
+    private static String status(String id) {
+        return docker.inspectContainerCmd(id).exec().getState().getStatus();
     }
 
     private ToolResult run(Map<String, Object> input) throws Exception {
@@ -333,22 +500,30 @@ class DockerRunToolTest {
     }
 
     private static String startContainer(Map<String, String> labels, List<String> command) {
-        String id = docker.createContainerCmd(IMAGE)
+        String id = createContainer(labels, command);
+        docker.startContainerCmd(id).exec();
+        return id;
+    }
+
+    private static String createContainer(Map<String, String> labels, List<String> command) {
+        return docker.createContainerCmd(IMAGE)
                 .withCmd(command)
                 .withLabels(labels)
                 .withHostConfig(
                         HostConfig.newHostConfig().withNetworkMode("none").withCapDrop(Capability.ALL))
                 .exec()
                 .getId();
-        docker.startContainerCmd(id).exec();
-        return id;
     }
 
-    private List<Container> containersOf(String taskId) {
-        return owner.ofTask(docker, taskId);
+    private List<Container> containersOf(String callKey) {
+        return owner.ofCall(docker, callKey);
     }
 
     static DockerConfiguration config(String... allowedImages) {
+        return config(60, allowedImages);
+    }
+
+    static DockerConfiguration config(int keepEndedMinutes, String... allowedImages) {
         return new DockerConfiguration() {
             public Class<? extends Annotation> annotationType() {
                 return DockerConfiguration.class;
@@ -408,6 +583,10 @@ class DockerRunToolTest {
 
             public boolean allowNetwork() {
                 return false;
+            }
+
+            public int keepEndedMinutes() {
+                return keepEndedMinutes;
             }
         };
     }

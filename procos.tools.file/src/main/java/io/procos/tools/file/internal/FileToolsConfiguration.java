@@ -24,4 +24,10 @@ public @interface FileToolsConfiguration {
 
     @AttributeDefinition(name = "Largest listing", description = "file.list returns at most this many entries.")
     int maxListEntries() default 1000;
+
+    @AttributeDefinition(
+            name = "Call records kept (days)",
+            description = "file.write remembers each call by its idempotency key in .procos/calls of the workspace, so "
+                    + "that a call made again after a crash writes once; records older than this are removed.")
+    int keepCallsDays() default 7;
 }

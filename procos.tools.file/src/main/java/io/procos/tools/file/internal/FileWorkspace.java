@@ -3,13 +3,15 @@ package io.procos.tools.file.internal;
 import io.procos.api.tool.Workspace;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.metatype.annotations.Designate;
 
 /**
- * The one workspace folder and the limits that file.read, file.write and file.list share, from configuration.
+ * The one workspace folder, its record of file.write calls and the limits that file.read, file.write and file.list
+ * share, from configuration.
  * A service whose type is private to this bundle: each file tool is a component that references it, so a new
  * configuration replaces the workspace and the three tools together.
  */
@@ -20,6 +22,7 @@ public final class FileWorkspace {
 
     private final Workspace workspace;
     private final FileToolsConfiguration config;
+    private final CallLedger ledger;
 
     @Activate
     public FileWorkspace(BundleContext context, FileToolsConfiguration config) throws IOException {
@@ -29,6 +32,7 @@ public final class FileWorkspace {
     FileWorkspace(Path home, FileToolsConfiguration config) throws IOException {
         this.workspace = new Workspace(home.resolve(config.root()));
         this.config = config;
+        this.ledger = new CallLedger(workspace, Duration.ofDays(Math.max(1, config.keepCallsDays())));
     }
 
     private static Path home(BundleContext context) {
@@ -38,6 +42,10 @@ public final class FileWorkspace {
 
     Workspace workspace() {
         return workspace;
+    }
+
+    CallLedger ledger() {
+        return ledger;
     }
 
     FileToolsConfiguration config() {

@@ -90,5 +90,9 @@ class FileToolComponentsTest {
         public int maxListEntries() {
             return 100;
         }
+
+        public int keepCallsDays() {
+            return 7;
+        }
     }
 }

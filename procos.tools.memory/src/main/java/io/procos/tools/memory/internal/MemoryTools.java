@@ -8,9 +8,11 @@ import io.procos.api.tool.Tool;
 import io.procos.api.tool.ToolContext;
 import io.procos.api.tool.ToolReach;
 import io.procos.api.tool.ToolResult;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -70,7 +72,8 @@ final class MemoryTools {
             props.put("taskId", context.taskId());
             props.put("source", "memory.save");
             try {
-                MemoryItem saved = memory.remember(new MemoryItem(null, kind, t.strip(), props, List.of(), null));
+                MemoryItem saved =
+                        memory.remember(new MemoryItem(itemId(context), kind, t.strip(), props, List.of(), null));
                 return ToolResult.ok(
                         Map.of("id", saved.id(), "kind", saved.kind(), "saved", saved.text()),
                         "saved to memory as " + saved.kind());
@@ -78,6 +81,17 @@ final class MemoryTools {
                 return ToolResult.error(e.getMessage());
             }
         }
+    }
+
+    /**
+     * The saved item's id, from the call's idempotency key: a call made again after a stop of ProcOS saves the same
+     * item again (memory merges items by id), not a second one. Without a key, a random id.
+     */
+    static String itemId(ToolContext context) {
+        String key = context == null ? null : context.taskId();
+        if (key == null || key.isBlank()) return null;
+        return UUID.nameUUIDFromBytes(("memory.save:" + key).getBytes(StandardCharsets.UTF_8))
+                .toString();
     }
 
     @Component(service = Tool.class, property = ToolReach.PROPERTY + "=" + ToolReach.MEMORY)

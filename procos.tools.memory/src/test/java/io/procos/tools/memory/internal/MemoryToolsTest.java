@@ -14,10 +14,12 @@ import io.procos.api.tool.Tool;
 import io.procos.api.tool.ToolContext;
 import io.procos.api.tool.ToolReach;
 import io.procos.api.tool.ToolResult;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** memory.save and memory.search over a memory that keeps what it is given in a list. */
@@ -36,6 +38,17 @@ class MemoryToolsTest {
             return false;
         }
     };
+
+    /** A call with an idempotency key. */
+    record Call(String taskId) implements ToolContext {
+        public Instant deadline() {
+            return Instant.now().plusSeconds(10);
+        }
+
+        public boolean cancelled() {
+            return false;
+        }
+    }
 
     private final ListMemory memory = new ListMemory();
     private final MemoryTools.Save save = new MemoryTools.Save(memory);
@@ -57,6 +70,24 @@ class MemoryToolsTest {
                 .containsEntry("id", item.id())
                 .containsEntry("kind", "note")
                 .containsEntry("saved", item.text());
+    }
+
+    @Test
+    void aSaveMadeAgainWithItsKeySavesTheSameItemAndAnotherCallANewOne() throws Exception {
+        // when the call is made, then made again with its key (ProcOS stopped before its result was recorded)
+        ToolResult first = save.invoke(Map.of("text", "the dock door sticks"), CONTEXT);
+        ToolResult again = save.invoke(Map.of("text", "the dock door sticks"), CONTEXT);
+        ToolResult other = save.invoke(Map.of("text", "the dock door sticks"), new Call("task-2"));
+
+        // then both carry the id derived from the key: memory merges them into one item (by id, in the graph and the
+        // vector store); a call of its own saves an item of its own
+        String id = UUID.nameUUIDFromBytes("memory.save:task-1".getBytes(StandardCharsets.UTF_8))
+                .toString();
+        String otherId = (String) other.content().get("id");
+        assertThat(first.content()).containsEntry("id", id);
+        assertThat(again.content()).containsEntry("id", id);
+        assertThat(otherId).isNotEqualTo(id);
+        assertThat(memory.items).extracting(MemoryItem::id).containsExactly(id, id, otherId);
     }
 
     @Test
