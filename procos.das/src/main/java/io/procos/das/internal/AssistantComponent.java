@@ -201,7 +201,14 @@ public final class AssistantComponent implements Assistant, HealthContributor {
         }
         Map<String, Object> vars = new LinkedHashMap<>(variables == null ? Map.of() : variables);
         vars.putIfAbsent("request", text);
-        String id = ps.start(g.processKey(), vars);
+        String id;
+        try {
+            id = ps.start(g.processKey(), vars);
+        } catch (IllegalArgumentException e) {
+            // the process service checks the variables before the engine sees them: nothing was started
+            throw new IllegalArgumentException(
+                    e.getMessage() + "; the process " + g.processKey() + " is deployed, nothing was started", e);
+        }
         remember(text, g, id);
         return new Started(g.processKey(), id, g.bpmn(), g.explanation(), g.generator());
     }

@@ -10,6 +10,7 @@ import io.procos.api.process.ProcessInfo;
 import io.procos.api.process.ProcessService;
 import io.procos.api.tde.TaskRun;
 import java.io.ByteArrayInputStream;
+import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,6 +21,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.xml.stream.XMLInputFactory;
+import javax.xml.stream.XMLStreamConstants;
+import javax.xml.stream.XMLStreamException;
+import javax.xml.stream.XMLStreamReader;
 import org.camunda.bpm.engine.HistoryService;
 import org.camunda.bpm.engine.ParseException;
 import org.camunda.bpm.engine.Problem;
@@ -41,6 +46,16 @@ import org.camunda.bpm.model.xml.ModelException;
 
 /** {@link ProcessService} on the embedded engine: deploy, start (domain instance + its PDO), inspect. */
 final class ProcessServiceImpl implements ProcessService {
+
+    /**
+     * The most characters the engine keeps in a name: a variable's name, a process's key, name and namespace,
+     * an activity's id and name, a deployment's name are columns this wide on H2 and PostgreSQL alike. A longer
+     * one fails the transaction that writes it, so ProcOS refuses it first and says which.
+     */
+    static final int MAX_NAME = 255;
+
+    /** The deepest BPMN ProcOS reads: real processes nest a few levels; thousands would exhaust a thread's stack. */
+    static final int MAX_DEPTH = 200;
 
     private final ProcessEngine engine;
     private final ProcessEngineConfigurationImpl configuration;
@@ -108,12 +123,18 @@ final class ProcessServiceImpl implements ProcessService {
         }
     }
 
-    private static String resourceName(String resourceName) {
-        return resourceName == null || resourceName.isBlank()
+    private static String resourceName(String resourceName) throws InvalidProcessException {
+        String name = resourceName == null || resourceName.isBlank()
                 ? "process.bpmn"
                 : resourceName.endsWith(".bpmn") || resourceName.endsWith(".bpmn20.xml")
                         ? resourceName
                         : resourceName + ".bpmn";
+        if (name.length() > MAX_NAME) {
+            String problem =
+                    "the file name is " + name.length() + " characters long, at most " + MAX_NAME + " are kept";
+            throw new InvalidProcessException("cannot deploy: " + problem, List.of(problem));
+        }
+        return name;
     }
 
     private static InvalidProcessException refused(ProcessEngineException e) {
@@ -147,13 +168,14 @@ final class ProcessServiceImpl implements ProcessService {
 
     /** What ProcOS itself requires before the engine's parser sees the BPMN. */
     private static void check(String bpmnXml) throws InvalidProcessException {
+        List<String> longNames = depthAndLongNames(bpmnXml);
         BpmnModelInstance model;
         try {
             model = Bpmn.readModelFromStream(new ByteArrayInputStream(bpmnXml.getBytes(StandardCharsets.UTF_8)));
         } catch (ModelException e) {
             throw new InvalidProcessException("not valid BPMN 2.0 XML: " + rootMessage(e), List.of(rootMessage(e)));
         }
-        List<String> problems = new ArrayList<>();
+        List<String> problems = new ArrayList<>(longNames);
         List<Process> executable = model.getModelElementsByType(Process.class).stream()
                 .filter(Process::isExecutable)
                 .toList();
@@ -167,6 +189,63 @@ final class ProcessServiceImpl implements ProcessService {
         }
         if (!problems.isEmpty())
             throw new InvalidProcessException("cannot deploy: " + String.join("; ", problems), problems);
+    }
+
+    /**
+     * Streams the XML once, before anything else reads it: refuses nesting deeper than {@link #MAX_DEPTH} (the
+     * model parser's schema validation takes time quadratic in the depth, 100,000 levels take minutes, and the
+     * deployment policy recurses), and returns the ids, names and namespaces longer than the engine's columns.
+     * XML that is not well-formed ends the stream early; the model parser then says what is wrong with it.
+     */
+    static List<String> depthAndLongNames(String bpmnXml) throws InvalidProcessException {
+        List<String> problems = new ArrayList<>();
+        XMLInputFactory factory = XMLInputFactory.newDefaultFactory();
+        factory.setProperty(XMLInputFactory.SUPPORT_DTD, false);
+        factory.setProperty(XMLInputFactory.IS_SUPPORTING_EXTERNAL_ENTITIES, false);
+        try {
+            XMLStreamReader reader = factory.createXMLStreamReader(new StringReader(bpmnXml));
+            for (int depth = 0; reader.hasNext(); ) {
+                int event = reader.next();
+                if (event == XMLStreamConstants.END_ELEMENT) depth--;
+                if (event != XMLStreamConstants.START_ELEMENT) continue;
+                String element = reader.getLocalName();
+                if (++depth > MAX_DEPTH) {
+                    String problem = "the BPMN nests elements more than " + MAX_DEPTH + " deep (at " + element
+                            + ", line " + reader.getLocation().getLineNumber() + ")";
+                    throw new InvalidProcessException("cannot deploy: " + problem, List.of(problem));
+                }
+                for (int i = 0; i < reader.getAttributeCount(); i++) {
+                    String attribute = reader.getAttributeLocalName(i);
+                    String value = reader.getAttributeValue(i);
+                    String namespace = reader.getAttributeNamespace(i);
+                    if ((namespace == null || namespace.isEmpty())
+                            && List.of("id", "name", "targetNamespace").contains(attribute)
+                            && value.length() > MAX_NAME) {
+                        problems.add("the " + attribute + " of " + element + " is " + value.length()
+                                + " characters long, at most " + MAX_NAME + " are kept: \"" + value.substring(0, 40)
+                                + "…\"");
+                    }
+                }
+            }
+        } catch (XMLStreamException notWellFormed) {
+            // the model parser reports it in its own words
+        }
+        return problems;
+    }
+
+    /**
+     * Variable names the engine cannot keep (longer than its column), said before anything reaches it: the
+     * transaction that wrote one would fail with a database error, after the instance had seemed to start.
+     */
+    static List<String> variableProblems(Map<String, Object> variables) {
+        List<String> problems = new ArrayList<>();
+        if (variables == null) return problems;
+        variables.keySet().forEach(name -> {
+            if (name != null && name.length() > MAX_NAME)
+                problems.add("the variable name \"" + name.substring(0, 40) + "…\" is " + name.length()
+                        + " characters long, at most " + MAX_NAME + " are kept");
+        });
+        return problems;
     }
 
     @Override
@@ -195,6 +274,9 @@ final class ProcessServiceImpl implements ProcessService {
                         == 0) {
             throw new IllegalArgumentException("no deployed process with key '" + processKey + "'");
         }
+        List<String> problems = variableProblems(variables);
+        if (!problems.isEmpty())
+            throw new IllegalArgumentException("the variables cannot be kept: " + String.join("; ", problems));
         Map<String, Object> vars = engineVariables(variables);
         // domain instance and its orchestrator start together or not at all; the orchestrator's first round
         // runs here, in the caller's thread (an HTTP request, the shell), with the engine's class loader

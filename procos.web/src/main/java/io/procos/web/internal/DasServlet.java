@@ -14,7 +14,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.servlet.Servlet;
-import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Component;
@@ -34,7 +33,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 @Component(
         service = Servlet.class,
         property = {"osgi.http.whiteboard.servlet.pattern=/api/das/*", "osgi.http.whiteboard.servlet.name=procos-das"})
-public final class DasServlet extends HttpServlet {
+public final class DasServlet extends ApiServlet {
 
     private static final long serialVersionUID = 1L;
 
@@ -97,6 +96,8 @@ public final class DasServlet extends HttpServlet {
                 }
             } catch (GenerationException e) {
                 throw new HttpJson.RequestException(422, e.getMessage(), e.problems());
+            } catch (IllegalArgumentException e) {
+                throw new HttpJson.RequestException(400, e.getMessage()); // variables the engine cannot keep
             }
         } catch (HttpJson.RequestException e) {
             HttpJson.error(response, e);
@@ -119,7 +120,7 @@ public final class DasServlet extends HttpServlet {
                     },
                     Duration.ofMinutes(10));
             out.println(result);
-        } catch (GenerationException e) {
+        } catch (GenerationException | IllegalArgumentException e) {
             out.println("Refused: " + e.getMessage());
             out.println("Finished: REFUSED");
         } catch (InterruptedException e) {
@@ -135,7 +136,7 @@ public final class DasServlet extends HttpServlet {
             Assistant a = HttpJson.available(assistant, "the assistant (procos.das)");
             if (!"suggestions".equals(ProcessesServlet.path(request)))
                 throw new HttpJson.RequestException(404, "GET /api/das/suggestions?processKey=… is the only GET here");
-            String key = request.getParameter("processKey");
+            String key = HttpJson.parameter(request, "processKey");
             if (key == null || key.isBlank())
                 throw new HttpJson.RequestException(400, "the query parameter 'processKey' is required");
             try {
@@ -143,6 +144,9 @@ public final class DasServlet extends HttpServlet {
                 HttpJson.write(response, 200, Map.of("processKey", key, "suggestions", suggestions));
             } catch (IllegalStateException e) {
                 throw new HttpJson.RequestException(503, e.getMessage());
+            } catch (IllegalArgumentException e) {
+                throw new HttpJson.RequestException(
+                        400, "no suggestions for the processKey '" + key + "': " + e.getMessage());
             }
         } catch (HttpJson.RequestException e) {
             HttpJson.error(response, e);

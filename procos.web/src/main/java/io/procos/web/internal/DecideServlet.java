@@ -10,7 +10,6 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.servlet.Servlet;
-import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Component;
@@ -29,7 +28,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
             "osgi.http.whiteboard.servlet.pattern=/api/tde/decide",
             "osgi.http.whiteboard.servlet.name=procos-tde-decide"
         })
-public final class DecideServlet extends HttpServlet {
+public final class DecideServlet extends ApiServlet {
 
     private static final long serialVersionUID = 1L;
 

@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
 import javax.servlet.Servlet;
-import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Activate;
@@ -23,7 +22,7 @@ import org.osgi.service.component.annotations.Reference;
             "osgi.http.whiteboard.servlet.pattern=/api/health",
             "osgi.http.whiteboard.servlet.name=procos-health"
         })
-public final class HealthServlet extends HttpServlet {
+public final class HealthServlet extends ApiServlet {
 
     private static final long serialVersionUID = 1L;
     private final transient SystemHealth health;

@@ -1,5 +1,6 @@
 package io.procos.web.internal;
 
+import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -86,6 +87,21 @@ final class HttpJson {
         return out.toString(StandardCharsets.UTF_8);
     }
 
+    /**
+     * A query parameter, or null. The container decodes the query string on first use and throws when it is not
+     * valid percent-encoded UTF-8 (a stray {@code %}, {@code %zz}); that is the client's mistake, so a 400.
+     */
+    static String parameter(HttpServletRequest request, String name) throws RequestException {
+        try {
+            return request.getParameter(name);
+        } catch (RuntimeException e) {
+            throw new RequestException(
+                    400,
+                    "the query string cannot be read (" + e.getMessage()
+                            + "): percent-encode each name and value as UTF-8, like q=caf%C3%A9");
+        }
+    }
+
     /** A JSON object body; empty means {}. */
     @SuppressWarnings("unchecked")
     static Map<String, Object> objectBody(HttpServletRequest request, int maxBytes)
@@ -96,11 +112,12 @@ final class HttpJson {
         try {
             parsed = MAPPER.readValue(text, Object.class);
         } catch (JsonProcessingException e) {
+            // a parser limit (nesting depth, number length) comes without a location
+            JsonLocation at = e.getLocation();
             throw new RequestException(
                     400,
-                    "the body is not valid JSON: " + e.getOriginalMessage() + " (line "
-                            + e.getLocation().getLineNr() + ", column "
-                            + e.getLocation().getColumnNr() + ")");
+                    "the body is not valid JSON: " + e.getOriginalMessage()
+                            + (at == null ? "" : " (line " + at.getLineNr() + ", column " + at.getColumnNr() + ")"));
         }
         if (!(parsed instanceof Map))
             throw new RequestException(400, "the body must be a JSON object, like {\"name\": \"value\"}");

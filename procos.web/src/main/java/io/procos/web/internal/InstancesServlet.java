@@ -11,7 +11,6 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
 import javax.servlet.Servlet;
-import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Component;
@@ -30,7 +29,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
             "osgi.http.whiteboard.servlet.pattern=/api/instances/*",
             "osgi.http.whiteboard.servlet.name=procos-instances"
         })
-public final class InstancesServlet extends HttpServlet {
+public final class InstancesServlet extends ApiServlet {
 
     private static final long serialVersionUID = 1L;
 
@@ -61,44 +60,42 @@ public final class InstancesServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        ProcessService s;
         try {
-            s = HttpJson.available(processes, "the process engine");
+            ProcessService s = HttpJson.available(processes, "the process engine");
+            String id = ProcessesServlet.path(request);
+            if (!id.isEmpty()) {
+                var view = s.instance(id);
+                if (view.isEmpty())
+                    throw new HttpJson.RequestException(404, "no process instance with id '" + id + "'");
+                HttpJson.write(response, 200, withAllowedTools(view.get()));
+                return;
+            }
+            InstanceState state = null;
+            String stateParam = HttpJson.parameter(request, "state");
+            if (stateParam != null && !stateParam.isBlank()) {
+                try {
+                    state = InstanceState.valueOf(stateParam.trim().toUpperCase(Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    throw new HttpJson.RequestException(
+                            400,
+                            "unknown state '" + stateParam + "': use one of "
+                                    + Arrays.toString(InstanceState.values()));
+                }
+            }
+            int max = 50;
+            String maxParam = HttpJson.parameter(request, "max");
+            if (maxParam != null) {
+                try {
+                    max = Integer.parseInt(maxParam.trim());
+                    if (max < 1 || max > 1000) throw new NumberFormatException();
+                } catch (NumberFormatException e) {
+                    throw new HttpJson.RequestException(
+                            400, "max must be a whole number from 1 to 1000, not '" + maxParam + "'");
+                }
+            }
+            HttpJson.write(response, 200, s.instances(state, max));
         } catch (HttpJson.RequestException e) {
             HttpJson.error(response, e);
-            return;
         }
-        String id = ProcessesServlet.path(request);
-        if (!id.isEmpty()) {
-            var view = s.instance(id);
-            if (view.isPresent()) HttpJson.write(response, 200, withAllowedTools(view.get()));
-            else HttpJson.error(response, 404, "no process instance with id '" + id + "'");
-            return;
-        }
-        InstanceState state = null;
-        String stateParam = request.getParameter("state");
-        if (stateParam != null && !stateParam.isBlank()) {
-            try {
-                state = InstanceState.valueOf(stateParam.trim().toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                HttpJson.error(
-                        response,
-                        400,
-                        "unknown state '" + stateParam + "': use one of " + Arrays.toString(InstanceState.values()));
-                return;
-            }
-        }
-        int max = 50;
-        String maxParam = request.getParameter("max");
-        if (maxParam != null) {
-            try {
-                max = Integer.parseInt(maxParam.trim());
-                if (max < 1 || max > 1000) throw new NumberFormatException();
-            } catch (NumberFormatException e) {
-                HttpJson.error(response, 400, "max must be a whole number from 1 to 1000, not '" + maxParam + "'");
-                return;
-            }
-        }
-        HttpJson.write(response, 200, s.instances(state, max));
     }
 }

@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import javax.servlet.Servlet;
-import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Component;
@@ -32,7 +31,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
             "osgi.http.whiteboard.servlet.pattern=/api/memory/*",
             "osgi.http.whiteboard.servlet.name=procos-memory"
         })
-public final class MemoryServlet extends HttpServlet {
+public final class MemoryServlet extends ApiServlet {
 
     private static final long serialVersionUID = 1L;
 
@@ -41,6 +40,8 @@ public final class MemoryServlet extends HttpServlet {
     private transient ApiTokenFilter guard;
 
     private static final int MAX_BYTES = 256 * 1024;
+    /** The most errors {@code GET /api/memory/errors} lists. */
+    private static final int MAX_LIMIT = 1000;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile Memory memory;
@@ -92,9 +93,9 @@ public final class MemoryServlet extends HttpServlet {
                     case "search" -> {
                         String q = required(request, "q", "what to look for, in words");
                         Recall recall = new Recall(
-                                intParam(request, "k", 10),
-                                blankToNull(request.getParameter("kind")),
-                                blankToNull(request.getParameter("process")),
+                                intParam(request, "k", 10, Recall.MAX_K),
+                                blankToNull(HttpJson.parameter(request, "kind")),
+                                blankToNull(HttpJson.parameter(request, "process")),
                                 null);
                         List<Map<String, Object>> hits = m.recall(q, recall).stream()
                                 .map(MemoryServlet::hit)
@@ -102,11 +103,11 @@ public final class MemoryServlet extends HttpServlet {
                         HttpJson.write(response, 200, Map.of("query", q, "hits", hits));
                     }
                     case "graph" -> {
-                        Graph g = m.instanceGraph(required(request, "instance", "the id of a process instance"));
+                        String instance = required(request, "instance", "the id of a process instance");
+                        Graph g = m.instanceGraph(instance);
                         if (g.nodes().isEmpty())
                             throw new HttpJson.RequestException(
-                                    404,
-                                    "memory has nothing about instance " + request.getParameter("instance") + " (yet)");
+                                    404, "memory has nothing about instance " + instance + " (yet)");
                         HttpJson.write(response, 200, g);
                     }
                     case "tools" -> HttpJson.write(
@@ -115,14 +116,16 @@ public final class MemoryServlet extends HttpServlet {
                             Map.of(
                                     "tools",
                                     m.toolsForTasksLike(
-                                            required(request, "task", "a task in words"), intParam(request, "k", 20))));
+                                            required(request, "task", "a task in words"),
+                                            intParam(request, "k", 20, Recall.MAX_K))));
                     case "errors" -> HttpJson.write(
                             response,
                             200,
                             Map.of(
                                     "errors",
                                     m.errorsAfter(
-                                            required(request, "tool", "a tool name"), intParam(request, "limit", 10))));
+                                            required(request, "tool", "a tool name"),
+                                            intParam(request, "limit", 10, MAX_LIMIT))));
                     default -> throw new HttpJson.RequestException(
                             404, "unknown memory resource '" + path + "'; there are search, graph, tools and errors");
                 }
@@ -138,7 +141,7 @@ public final class MemoryServlet extends HttpServlet {
 
     private static String required(HttpServletRequest request, String name, String what)
             throws HttpJson.RequestException {
-        String v = request.getParameter(name);
+        String v = HttpJson.parameter(request, name);
         if (v == null || v.isBlank())
             throw new HttpJson.RequestException(400, "the query parameter '" + name + "' is required: " + what);
         if (v.length() > 4000)
@@ -147,15 +150,19 @@ public final class MemoryServlet extends HttpServlet {
         return v;
     }
 
-    private static int intParam(HttpServletRequest request, String name, int fallback)
+    /** A whole number from 1 to {@code max}, said so when it is not: the stores below take no other. */
+    private static int intParam(HttpServletRequest request, String name, int fallback, int max)
             throws HttpJson.RequestException {
-        String v = request.getParameter(name);
+        String v = HttpJson.parameter(request, name);
         if (v == null || v.isBlank()) return fallback;
         try {
-            return Integer.parseInt(v.strip());
+            int n = Integer.parseInt(v.strip());
+            if (n >= 1 && n <= max) return n;
         } catch (NumberFormatException e) {
-            throw new HttpJson.RequestException(400, "'" + name + "' must be a whole number, not '" + v + "'");
+            // said below
         }
+        throw new HttpJson.RequestException(
+                400, "'" + name + "' must be a whole number from 1 to " + max + ", not '" + v + "'");
     }
 
     private static String blankToNull(String s) {

@@ -7,7 +7,6 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.servlet.Servlet;
-import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Component;
@@ -27,7 +26,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
             "osgi.http.whiteboard.servlet.pattern=/api/processes/*",
             "osgi.http.whiteboard.servlet.name=procos-processes"
         })
-public final class ProcessesServlet extends HttpServlet {
+public final class ProcessesServlet extends ApiServlet {
 
     private static final long serialVersionUID = 1L;
 
@@ -58,7 +57,7 @@ public final class ProcessesServlet extends HttpServlet {
             if (path.isEmpty()) {
                 // the body first: asking for a parameter would make the container eat a form-encoded body
                 String bpmn = HttpJson.body(request, MAX_BPMN_BYTES);
-                String name = request.getParameter("name");
+                String name = HttpJson.parameter(request, "name");
                 if (bpmn.isBlank())
                     throw new HttpJson.RequestException(400, "the body is empty: send the BPMN 2.0 XML to deploy");
                 Deployment deployment;
@@ -75,8 +74,13 @@ public final class ProcessesServlet extends HttpServlet {
                 try {
                     id = service().start(key, variables);
                 } catch (IllegalArgumentException e) {
-                    throw new HttpJson.RequestException(
-                            404, e.getMessage() + "; GET /api/processes lists the deployed ones");
+                    // an unknown key, or variables the engine cannot keep: which one, the list of processes says
+                    boolean deployed =
+                            service().processes().stream().anyMatch(p -> p.key().equals(key));
+                    throw deployed
+                            ? new HttpJson.RequestException(400, e.getMessage() + "; nothing was started")
+                            : new HttpJson.RequestException(
+                                    404, e.getMessage() + "; GET /api/processes lists the deployed ones");
                 }
                 Map<String, Object> body = new LinkedHashMap<>();
                 body.put("id", id);

@@ -6,7 +6,6 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javax.servlet.Servlet;
-import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Component;
@@ -27,7 +26,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
             "osgi.http.whiteboard.servlet.pattern=/api/prompts/*",
             "osgi.http.whiteboard.servlet.name=procos-prompts"
         })
-public final class PromptsServlet extends HttpServlet {
+public final class PromptsServlet extends ApiServlet {
 
     private static final long serialVersionUID = 1L;
 

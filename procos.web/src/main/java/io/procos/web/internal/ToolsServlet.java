@@ -9,7 +9,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import javax.servlet.Servlet;
-import javax.servlet.http.HttpServlet;
 import javax.servlet.http.HttpServletRequest;
 import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Component;
@@ -30,7 +29,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
             "osgi.http.whiteboard.servlet.pattern=/api/tools/*",
             "osgi.http.whiteboard.servlet.name=procos-tools"
         })
-public final class ToolsServlet extends HttpServlet {
+public final class ToolsServlet extends ApiServlet {
 
     private static final long serialVersionUID = 1L;
 
@@ -73,7 +72,7 @@ public final class ToolsServlet extends HttpServlet {
             ToolCatalog c = catalog();
             if (c.tool(name).isEmpty()) throw unknown(name);
             int timeout = 60;
-            String t = request.getParameter("timeoutSeconds");
+            String t = HttpJson.parameter(request, "timeoutSeconds");
             if (t != null) {
                 try {
                     timeout = Integer.parseInt(t);
