@@ -109,7 +109,9 @@ class CrashRecoveryTest {
                     "after the restart: %d/%d instances completed in %.1f s; %d tool calls were made again (reported"
                             + " in their runs); marks not exactly once: %d%n",
                     ids.size(), INSTANCES, seconds, reruns, wrong.size());
-            assertThat(wrong).as("marks appended other than once").isEmpty();
+            assertThat(wrong.entrySet().stream().limit(10).toList())
+                    .as("marks appended other than once (the first 10 of " + wrong.size() + ")")
+                    .isEmpty();
         }
     }
 

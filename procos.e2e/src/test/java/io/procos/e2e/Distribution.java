@@ -33,6 +33,9 @@ final class Distribution implements AutoCloseable {
     final int port;
     final HttpClient http =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** Environment for bin/procos beside the port (PROCOS_WORKSPACE, say). */
+    final java.util.Map<String, String> env = new java.util.HashMap<>();
+
     private boolean running;
 
     private Distribution(Path home, int port) {
@@ -73,7 +76,7 @@ final class Distribution implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
@@ -87,6 +90,7 @@ final class Distribution implements AutoCloseable {
                 .directory(home.toFile())
                 .redirectErrorStream(true);
         pb.environment().put("PROCOS_HTTP_PORT", Integer.toString(port));
+        pb.environment().putAll(env);
         Process p = pb.start();
         p.getOutputStream().close();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);

@@ -40,6 +40,9 @@ class BundlesStartTest {
     @InjectService(timeout = 10_000)
     ServiceComponentRuntime scr;
 
+    @InjectService(timeout = 10_000)
+    org.osgi.service.cm.ConfigurationAdmin configurations;
+
     @Test
     void everyProcosBundleIsActive() {
         // given the framework the resolver assembled
@@ -78,6 +81,9 @@ class BundlesStartTest {
 
     @Test
     void healthAnswersOverHttpWithTheTokenOnly() throws Exception {
+        // given the engine's configuration, as the distribution ships conf/io.procos.pdo.engine.cfg: all defaults
+        var engine = configurations.getConfiguration("io.procos.pdo.engine", "?");
+        if (engine.getProperties() == null) engine.update(new java.util.Hashtable<>());
         // given the HTTP endpoint the whiteboard runs on (port chosen by the system)
         String endpoint = httpEndpoint();
         // when /api/health is asked without the token, it refuses

@@ -68,6 +68,11 @@ public final class Kernel {
         Map<String, String> props = new HashMap<>();
         file.stringPropertyNames().forEach(k -> props.put(k, System.getProperty(k, file.getProperty(k))));
         props.put("procos.home", home.toString());
+        // the tools' folder: a cluster's nodes share one (-Dprocos.workspace, from PROCOS_WORKSPACE)
+        props.putIfAbsent(
+                "procos.workspace",
+                System.getProperty(
+                        "procos.workspace", home.resolve("data/workspace").toString()));
         props.putIfAbsent(
                 Constants.FRAMEWORK_STORAGE, home.resolve("data/felix-cache").toString());
         secret(home.resolve("conf/api-token"));

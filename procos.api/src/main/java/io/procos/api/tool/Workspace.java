@@ -71,6 +71,24 @@ public final class Workspace {
      */
     static volatile Runnable betweenCheckAndUse;
 
+    /**
+     * The framework property naming the workspace of this node: {@code data/workspace} of its home unless
+     * configured ({@code procos.workspace} in {@code conf/framework.properties}, {@code -Dprocos.workspace} or
+     * {@code PROCOS_WORKSPACE}). Several nodes on one database share one: a folder on shared storage.
+     */
+    public static final String ROOT_PROPERTY = "procos.workspace";
+
+    /**
+     * The folder a tool's configuration names ({@code configured}, relative to the home), or, when it names
+     * none, the node's workspace ({@code rootProperty}, the value of {@link #ROOT_PROPERTY}), else
+     * {@code data/workspace} of the home.
+     */
+    public static Path rootOf(Path home, String configured, String rootProperty) {
+        if (configured != null && !configured.isBlank()) return home.resolve(configured.strip());
+        if (rootProperty != null && !rootProperty.isBlank()) return home.resolve(rootProperty.strip());
+        return home.resolve("data/workspace");
+    }
+
     private static final Set<OpenOption> READ = Set.of(StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
     private static final Set<OpenOption> APPEND = Set.of(
             StandardOpenOption.WRITE, StandardOpenOption.APPEND, StandardOpenOption.CREATE, LinkOption.NOFOLLOW_LINKS);

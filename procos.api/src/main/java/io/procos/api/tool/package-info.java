@@ -4,5 +4,5 @@
  * input schema, structured content, isError) so tools can be bridged to and from MCP.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("1.1.0")
+@org.osgi.annotation.versioning.Version("1.2.0")
 package io.procos.api.tool;

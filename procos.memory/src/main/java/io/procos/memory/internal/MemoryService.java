@@ -62,8 +62,11 @@ import org.slf4j.LoggerFactory;
  * backlog's bound {@code remember} refuses, and what it accepted stays. Tests and benchmarks build
  * it on given stores with the package constructor, without OSGi.
  */
+// REQUIRE: memory starts once, on the stores conf/io.procos.memory.cfg names (the distribution ships it), and
+// does not start an embedded graph server a configured graph URI would make needless
 @Component(
         configurationPid = MemoryService.PID,
+        configurationPolicy = org.osgi.service.component.annotations.ConfigurationPolicy.REQUIRE,
         service = {Memory.class, HealthContributor.class, EventHandler.class},
         property = EventConstants.EVENT_TOPIC + "=" + TaskRunEvent.TOPIC)
 @Designate(ocd = MemoryService.Config.class)

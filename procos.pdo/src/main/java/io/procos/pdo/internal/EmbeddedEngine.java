@@ -88,6 +88,9 @@ public final class EmbeddedEngine implements AutoCloseable {
         this.toolCalls = new ToolCalls(
                 nodeId, settings.toolCallThreads(), settings.toolLock().toMillis(), executor);
         cfg.setCustomPreBPMNParseListeners(List.of(policy, notifier, toolCalls));
+        // parsed definitions and their models: the engine's own cache, bounded (least recently used go), since
+        // every assistant command deploys a new definition
+        cfg.setCacheCapacity(1000);
         cfg.setMetricsEnabled(false);
         cfg.setDbMetricsReporterActivate(false);
         // BPMN drawn by users rarely says how long to keep history; keep it half a year
@@ -219,8 +222,10 @@ public final class EmbeddedEngine implements AutoCloseable {
         }
     }
 
-    int toolCallsRunning() {
-        return toolCalls.running();
+    /** "3 running, 120 ended here (1 made again after an interruption)". */
+    String toolCallsSummary() {
+        return toolCalls.running() + " running, " + toolCalls.ended() + " ended on this node (" + toolCalls.madeAgain()
+                + " made again after an interruption)";
     }
 
     boolean jobExecutorActive() {

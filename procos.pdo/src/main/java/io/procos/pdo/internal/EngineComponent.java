@@ -31,7 +31,13 @@ import org.slf4j.LoggerFactory;
  * held up), hands tde.bpmn's steps the {@link TaskExecutor} service there is when each runs, and, once the
  * engine is ready, publishes the {@link ProcessService}. No engine type leaves this bundle.
  */
-@Component(immediate = true, configurationPid = EngineConfiguration.PID, service = HealthContributor.class)
+// REQUIRE: the engine starts once, on the database conf/io.procos.pdo.engine.cfg names (the distribution ships
+// that file), not first on the default H2 file and again when the configuration arrives
+@Component(
+        immediate = true,
+        configurationPid = EngineConfiguration.PID,
+        configurationPolicy = org.osgi.service.component.annotations.ConfigurationPolicy.REQUIRE,
+        service = HealthContributor.class)
 @Designate(ocd = EngineConfiguration.class)
 public final class EngineComponent implements HealthContributor {
 
@@ -145,7 +151,8 @@ public final class EngineComponent implements HealthContributor {
         if (executor == null)
             return Health.degraded("no task executor service (is procos.tde active?): tasks wait and are retried");
         return Health.up("running on " + redacted(settings.jdbcUrl()) + " as node " + nodeId + ", job executor "
-                + (o.jobExecutorActive() ? "active" : "stopped") + ", " + o.toolCallsRunning() + " tool calls running");
+                + (o.jobExecutorActive() ? "active" : "stopped") + ", tool calls: " + o.toolCallsSummary()
+                + "; workspace " + context.getProperty(io.procos.api.tool.Workspace.ROOT_PROPERTY));
     }
 
     private static String redacted(String url) {

@@ -75,7 +75,7 @@ public @interface EngineConfiguration {
             name = "Job lock (s)",
             description = "How long a job stays locked to this node: another node takes over the jobs of a node"
                     + " that died after this long.")
-    long jobLockSeconds() default 120;
+    long jobLockSeconds() default 60;
 
     @AttributeDefinition(
             name = "Node id",

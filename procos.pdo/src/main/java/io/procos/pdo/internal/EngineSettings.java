@@ -120,7 +120,7 @@ public record EngineSettings(
         private String defaultToolPolicy = io.procos.api.tool.ToolPolicy.DEFAULT_SPEC;
         private int toolCallThreads = 8;
         private Duration toolLock = Duration.ofSeconds(30);
-        private Duration jobLock = Duration.ofMinutes(2);
+        private Duration jobLock = Duration.ofSeconds(60);
 
         private Builder(String jdbcUrl, String jdbcUser, String jdbcPassword) {
             this.jdbcUrl = jdbcUrl;

@@ -9,7 +9,6 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.camunda.bpm.engine.ExternalTaskService;
 import org.camunda.bpm.engine.ProcessEngineException;
@@ -114,8 +113,8 @@ public final class PdoDelegates {
     /** Start of each TDE call: tell the TDE what its task says (name, documentation, variables). */
     static final class PrepareTask implements ExecutionListener {
         private final EngineSettings settings;
-        private final Map<String, BpmnModelInstance> models = new ConcurrentHashMap<>();
-        private final Map<String, String> policies = new ConcurrentHashMap<>();
+        /** Per definition; the parsed models themselves are in the engine's own bounded deployment cache. */
+        private final BoundedCache<String, String> policies = new BoundedCache<>(1024);
 
         PrepareTask(EngineSettings settings) {
             this.settings = settings;
@@ -152,7 +151,7 @@ public final class PdoDelegates {
 
         /** What the tasks of a definition may use: its procos.tools property, else the configured default. */
         String toolPolicy(BpmnModelInstance model, String definitionId, String processKey) {
-            return policies.computeIfAbsent(definitionId, id -> toolPolicy(model, processKey, settings.toolPolicy())
+            return policies.get(definitionId, id -> toolPolicy(model, processKey, settings.toolPolicy())
                     .spec());
         }
 
@@ -192,9 +191,9 @@ public final class PdoDelegates {
                 call.setVariableLocal(TdeDelegates.TASK_INPUT, "{}");
                 return;
             }
-            BpmnModelInstance model = models.computeIfAbsent(
-                    task.getProcessDefinitionId(),
-                    id -> call.getProcessEngineServices().getRepositoryService().getBpmnModelInstance(id));
+            BpmnModelInstance model = call.getProcessEngineServices()
+                    .getRepositoryService()
+                    .getBpmnModelInstance(task.getProcessDefinitionId());
             FlowElement element = model.getModelElementById(task.getActivityId());
             String documentation = element == null
                     ? ""

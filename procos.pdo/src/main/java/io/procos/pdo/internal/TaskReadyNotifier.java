@@ -1,6 +1,5 @@
 package io.procos.pdo.internal;
 
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -49,7 +48,7 @@ final class TaskReadyNotifier extends AbstractBpmnParseListener {
     /** Domain instances with a notification already queued: one per transaction burst is enough. */
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
     /** Domain instance id → its PDO's process instance id: correlating by instance id is an indexed lookup. */
-    private final Map<String, String> pdoByDomain = new ConcurrentHashMap<>();
+    private final BoundedCache<String, String> pdoByDomain = new BoundedCache<>(100_000);
 
     private volatile RuntimeService runtime;
 
@@ -144,7 +143,7 @@ final class TaskReadyNotifier extends AbstractBpmnParseListener {
         if (rs == null) return;
         boolean delivered;
         try {
-            String pdo = pdoByDomain.computeIfAbsent(domainInstanceId, d -> {
+            String pdo = pdoByDomain.get(domainInstanceId, d -> {
                 var found = rs.createProcessInstanceQuery()
                         .processDefinitionKey(EmbeddedEngine.PDO_KEY)
                         .processInstanceBusinessKey(d)

@@ -70,6 +70,10 @@ final class ToolCalls extends AbstractBpmnParseListener {
     private final ScheduledExecutorService timers = Executors.newScheduledThreadPool(1, r -> thread(r, "timer"));
     /** Calls handed to a thread or waiting for one: a call is never run twice at once by this node. */
     private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+    /** Calls whose end this node recorded, and those of them it made again after an interruption. */
+    private final java.util.concurrent.atomic.AtomicLong ended = new java.util.concurrent.atomic.AtomicLong();
+
+    private final java.util.concurrent.atomic.AtomicLong madeAgain = new java.util.concurrent.atomic.AtomicLong();
 
     private final ExecutionListener callReady = this::callReady;
     private volatile ExternalTaskService tasks;
@@ -130,6 +134,14 @@ final class ToolCalls extends AbstractBpmnParseListener {
 
     int running() {
         return inFlight.size();
+    }
+
+    long ended() {
+        return ended.get();
+    }
+
+    long madeAgain() {
+        return madeAgain.get();
     }
 
     @Override
@@ -202,6 +214,7 @@ final class ToolCalls extends AbstractBpmnParseListener {
             if (call == null) return;
             Map<String, Object> out = new HashMap<>();
             if (interrupted) {
+                madeAgain.incrementAndGet();
                 out.put(TdeDelegates.TOOL_RERUNS, call.reruns() + 1);
                 LOG.warn(
                         "Tool call of task {} ({}) had started and never ended (ProcOS stopped or crashed): it is"
@@ -248,6 +261,7 @@ final class ToolCalls extends AbstractBpmnParseListener {
         for (int attempt = 1; ; attempt++) {
             try {
                 end.run();
+                ended.incrementAndGet();
                 return;
             } catch (OptimisticLockingException conflict) {
                 if (attempt >= COMPLETE_ATTEMPTS || stopped) {

@@ -16,8 +16,9 @@ public @interface DockerConfiguration {
 
     @AttributeDefinition(
             name = "Workspace",
-            description = "Folder whose subfolders may be mounted at /workspace; relative to the ProcOS home.")
-    String workspace() default "data/workspace";
+            description =
+                    "Folder whose subfolders may be mounted at /workspace; relative to the ProcOS home; empty: the node's workspace (framework property procos.workspace, else data/workspace).")
+    String workspace() default "";
 
     @AttributeDefinition(
             name = "Allowed images",

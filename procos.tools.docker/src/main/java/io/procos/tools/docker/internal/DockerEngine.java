@@ -57,15 +57,19 @@ public final class DockerEngine implements HealthContributor {
 
     @Activate
     public DockerEngine(BundleContext context, DockerConfiguration config) throws Exception {
-        this(home(context), config);
+        this(home(context), config, context.getProperty(Workspace.ROOT_PROPERTY));
     }
 
     DockerEngine(Path home, DockerConfiguration config) throws Exception {
+        this(home, config, null);
+    }
+
+    DockerEngine(Path home, DockerConfiguration config, String nodeWorkspace) throws Exception {
         String configured = config.host().isBlank() ? System.getenv("DOCKER_HOST") : config.host();
         this.host = configured == null || configured.isBlank() ? "unix:///var/run/docker.sock" : configured;
         this.config = config;
         Path homePath = home.toAbsolutePath().normalize();
-        this.workspace = new Workspace(homePath.resolve(config.workspace()));
+        this.workspace = new Workspace(Workspace.rootOf(homePath, config.workspace(), nodeWorkspace));
         this.owner = new ContainerOwner(
                 homePath.toString(), START, STARTED_AT, Duration.ofMinutes(Math.max(0, config.keepEndedMinutes())));
         this.mount = new WorkspaceMount(workspace.root());

@@ -13,8 +13,9 @@ public @interface FileToolsConfiguration {
 
     @AttributeDefinition(
             name = "Workspace",
-            description = "The only folder the tools may touch; relative to the ProcOS home.")
-    String root() default "data/workspace";
+            description =
+                    "The only folder the tools may touch; relative to the ProcOS home; empty: the node's workspace (framework property procos.workspace, else data/workspace).")
+    String root() default "";
 
     @AttributeDefinition(name = "Largest read (bytes)", description = "file.read refuses larger files.")
     long maxReadBytes() default 1024 * 1024;

@@ -26,11 +26,15 @@ public final class FileWorkspace {
 
     @Activate
     public FileWorkspace(BundleContext context, FileToolsConfiguration config) throws IOException {
-        this(home(context), config);
+        this(home(context), config, context.getProperty(Workspace.ROOT_PROPERTY));
     }
 
     FileWorkspace(Path home, FileToolsConfiguration config) throws IOException {
-        this.workspace = new Workspace(home.resolve(config.root()));
+        this(home, config, null);
+    }
+
+    FileWorkspace(Path home, FileToolsConfiguration config, String nodeWorkspace) throws IOException {
+        this.workspace = new Workspace(Workspace.rootOf(home, config.root(), nodeWorkspace));
         this.config = config;
         this.ledger = new CallLedger(workspace, Duration.ofDays(Math.max(1, config.keepCallsDays())));
     }

@@ -21,8 +21,9 @@ public @interface MatlabConfiguration {
 
     @AttributeDefinition(
             name = "Workspace",
-            description = "Scripts run in, and read files from, this folder; relative to the ProcOS home.")
-    String workspace() default "data/workspace";
+            description =
+                    "Scripts run in, and read files from, this folder; relative to the ProcOS home; empty: the node's workspace (framework property procos.workspace, else data/workspace).")
+    String workspace() default "";
 
     @AttributeDefinition(name = "Default time limit (s)")
     int defaultTimeoutSeconds() default 120;

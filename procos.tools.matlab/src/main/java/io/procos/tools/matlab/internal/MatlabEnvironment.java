@@ -43,12 +43,16 @@ public final class MatlabEnvironment implements HealthContributor {
 
     @Activate
     public MatlabEnvironment(BundleContext context, MatlabConfiguration config) throws IOException {
-        this(home(context), config);
+        this(home(context), config, context.getProperty(Workspace.ROOT_PROPERTY));
     }
 
     MatlabEnvironment(Path home, MatlabConfiguration config) throws IOException {
+        this(home, config, null);
+    }
+
+    MatlabEnvironment(Path home, MatlabConfiguration config, String nodeWorkspace) throws IOException {
         this.config = config;
-        this.workspace = new Workspace(home.resolve(config.workspace()));
+        this.workspace = new Workspace(Workspace.rootOf(home, config.workspace(), nodeWorkspace));
     }
 
     private static Path home(BundleContext context) {
