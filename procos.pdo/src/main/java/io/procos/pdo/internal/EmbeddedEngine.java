@@ -121,6 +121,9 @@ public final class EmbeddedEngine implements AutoCloseable {
         jobExecutor.setWaitTimeInMillis(250);
         jobExecutor.setMaxWait(250);
         cfg.setJobExecutor(jobExecutor);
+        // jobs are taken oldest first: under load a task that became ready long ago does not wait behind newer ones
+        cfg.setEnsureJobDueDateNotNull(true);
+        cfg.setJobExecutorAcquireByDueDate(true);
 
         // MyBatis loads the JDBC driver and its mappings through the context class loader
         Thread thread = Thread.currentThread();

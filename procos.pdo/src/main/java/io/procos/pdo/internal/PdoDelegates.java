@@ -174,6 +174,22 @@ public final class PdoDelegates {
             return io.procos.api.tool.ToolPolicy.parse(spec, fallback); // checked by the deployment policy already
         }
 
+        /**
+         * A value only the call's {@code camunda:in} reads, in this transaction: transient, so it is never written
+         * to the database (the call now outlives the transaction, waiting for its tool call).
+         */
+        private static void passOn(DelegateExecution call, String name, Object value) {
+            org.camunda.bpm.engine.variable.value.TypedValue typed;
+            if (value instanceof org.camunda.bpm.engine.variable.value.BytesValue bytes)
+                typed = Variables.byteArrayValue(bytes.getValue(), true);
+            else if (value instanceof byte[] bytes) typed = Variables.byteArrayValue(bytes, true);
+            else if (value instanceof Integer i) typed = Variables.integerValue(i, true);
+            else if (value instanceof Long l) typed = Variables.longValue(l, true);
+            else if (value == null) typed = Variables.untypedNullValue(true);
+            else typed = Variables.stringValue(value.toString(), true);
+            call.setVariableLocal(name, typed);
+        }
+
         @Override
         public void notify(DelegateExecution call) throws JsonProcessingException {
             // the multi-instance call has its task as element variable; the single call takes the round's one task
@@ -184,11 +200,11 @@ public final class PdoDelegates {
             }
             ExternalTaskEntity task =
                     Context.getCommandContext().getExternalTaskManager().findExternalTaskById(taskId);
-            call.setVariableLocal(TdeDelegates.DOMAIN_INSTANCE, call.getVariable(TdeDelegates.DOMAIN_INSTANCE));
+            passOn(call, TdeDelegates.DOMAIN_INSTANCE, call.getVariable(TdeDelegates.DOMAIN_INSTANCE));
             if (task == null) { // the domain instance was cancelled meanwhile; UpdateTask will find nothing to do
-                call.setVariableLocal(TdeDelegates.TASK_NAME, "");
-                call.setVariableLocal(TdeDelegates.TASK_DOCUMENTATION, "");
-                call.setVariableLocal(TdeDelegates.TASK_INPUT, "{}");
+                passOn(call, TdeDelegates.TASK_NAME, "");
+                passOn(call, TdeDelegates.TASK_DOCUMENTATION, "");
+                passOn(call, TdeDelegates.TASK_INPUT, "{}");
                 return;
             }
             BpmnModelInstance model = call.getProcessEngineServices()
@@ -204,19 +220,21 @@ public final class PdoDelegates {
             // the variables the task sees where it waits; its execution stays cached for completing it
             Map<String, Object> input = inputOf(task.getExecution().getVariables());
             call.setVariableLocal(OUTPUT_MAPPING, property(element, OUTPUT_PROPERTY));
-            call.setVariableLocal(TdeDelegates.ACTIVITY, task.getActivityId());
-            call.setVariableLocal(TdeDelegates.PROCESS_KEY, task.getProcessDefinitionKey());
-            call.setVariableLocal(
+            passOn(call, TdeDelegates.ACTIVITY, task.getActivityId());
+            passOn(call, TdeDelegates.PROCESS_KEY, task.getProcessDefinitionKey());
+            passOn(
+                    call,
                     TdeDelegates.TOOL_POLICY,
                     toolPolicy(model, task.getProcessDefinitionId(), task.getProcessDefinitionKey()));
-            call.setVariableLocal(
+            passOn(
+                    call,
                     TdeDelegates.TASK_NAME,
                     element == null || element.getName() == null ? task.getActivityId() : element.getName());
-            call.setVariableLocal(TdeDelegates.TASK_DOCUMENTATION, EngineValues.toEngine(documentation));
-            call.setVariableLocal(TdeDelegates.TASK_INPUT, EngineValues.toEngine(toJson(input)));
+            passOn(call, TdeDelegates.TASK_DOCUMENTATION, EngineValues.toEngine(documentation));
+            passOn(call, TdeDelegates.TASK_INPUT, EngineValues.toEngine(toJson(input)));
             int attempt = task.getRetries() == null ? 1 : settings.maxTaskAttempts() - task.getRetries() + 1;
-            call.setVariableLocal(TdeDelegates.ATTEMPT, attempt);
-            call.setVariableLocal(TdeDelegates.STARTED_AT, System.currentTimeMillis());
+            passOn(call, TdeDelegates.ATTEMPT, attempt);
+            passOn(call, TdeDelegates.STARTED_AT, System.currentTimeMillis());
         }
     }
 
