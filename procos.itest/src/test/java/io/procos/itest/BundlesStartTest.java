@@ -43,6 +43,22 @@ class BundlesStartTest {
     @InjectService(timeout = 10_000)
     org.osgi.service.cm.ConfigurationAdmin configurations;
 
+    /**
+     * The engine's and memory's configurations, as the distribution ships conf/io.procos.pdo.engine.cfg and
+     * conf/io.procos.memory.cfg (all defaults): both components start only once configured.
+     */
+    @org.junit.jupiter.api.BeforeEach
+    void shippedConfigurations() throws Exception {
+        for (String pid : List.of("io.procos.pdo.engine", "io.procos.memory")) {
+            var c = configurations.getConfiguration(pid, "?");
+            if (c.getProperties() == null) c.update(new java.util.Hashtable<>());
+        }
+        // the components come up once their configuration is delivered
+        for (long end = System.currentTimeMillis() + 20_000; System.currentTimeMillis() < end; Thread.sleep(100)) {
+            if (context.getServiceReference("io.procos.api.memory.Memory") != null) break;
+        }
+    }
+
     @Test
     void everyProcosBundleIsActive() {
         // given the framework the resolver assembled
@@ -81,9 +97,6 @@ class BundlesStartTest {
 
     @Test
     void healthAnswersOverHttpWithTheTokenOnly() throws Exception {
-        // given the engine's configuration, as the distribution ships conf/io.procos.pdo.engine.cfg: all defaults
-        var engine = configurations.getConfiguration("io.procos.pdo.engine", "?");
-        if (engine.getProperties() == null) engine.update(new java.util.Hashtable<>());
         // given the HTTP endpoint the whiteboard runs on (port chosen by the system)
         String endpoint = httpEndpoint();
         // when /api/health is asked without the token, it refuses

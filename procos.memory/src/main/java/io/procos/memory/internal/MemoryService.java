@@ -157,7 +157,18 @@ public final class MemoryService implements Memory, HealthContributor, EventHand
             Neo4jGraph graph,
             VectorStore vectors,
             WriteAheadLog wal,
-            AtomicReference<TextEmbedder> embedder) {
+            AtomicReference<TextEmbedder> embedder,
+            String failure) {
+
+        Stores(
+                GraphServerProcess server,
+                String graphUri,
+                Neo4jGraph graph,
+                VectorStore vectors,
+                WriteAheadLog wal,
+                AtomicReference<TextEmbedder> embedder) {
+            this(server, graphUri, graph, vectors, wal, embedder, null);
+        }
 
         static Stores open(BundleContext context, Config config) {
             Path home = Path.of(context.getProperty("procos.home") == null ? "." : context.getProperty("procos.home"))
@@ -195,7 +206,9 @@ public final class MemoryService implements Memory, HealthContributor, EventHand
                         server, uri, graph, vectors, new WriteAheadLog(home.resolve("data/memory")), embedder);
             } catch (Exception e) {
                 if (server != null) server.close();
-                throw new IllegalStateException("memory cannot start: " + e.getMessage(), e);
+                // memory is degraded, not absent: ProcOS runs its processes without it, and health says why
+                LOG.error("memory cannot start: {}", e.getMessage(), e);
+                return new Stores(null, uri, null, null, null, embedder, "memory cannot start: " + e.getMessage());
             }
         }
     }
@@ -223,6 +236,9 @@ public final class MemoryService implements Memory, HealthContributor, EventHand
 
     private final ShortTermMemory shortTerm;
     private final Thread writer;
+    /** Why memory did not start (its stores could not be opened), or null. */
+    private final String failure;
+
     private volatile boolean closed;
     private volatile boolean connected;
     private volatile String storeProblem = "not connected to the stores yet";
@@ -254,6 +270,7 @@ public final class MemoryService implements Memory, HealthContributor, EventHand
 
     /** {@code embedder} null: the one DS binds. */
     private MemoryService(Stores stores, Settings settings, Supplier<TextEmbedder> embedder) throws IOException {
+        this.failure = stores.failure();
         this.boundEmbedder = stores.embedder();
         this.embedder = embedder != null ? embedder : boundEmbedder::get;
         this.wal = stores.wal();
@@ -263,6 +280,11 @@ public final class MemoryService implements Memory, HealthContributor, EventHand
         this.graphUri = stores.graphUri();
         this.settings = settings;
         this.shortTerm = new ShortTermMemory(settings.shortTermItems(), settings.shortTermBytes());
+        if (failure != null) {
+            this.replay = null;
+            this.writer = null;
+            return;
+        }
         this.replay = wal.replay();
         if (!replay.done())
             LOG.info(
@@ -317,6 +339,7 @@ public final class MemoryService implements Memory, HealthContributor, EventHand
 
     @Override
     public void handleEvent(Event event) {
+        if (failure != null) return;
         Map<String, Object> properties = new HashMap<>();
         for (String name : event.getPropertyNames()) properties.put(name, event.getProperty(name));
         try {
@@ -333,6 +356,7 @@ public final class MemoryService implements Memory, HealthContributor, EventHand
 
     @Override
     public Health check() {
+        if (failure != null) return Health.degraded(failure);
         String problem = storeProblem;
         String where =
                 "graph " + graphUri + (server != null ? " (embedded, restarted " + server.restarts() + " times)" : "")
@@ -353,6 +377,7 @@ public final class MemoryService implements Memory, HealthContributor, EventHand
 
     /** Accepts several items with one append to the log. */
     public List<MemoryItem> rememberAll(List<MemoryItem> items) {
+        started();
         if (closed) throw new IllegalStateException("memory is closed");
         for (MemoryItem item : items) {
             if (!item.kind().matches("[a-z][a-z0-9_-]{0,39}")) {
@@ -538,6 +563,7 @@ public final class MemoryService implements Memory, HealthContributor, EventHand
 
     @Override
     public List<Hit> recall(String query, Recall recall) {
+        started();
         TextEmbedder e = embedder.get();
         if (e == null) throw new IllegalStateException("the embedding model is not loaded yet");
         float[] q = e.embed(query);
@@ -596,6 +622,7 @@ public final class MemoryService implements Memory, HealthContributor, EventHand
 
     @Override
     public Graph instanceGraph(String instanceId) {
+        started();
         try {
             return graph.instanceGraph(instanceId);
         } catch (RuntimeException e) {
@@ -605,6 +632,7 @@ public final class MemoryService implements Memory, HealthContributor, EventHand
 
     @Override
     public List<ToolUse> toolsForTasksLike(String taskText, int k) {
+        started();
         Map<String, int[]> counts = new LinkedHashMap<>();
         Map<String, List<String>> examples = new LinkedHashMap<>();
         for (Hit h : recall(taskText, new Recall(k, "decision", null, null))) {
@@ -624,11 +652,16 @@ public final class MemoryService implements Memory, HealthContributor, EventHand
 
     @Override
     public List<ErrorCount> errorsAfter(String tool, int limit) {
+        started();
         try {
             return graph.errorsAfter(tool, limit);
         } catch (RuntimeException e) {
             throw new IllegalStateException("the graph is not reachable: " + e.getMessage(), e);
         }
+    }
+
+    private void started() {
+        if (failure != null) throw new IllegalStateException(failure);
     }
 
     @Override
@@ -655,7 +688,7 @@ public final class MemoryService implements Memory, HealthContributor, EventHand
     }
 
     public String vectorStoreName() {
-        return vectors.name();
+        return vectors == null ? "(none)" : vectors.name();
     }
 
     /** Waits until every accepted item is in the stores (tests, benchmarks, orderly shutdown). */
@@ -671,6 +704,7 @@ public final class MemoryService implements Memory, HealthContributor, EventHand
     @Override
     public void close() {
         closed = true;
+        if (writer == null) return; // never started
         synchronized (pending) {
             pending.notifyAll();
         }
