@@ -26,12 +26,12 @@ import org.junit.jupiter.api.Test;
  * Load and soak: 10,000 tasks (2,000 instances of 5) while a tool bundle is dropped into tools/ and removed
  * again and again. Prints throughput, dispatch p50/p99, heap after a full GC and the thread count of the
  * ProcOS JVM before and after; no task may be lost, and heap and threads must come back to within 10 % of
- * where they were after the warm-up.
+ * where they were after the warm-up. It prints the classes that grew most, to tell a leak from a cache.
  */
 class SoakTest {
 
     static final int TASKS = 5;
-    static final int WARMUP_INSTANCES = Integer.getInteger("procos.soak.warmup", 100);
+    static final int WARMUP_INSTANCES = Integer.getInteger("procos.soak.warmup", 300);
     static final int INSTANCES = Integer.getInteger("procos.soak.instances", 2000);
 
     static String process() {
@@ -55,6 +55,26 @@ class SoakTest {
             if (line.startsWith("Threads:"))
                 threads = Integer.parseInt(line.substring(8).strip());
         return new Footprint(Long.parseLong(used.group(1)), threads);
+    }
+
+    /** Bytes per class after a full GC (jcmd GC.class_histogram). */
+    static java.util.Map<String, Long> histogram(long pid) throws Exception {
+        Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+        java.util.Map<String, Long> bytes = new java.util.HashMap<>();
+        Matcher m = Pattern.compile("(?m)^\\s*\\d+:\\s+\\d+\\s+(\\d+)\\s+(\\S+)")
+                .matcher(run(jcmd.toString(), Long.toString(pid), "GC.class_histogram"));
+        while (m.find()) bytes.merge(m.group(2), Long.parseLong(m.group(1)), Long::sum);
+        return bytes;
+    }
+
+    /** The classes whose bytes grew most between two histograms. */
+    static String growth(java.util.Map<String, Long> before, java.util.Map<String, Long> after) {
+        return after.entrySet().stream()
+                .map(e -> java.util.Map.entry(e.getKey(), e.getValue() - before.getOrDefault(e.getKey(), 0L)))
+                .sorted(java.util.Map.Entry.<String, Long>comparingByValue().reversed())
+                .limit(8)
+                .map(e -> e.getKey() + " +" + e.getValue() / 1024 + " KiB")
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     private static String run(String... command) throws Exception {
@@ -113,10 +133,13 @@ class SoakTest {
                     .isEqualTo(201);
             long pid = procos.pid();
 
-            // warm-up: caches, pools and the JIT reach their working size
+            // warm-up (1,500 tasks): caches, pools and the JIT reach their working size (H2's page cache and chunk
+            // table, memory's short-term cache, the embedder's recent vectors), so what is measured after is what
+            // 10,000 more tasks leave behind, not caches filling
             awaitAll(procos, start(procos, 0, WARMUP_INSTANCES), Duration.ofMinutes(5));
             Thread.sleep(3000);
             Footprint before = footprint(pid);
+            java.util.Map<String, Long> classesBefore = histogram(pid);
 
             // the tool bundle comes and goes while the tasks run
             AtomicBoolean running = new AtomicBoolean(true);
@@ -164,6 +187,7 @@ class SoakTest {
             Collections.sort(dispatch);
             Thread.sleep(5000); // idle: what is left running now stays
             Footprint after = footprint(pid);
+            System.out.println("grew most: " + growth(classesBefore, histogram(pid)));
             System.out.printf(
                     "soak: %d instances, %d of %d tasks completed in %.1f s: %.1f tasks/s; tool bundle installed and"
                             + " removed %d times%n",

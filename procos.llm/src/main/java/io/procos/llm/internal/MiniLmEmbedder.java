@@ -14,7 +14,7 @@ import java.util.List;
  */
 public final class MiniLmEmbedder implements TextEmbedder {
 
-    static final int CACHED = 4096;
+    static final int CACHED = 1024;
     static final int CACHED_LENGTH = 2000;
 
     private final AllMiniLmL6V2EmbeddingModel model;

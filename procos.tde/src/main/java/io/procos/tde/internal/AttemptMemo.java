@@ -5,10 +5,10 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * What one attempt of a task has already decided and done. A TDE runs in one engine transaction; when
- * that transaction cannot commit (most often a sibling TDE of the same round finished at the same
- * moment and the engine retries the job), the retry finds the decision and the tool's outcome here and
- * does not ask the planner or run the tool a second time. Entries are per attempt (a real retry of a
+ * What one attempt of a task has already decided and done, until its run is recorded ({@link #forget}). When
+ * the transaction that decided cannot commit (the engine retries the job), or a tool call's end could not be
+ * recorded and the call is made again in this JVM, the retry finds the decision and the tool's outcome here
+ * and does not ask the planner or run the tool a second time. Entries are per attempt (a real retry of a
  * failed task decides afresh), expire after {@value #TTL_MILLIS} ms and are bounded in number; after a
  * stop of ProcOS the memo is empty, so a tool whose transaction never committed runs again (tools get
  * the task id as idempotency key for that case).
@@ -35,6 +35,13 @@ final class AttemptMemo {
         Entry e = entries.get(key);
         if (e == null || System.currentTimeMillis() - e.at() > TTL_MILLIS || !type.isInstance(e.value())) return null;
         return (T) e.value();
+    }
+
+    /** The attempt's run is recorded: its entries are of no more use. */
+    void forget(String taskId, int attempt) {
+        if (taskId == null) return;
+        String prefix = taskId + "#" + attempt + "#";
+        for (String step : new String[] {"decide", "execute"}) entries.remove(prefix + step);
     }
 
     void put(String key, Object value) {

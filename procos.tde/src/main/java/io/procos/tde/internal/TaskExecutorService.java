@@ -189,6 +189,8 @@ public final class TaskExecutorService implements TaskExecutor {
 
     @Override
     public void finished(TaskRun run) {
+        // the run is recorded: nothing of this attempt is asked again, so the memo lets it go
+        memo.forget(run.taskId(), run.attempts());
         EventAdmin e = events;
         if (e != null) e.postEvent(new Event(TaskRunEvent.TOPIC, TaskRunEvent.properties(run))); // asynchronous
     }
