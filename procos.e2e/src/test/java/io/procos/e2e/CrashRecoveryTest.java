@@ -25,13 +25,31 @@ class CrashRecoveryTest {
     static final int TASKS = 5;
     private static final Pattern STEP = Pattern.compile("\\[step (\\d)]");
 
-    /** Five tasks, each appending its own mark to the file the instance's variable {@code path} names. */
-    static String appendingProcess(String key) {
-        String[] tasks = new String[TASKS];
-        for (int i = 0; i < TASKS; i++) {
-            tasks[i] = "Append step %d|Append \"[step %d]\" to the instance's log".formatted(i + 1, i + 1);
+    /** {@code tasks} tasks, each appending its own mark to the file the instance's variable {@code path} names. */
+    static String appendingProcess(String key, int tasks) {
+        String[] words = new String[tasks];
+        for (int i = 0; i < tasks; i++) {
+            words[i] = "Append step %d|Append \"[step %d]\" to the instance's log".formatted(i + 1, i + 1);
         }
-        return ProcessRestTest.process(key, null, tasks);
+        return ProcessRestTest.process(key, null, words);
+    }
+
+    static String appendingProcess(String key) {
+        return appendingProcess(key, TASKS);
+    }
+
+    /** The marks of the instances' files ({@code crash/<name>}) that are there other than exactly once. */
+    static Map<String, Integer> notExactlyOnce(Path workspace, List<String> files, int tasks) throws Exception {
+        Map<String, Integer> wrong = new LinkedHashMap<>();
+        for (String name : files) {
+            Path f = workspace.resolve("crash").resolve(name);
+            String text = Files.exists(f) ? Files.readString(f) : "";
+            for (int step = 1; step <= tasks; step++) {
+                int count = text.split(Pattern.quote("[step " + step + "]"), -1).length - 1;
+                if (count != 1) wrong.put(name + " step " + step, count);
+            }
+        }
+        return wrong;
     }
 
     static List<String> startAll(Distribution procos, String key) throws Exception {
@@ -96,15 +114,9 @@ class CrashRecoveryTest {
                 }
             }
             double seconds = (System.nanoTime() - restart) / 1e9;
-            Map<String, Integer> wrong = new LinkedHashMap<>();
-            for (int i = 0; i < INSTANCES; i++) {
-                Path f = workspace.resolve("crash/%02d.txt".formatted(i));
-                String text = Files.readString(f);
-                for (int step = 1; step <= TASKS; step++) {
-                    int count = text.split(Pattern.quote("[step " + step + "]"), -1).length - 1;
-                    if (count != 1) wrong.put(f.getFileName() + " step " + step, count);
-                }
-            }
+            List<String> files = new ArrayList<>();
+            for (int i = 0; i < INSTANCES; i++) files.add("%02d.txt".formatted(i));
+            Map<String, Integer> wrong = notExactlyOnce(workspace, files, TASKS);
             System.out.printf(
                     "after the restart: %d/%d instances completed in %.1f s; %d tool calls were made again (reported"
                             + " in their runs); marks not exactly once: %d%n",

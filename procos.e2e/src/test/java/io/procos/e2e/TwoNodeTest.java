@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -27,7 +26,6 @@ class TwoNodeTest {
 
     static final int INSTANCES = 200;
     static final int TASKS = 3;
-    private static final Pattern STEP = Pattern.compile("\\[step (\\d)]");
 
     private static String env(String name) {
         String v = System.getenv(name);
@@ -73,19 +71,6 @@ class TwoNodeTest {
                         : "graphUri=%s\ngraphPassword=%s\n".formatted(graphUri, graphPassword));
     }
 
-    static int marks(Path workspace) throws Exception {
-        Path folder = workspace.resolve("crash");
-        if (!Files.isDirectory(folder)) return 0;
-        int n = 0;
-        try (var files = Files.list(folder)) {
-            for (Path f : files.toList()) {
-                Matcher m = STEP.matcher(Files.readString(f));
-                while (m.find()) n++;
-            }
-        }
-        return n;
-    }
-
     private static long ended(Distribution node) throws Exception {
         for (JsonNode c : node.health().path("checks")) {
             if ("engine".equals(c.path("name").asText())) {
@@ -126,13 +111,10 @@ class TwoNodeTest {
             String bId = Files.readString(b.home.resolve("data/node-id")).strip();
             assertThat(aId).isNotEqualTo(bId);
 
-            String[] tasks = new String[TASKS];
-            for (int i = 0; i < TASKS; i++)
-                tasks[i] = "Append step %d|Append \"[step %d]\" to the instance's log".formatted(i + 1, i + 1);
             HttpResponse<String> deployed = a.post(
                     "/api/processes?name=shared.bpmn",
                     "application/xml",
-                    ProcessRestTest.process("shared", null, tasks));
+                    CrashRecoveryTest.appendingProcess("shared", TASKS));
             assertThat(deployed.statusCode()).as(deployed.body()).isEqualTo(201);
             // what one node deployed, the other knows
             assertThat(b.json(b.api("/api/processes")).findValuesAsText("key")).contains("shared");
@@ -150,13 +132,14 @@ class TwoNodeTest {
             }
             // both nodes run tasks; then node B is killed with about a third of the work done
             long until = System.nanoTime() + 180_000_000_000L;
-            while (marks(shared) < INSTANCES * TASKS / 3 && System.nanoTime() < until) Thread.sleep(50);
+            while (CrashRecoveryTest.marks(shared) < INSTANCES * TASKS / 3 && System.nanoTime() < until)
+                Thread.sleep(50);
             long byA = ended(a);
             long byB = ended(b);
             ProcessHandle jvm = ProcessHandle.of(b.pid()).orElseThrow();
             jvm.destroyForcibly();
             jvm.onExit().get();
-            int atKill = marks(shared);
+            int atKill = CrashRecoveryTest.marks(shared);
             System.out.printf(
                     "node B killed (kill -9) with %d of %d marks appended; tool calls ended so far: node A %d, node B %d%n",
                     atKill, INSTANCES * TASKS, byA, byB);
@@ -175,15 +158,9 @@ class TwoNodeTest {
                     reruns += task.path("toolReruns").asInt();
             }
             double afterKill = (System.nanoTime() - killed) / 1e9;
-            Map<String, Integer> wrong = new LinkedHashMap<>();
-            for (int i = 0; i < INSTANCES; i++) {
-                Path f = shared.resolve("crash/%03d.txt".formatted(i));
-                String text = Files.exists(f) ? Files.readString(f) : "";
-                for (int step = 1; step <= TASKS; step++) {
-                    int count = text.split(Pattern.quote("[step " + step + "]"), -1).length - 1;
-                    if (count != 1) wrong.put(f.getFileName() + " step " + step, count);
-                }
-            }
+            List<String> files = new ArrayList<>();
+            for (int i = 0; i < INSTANCES; i++) files.add("%03d.txt".formatted(i));
+            Map<String, Integer> wrong = CrashRecoveryTest.notExactlyOnce(shared, files, TASKS);
             System.out.printf(
                     "%d/%d instances completed, the last %.1f s after the kill (%.1f s in all); tool calls ended on"
                             + " node A: %d; made again after the kill (reported in their runs): %d; marks not"
