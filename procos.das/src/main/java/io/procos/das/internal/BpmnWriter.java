@@ -3,9 +3,11 @@ package io.procos.das.internal;
 import io.procos.api.tool.ToolPolicy;
 import io.procos.das.internal.Outline.Branch;
 import io.procos.das.internal.Outline.Choice;
+import io.procos.das.internal.Outline.Loop;
 import io.procos.das.internal.Outline.Parallel;
 import io.procos.das.internal.Outline.Step;
 import io.procos.das.internal.Outline.Task;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.camunda.bpm.model.bpmn.Bpmn;
@@ -26,6 +28,8 @@ import org.camunda.bpm.model.bpmn.instance.camunda.CamundaProperty;
 final class BpmnWriter {
 
     private int ids;
+    /** The loops' "again?" gateways, whose way on is their default flow once it exists. */
+    private final List<String> loopSplits = new ArrayList<>();
 
     static String key(String name, String text) {
         String slug =
@@ -48,6 +52,15 @@ final class BpmnWriter {
                 .name("Start");
         b = steps(b, outline.steps());
         BpmnModelInstance model = b.endEvent("end").name("Done").done();
+        for (String id : loopSplits) {
+            ExclusiveGateway again = model.getModelElementById(id);
+            for (SequenceFlow flow : again.getOutgoing()) {
+                if (flow.getConditionExpression() == null) {
+                    flow.setName("done");
+                    again.setDefault(flow);
+                }
+            }
+        }
         if (toolPolicy != null) {
             Process process = model.getModelElementById(key);
             ExtensionElements extensions = model.newInstance(ExtensionElements.class);
@@ -86,6 +99,16 @@ final class BpmnWriter {
                 else end.connectTo(join);
             }
             return at.moveToNode(join);
+        }
+        if (step instanceof Loop l) {
+            // merge → steps → "again?": back to the merge while the condition holds, else on (the default)
+            String merge = "loop_" + (++ids);
+            String again = merge + "_again";
+            AbstractFlowNodeBuilder<?, ?> body = steps(b.exclusiveGateway(merge), l.steps());
+            AbstractFlowNodeBuilder<?, ?> at = body.exclusiveGateway(again).name("Again?");
+            at.condition(l.label(), l.condition()).connectTo(merge);
+            loopSplits.add(again);
+            return at.moveToNode(again);
         }
         Choice c = (Choice) step;
         String split = "choice_" + (++ids);

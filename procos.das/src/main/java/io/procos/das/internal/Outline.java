@@ -9,11 +9,12 @@ import java.util.Locale;
 
 /**
  * A process as steps: what both generators produce and what becomes BPMN. A step is a task (words),
- * branches that run in parallel, or a choice between branches by conditions on process variables.
+ * branches that run in parallel, a choice between branches by conditions on process variables, or steps
+ * repeated while a condition on process variables holds.
  */
 record Outline(String name, List<Step> steps) {
 
-    sealed interface Step permits Task, Parallel, Choice {}
+    sealed interface Step permits Task, Parallel, Choice, Loop {}
 
     /** A task: its short name and its documentation (the full words, with the values to use). */
     record Task(String name, String documentation) implements Step {}
@@ -24,6 +25,13 @@ record Outline(String name, List<Step> steps) {
     record Choice(List<Branch> branches, List<Step> otherwise) implements Step {}
 
     record Branch(String label, String condition, List<Step> steps) {}
+
+    /**
+     * Steps done once and then again while {@code condition} holds (a grammar condition on variables;
+     * {@code label} names it in the diagram). A variable that is not set makes the condition false, so a
+     * loop never repeats on a value nobody set.
+     */
+    record Loop(List<Step> steps, String label, String condition) implements Step {}
 
     static final ObjectMapper JSON = new ObjectMapper();
     static final int MAX_STEPS = 100;
@@ -73,6 +81,11 @@ record Outline(String name, List<Step> steps) {
                     }
                 if (c.otherwise() != null && !c.otherwise().isEmpty())
                     check(c.otherwise(), at + ", otherwise, ", problems, count);
+            } else if (s instanceof Loop l) {
+                if (l.condition() == null || !ConditionExpression.isValid(l.condition()))
+                    problems.add(at + " repeats without a condition like ${more == true}");
+                if (l.steps() == null || l.steps().isEmpty()) problems.add(at + " repeats no steps");
+                else check(l.steps(), at + ", repeated, ", problems, count);
             }
         }
     }
@@ -168,17 +181,24 @@ record Outline(String name, List<Step> steps) {
         }
     }
 
-    /** For the explanation: "3 tasks, 1 parallel block, 1 choice". */
+    /** For the explanation: "3 tasks, 1 parallel block, 1 choice, 1 loop". */
     String shape() {
-        int[] c = new int[3];
-        count(steps, c);
+        int[] c = counts();
         return String.format(
                 Locale.ROOT,
-                "%d task%s%s%s",
+                "%d task%s%s%s%s",
                 c[0],
                 c[0] == 1 ? "" : "s",
                 c[1] == 0 ? "" : ", " + c[1] + " parallel block" + (c[1] == 1 ? "" : "s"),
-                c[2] == 0 ? "" : ", " + c[2] + " choice" + (c[2] == 1 ? "" : "s"));
+                c[2] == 0 ? "" : ", " + c[2] + " choice" + (c[2] == 1 ? "" : "s"),
+                c[3] == 0 ? "" : ", " + c[3] + " loop" + (c[3] == 1 ? "" : "s"));
+    }
+
+    /** Tasks, parallel blocks, choices and loops, nested ones included. */
+    int[] counts() {
+        int[] c = new int[4];
+        count(steps, c);
+        return c;
     }
 
     private static void count(List<Step> steps, int[] c) {
@@ -191,6 +211,9 @@ record Outline(String name, List<Step> steps) {
                 c[2]++;
                 ch.branches().forEach(b -> count(b.steps(), c));
                 count(ch.otherwise(), c);
+            } else if (s instanceof Loop l) {
+                c[3]++;
+                count(l.steps(), c);
             }
         }
     }
