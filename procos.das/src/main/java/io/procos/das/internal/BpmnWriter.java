@@ -15,10 +15,15 @@ import org.camunda.bpm.model.bpmn.BpmnModelInstance;
 import org.camunda.bpm.model.bpmn.builder.AbstractFlowNodeBuilder;
 import org.camunda.bpm.model.bpmn.instance.ExclusiveGateway;
 import org.camunda.bpm.model.bpmn.instance.ExtensionElements;
+import org.camunda.bpm.model.bpmn.instance.Gateway;
 import org.camunda.bpm.model.bpmn.instance.Process;
 import org.camunda.bpm.model.bpmn.instance.SequenceFlow;
+import org.camunda.bpm.model.bpmn.instance.bpmndi.BpmnEdge;
+import org.camunda.bpm.model.bpmn.instance.bpmndi.BpmnShape;
 import org.camunda.bpm.model.bpmn.instance.camunda.CamundaProperties;
 import org.camunda.bpm.model.bpmn.instance.camunda.CamundaProperty;
+import org.camunda.bpm.model.bpmn.instance.dc.Bounds;
+import org.camunda.bpm.model.bpmn.instance.di.Waypoint;
 
 /**
  * An outline as BPMN 2.0, written with the Camunda BPMN model API, whose builder lays the diagram out
@@ -28,8 +33,10 @@ import org.camunda.bpm.model.bpmn.instance.camunda.CamundaProperty;
 final class BpmnWriter {
 
     private int ids;
-    /** The loops' "again?" gateways, whose way on is their default flow once it exists. */
-    private final List<String> loopSplits = new ArrayList<>();
+    /** The loops, innermost first: their way back is drawn once the way on exists. */
+    private final List<LoopBack> loops = new ArrayList<>();
+
+    private record LoopBack(String merge, String again, String label, String condition) {}
 
     static String key(String name, String text) {
         String slug =
@@ -52,15 +59,9 @@ final class BpmnWriter {
                 .name("Start");
         b = steps(b, outline.steps());
         BpmnModelInstance model = b.endEvent("end").name("Done").done();
-        for (String id : loopSplits) {
-            ExclusiveGateway again = model.getModelElementById(id);
-            for (SequenceFlow flow : again.getOutgoing()) {
-                if (flow.getConditionExpression() == null) {
-                    flow.setName("done");
-                    again.setDefault(flow);
-                }
-            }
-        }
+        for (LoopBack loop : loops) back(model, loop);
+        for (Gateway g : model.getModelElementsByType(Gateway.class))
+            if (g.getId().equals(g.getName())) g.removeAttribute("name"); // the builder names joins after their id
         if (toolPolicy != null) {
             Process process = model.getModelElementById(key);
             ExtensionElements extensions = model.newInstance(ExtensionElements.class);
@@ -105,10 +106,8 @@ final class BpmnWriter {
             String merge = "loop_" + (++ids);
             String again = merge + "_again";
             AbstractFlowNodeBuilder<?, ?> body = steps(b.exclusiveGateway(merge), l.steps());
-            AbstractFlowNodeBuilder<?, ?> at = body.exclusiveGateway(again).name("Again?");
-            at.condition(l.label(), l.condition()).connectTo(merge);
-            loopSplits.add(again);
-            return at.moveToNode(again);
+            loops.add(new LoopBack(merge, again, l.label(), l.condition()));
+            return body.exclusiveGateway(again).name("Again?"); // the way on comes first: it stays in line
         }
         Choice c = (Choice) step;
         String split = "choice_" + (++ids);
@@ -139,6 +138,59 @@ final class BpmnWriter {
             }
         }
         return after;
+    }
+
+    /**
+     * The way back of a loop, from its "again?" gateway to its merge, drawn above the repeated steps (the
+     * builder would draw it straight back through them); the way on is the gateway's default flow.
+     */
+    private static void back(BpmnModelInstance model, LoopBack loop) {
+        ExclusiveGateway again = model.getModelElementById(loop.again());
+        again.builder().condition(loop.label(), loop.condition()).connectTo(loop.merge());
+        SequenceFlow back = null;
+        for (SequenceFlow flow : again.getOutgoing()) {
+            if (flow.getTarget().getId().equals(loop.merge())) back = flow;
+            else if (flow.getConditionExpression() == null) {
+                flow.setName("done");
+                again.setDefault(flow);
+            }
+        }
+        Bounds from = shape(model, loop.again());
+        Bounds to = shape(model, loop.merge());
+        double top = Math.min(from.getY(), to.getY());
+        for (BpmnShape s : model.getModelElementsByType(BpmnShape.class)) {
+            Bounds b = s.getBounds();
+            if (b.getX() + b.getWidth() > to.getX() && b.getX() < from.getX() + from.getWidth())
+                top = Math.min(top, b.getY());
+        }
+        for (BpmnEdge e : model.getModelElementsByType(BpmnEdge.class)) {
+            if (e.getBpmnElement() == back) continue;
+            for (Waypoint w : e.getWaypoints())
+                if (w.getX() >= to.getX() && w.getX() <= from.getX() + from.getWidth()) top = Math.min(top, w.getY());
+        }
+        for (BpmnEdge e : model.getModelElementsByType(BpmnEdge.class)) {
+            if (e.getBpmnElement() != back) continue;
+            e.getWaypoints().clear();
+            double y = top - 30;
+            double[][] points = {
+                {from.getX() + from.getWidth() / 2, from.getY()},
+                {from.getX() + from.getWidth() / 2, y},
+                {to.getX() + to.getWidth() / 2, y},
+                {to.getX() + to.getWidth() / 2, to.getY()}
+            };
+            for (double[] p : points) {
+                Waypoint w = model.newInstance(Waypoint.class);
+                w.setX(p[0]);
+                w.setY(p[1]);
+                e.getWaypoints().add(w);
+            }
+        }
+    }
+
+    private static Bounds shape(BpmnModelInstance model, String id) {
+        for (BpmnShape s : model.getModelElementsByType(BpmnShape.class))
+            if (s.getBpmnElement().getId().equals(id)) return s.getBounds();
+        throw new IllegalStateException("no shape for " + id);
     }
 
     static String xml(BpmnModelInstance model) {
