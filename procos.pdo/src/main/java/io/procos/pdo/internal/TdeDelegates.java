@@ -179,7 +179,11 @@ final class TdeDelegates {
             Map<String, Object> decided = new java.util.HashMap<>();
             setDecision(decided, d);
             tde.setVariables(decided);
-            if (d.tool() == null) throw new BpmnError(TASK_FAILED, d.rationale());
+            if (d.tool() == null) {
+                // the words lack what the fitting tool requires: the same words will decide the same
+                if (!d.retryable()) tde.setVariable(RETRYABLE, false);
+                throw new BpmnError(TASK_FAILED, d.rationale());
+            }
         }
     }
 

@@ -19,6 +19,9 @@ public final class PlannerHealth implements HealthContributor {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile Planner planner;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile SemanticPlanner offline;
+
     @Override
     public String name() {
         return "planner";
@@ -29,8 +32,7 @@ public final class PlannerHealth implements HealthContributor {
         Planner p = planner;
         if (p == null) return Health.degraded("no planner yet (the embedding model may still be loading)");
         return Health.up(p.name()
-                + (p.name().startsWith("semantic")
-                        ? "; no chat model is configured (conf/io.procos.llm.chat.cfg)"
-                        : ""));
+                + (p.name().startsWith("semantic") ? "; no chat model is configured (conf/io.procos.llm.chat.cfg)" : "")
+                + (offline == null ? "" : "; " + offline.indexState()));
     }
 }

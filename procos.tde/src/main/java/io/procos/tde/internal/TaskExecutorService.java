@@ -117,7 +117,7 @@ public final class TaskExecutorService implements TaskExecutor {
             memo.put(key, e);
             return e;
         } catch (ToolRunner.TaskFailed f) {
-            TaskFailedException failed = new TaskFailedException(f.getMessage());
+            TaskFailedException failed = new TaskFailedException(f.getMessage(), f.retryable);
             memo.put(key, failed);
             throw failed;
         }
@@ -151,7 +151,7 @@ public final class TaskExecutorService implements TaskExecutor {
             outcome = new ToolRunner(c, planner, validator, policy(request))
                     .run(task, decision, callKey(request) + "/sample-" + (samples.size() + 1), samples.isEmpty());
         } catch (ToolRunner.TaskFailed f) {
-            throw new TaskFailedException(f.getMessage());
+            throw new TaskFailedException(f.getMessage(), f.retryable);
         }
         Object value;
         try {
@@ -203,11 +203,22 @@ public final class TaskExecutorService implements TaskExecutor {
         }
     }
 
-    /** Similar past tasks that worked, from memory; none when memory is not there or cannot answer. */
+    /** The memory kind of a correction a person made to a task's tool or arguments. */
+    public static final String CORRECTION_KIND = "correction";
+
+    /**
+     * Similar past tasks from memory: corrections people made first (closest first), then decisions that worked;
+     * none when memory is not there or cannot answer.
+     */
     static List<Precedent> precedents(Memory m, TaskDescription task) {
         if (m == null) return List.of();
         try {
             List<Precedent> out = new ArrayList<>();
+            for (Hit h : m.recall(task.text(), new Recall(3, CORRECTION_KIND, null, null))) {
+                Map<String, Object> props = h.item().properties();
+                if (props.get("tool") instanceof String tool && !tool.isBlank())
+                    out.add(new Precedent(h.item().text(), tool, object(props.get("arguments")), h.score(), true));
+            }
             for (Hit h : m.recall(task.text(), new Recall(5, "decision", null, null))) {
                 Map<String, Object> props = h.item().properties();
                 if (TaskRun.COMPLETED.equals(props.get("status"))

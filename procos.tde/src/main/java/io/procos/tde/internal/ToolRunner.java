@@ -24,9 +24,16 @@ final class ToolRunner {
     /** The task cannot be done as decided; the delegates turn it into the BPMN error. */
     static final class TaskFailed extends RuntimeException {
         private static final long serialVersionUID = 1L;
+        /** Whether another attempt could go differently: a tool error may pass, invalid arguments do not. */
+        final boolean retryable;
+
+        TaskFailed(String message, boolean retryable) {
+            super(message, null, false, false);
+            this.retryable = retryable;
+        }
 
         TaskFailed(String message) {
-            super(message, null, false, false);
+            this(message, true);
         }
     }
 
@@ -50,44 +57,57 @@ final class ToolRunner {
     }
 
     Outcome run(TaskDescription task, Decision decision, String idempotencyKey, boolean mayReconsider) {
-        String problem = check(decision);
+        Problem problem = check(decision);
         if (problem == null) {
             ToolResult result = catalog.invoke(decision.tool(), decision.arguments(), idempotencyKey, TOOL_TIMEOUT);
             if (!result.isError()) return new Outcome(decision, result, null);
-            problem = decision.tool() + " failed: " + result.text();
-            if (!mayReconsider || planner == null) throw new TaskFailed(problem);
+            problem = new Problem(decision.tool() + " failed: " + result.text(), true);
+            if (!mayReconsider || planner == null) throw new TaskFailed(problem.text, true);
         } else if (!mayReconsider || planner == null) {
-            throw new TaskFailed(problem);
+            throw new TaskFailed(problem.text, problem.mayPass);
         }
-        Decision second = planner.reconsider(task, policy.filter(catalog.tools()), decision, problem);
-        if (second.tool() == null) throw new TaskFailed(problem + " (reconsidered: " + second.rationale() + ")");
-        String secondProblem = check(second);
+        Decision second = planner.reconsider(task, policy.filter(catalog.tools()), decision, problem.text);
+        // nothing else to try: a tool error may pass on another attempt, a decision that cannot be used will not
+        if (second.tool() == null)
+            throw new TaskFailed(problem.text + " (reconsidered: " + second.rationale() + ")", problem.mayPass);
+        Problem secondProblem = check(second);
         if (secondProblem != null)
-            throw new TaskFailed(problem + "; the corrected decision failed too: " + secondProblem);
+            throw new TaskFailed(
+                    problem.text + "; the corrected decision failed too: " + secondProblem.text,
+                    problem.mayPass || secondProblem.mayPass);
         ToolResult result = catalog.invoke(second.tool(), second.arguments(), idempotencyKey + "/2", TOOL_TIMEOUT);
         if (result.isError())
             throw new TaskFailed(
-                    problem + "; the corrected decision failed too: " + second.tool() + ": " + result.text());
-        return new Outcome(second, result, problem);
+                    problem.text + "; the corrected decision failed too: " + second.tool() + ": " + result.text(),
+                    true);
+        return new Outcome(second, result, problem.text);
     }
 
+    /** What is wrong with a decision, and whether it could pass by itself (a tool not installed yet may come). */
+    record Problem(String text, boolean mayPass) {}
+
     /** Null when the decision can run now; else what is wrong with it. */
-    String check(Decision decision) {
+    Problem check(Decision decision) {
         // checked now, not at decision time: the tool may have gone, or changed its schema, since
         ToolDescriptor descriptor = catalog.tool(decision.tool()).orElse(null);
         if (descriptor == null)
-            return "the tool " + decision.tool() + " chosen for this task is not installed (any more)";
+            return new Problem(
+                    "the tool " + decision.tool() + " chosen for this task is not installed (any more)", true);
         // whoever chose it (a planner that obeyed words in the task or its variables), the process decides what may run
         if (!policy.permits(descriptor)) {
-            return "the process does not allow " + decision.tool() + " (it reaches "
-                    + (descriptor.reach().isEmpty() ? "nothing" : String.join(", ", descriptor.reach()))
-                    + "; the process allows " + policy.spec() + "); name it in the process "
-                    + "property " + ToolPolicy.PROPERTY + " to allow it";
+            return new Problem(
+                    "the process does not allow " + decision.tool() + " (it reaches "
+                            + (descriptor.reach().isEmpty() ? "nothing" : String.join(", ", descriptor.reach()))
+                            + "; the process allows " + policy.spec() + "); name it in the process "
+                            + "property " + ToolPolicy.PROPERTY + " to allow it",
+                    false);
         }
         List<String> problems = validator.problems(descriptor, decision.arguments());
         return problems.isEmpty()
                 ? null
-                : "the arguments chosen for " + decision.tool() + " do not match its input schema: "
-                        + String.join("; ", problems);
+                : new Problem(
+                        "the arguments chosen for " + decision.tool() + " do not match its input schema: "
+                                + String.join("; ", problems),
+                        false);
     }
 }

@@ -540,7 +540,7 @@ public final class PlannerEvaluation {
             System.err.println("the evaluation data has problems:\n  " + String.join("\n  ", problems));
             System.exit(2);
         }
-        Planner planner = new SemanticPlanner(Embedders.offline(), 0.16);
+        Planner planner = new SemanticPlanner(Embedders.offline());
         System.out.println(
                 "planner: " + planner.name() + "; " + catalogue.tools().size() + " tools");
         Map<String, List<Outcome>> outcomes = evaluate(planner, catalogue, splits);
