@@ -161,12 +161,14 @@ class ProcessRestTest {
             assertThat(task.path("tool").isNull()).isTrue();
             assertThat(failed.path("incidents").path(0).path("message").asText())
                     .startsWith("no tool fits");
-            // the schema check stopped the invalid call before the tool ran, and says what was missing
+            // the fitting tool cannot be called with what the words give: no call, no retry, and the reason says what
+            // was missing and how to give it
             JsonNode invalid = procos.awaitInstanceEnd(vague, Duration.ofSeconds(60));
             assertThat(invalid.path("state").asText()).as(invalid.toString()).isEqualTo("FAILED");
-            assertThat(invalid.path("tasks").path(0).path("tool").asText()).isEqualTo("file.write");
+            assertThat(invalid.path("tasks").path(0).path("tool").isNull()).isTrue();
+            assertThat(invalid.path("tasks").path(0).path("attempts").asInt()).isEqualTo(1);
             assertThat(invalid.path("incidents").path(0).path("message").asText())
-                    .contains("do not match its input schema", "content", "required");
+                    .contains("file.write", "gives no content", "process variable content");
             assertThat(procos.home.resolve("data/workspace").toFile().list()).isNullOrEmpty();
         }
     }

@@ -311,7 +311,7 @@ final class ArgumentFiller {
                         case NUMBER_LIST -> numberList(mentions, used);
                         case STRING_LIST -> typedList(p, mentions, used, hasOutputPath(p));
                         case COMMAND -> command(mentions);
-                        case OUTPUTS -> outputs(mentions);
+                        case OUTPUTS -> outputs(mentions, text);
                         case LANGUAGE -> language(p, lower);
                         default -> null;
                     };
@@ -319,6 +319,7 @@ final class ArgumentFiller {
         }
         coordinates(mentions, used, out);
 
+        keyed(text, out, mentions, used);
         // the rest: every (property, value) pair scored, best first
         List<Pair> pairs = new ArrayList<>();
         for (Property p : properties.values()) {
@@ -337,8 +338,8 @@ final class ArgumentFiller {
         pairs.sort((a, b) -> {
             int c = Double.compare(b.score, a.score);
             if (c != 0) return c;
-            int da = Math.abs(order.indexOf(a.property.name()) - seen.indexOf(a.mention));
-            int db = Math.abs(order.indexOf(b.property.name()) - seen.indexOf(b.mention));
+            int da = Math.abs(rank(a.property) - rank(seen, a.mention));
+            int db = Math.abs(rank(b.property) - rank(seen, b.mention));
             if (da != db) return Integer.compare(da, db);
             return Integer.compare(a.mention.start(), b.mention.start());
         });
@@ -358,13 +359,18 @@ final class ArgumentFiller {
             }
         }
         frequencies(lower, out);
-        keyed(text, out);
         for (Property p : properties.values()) {
             // "the median" is the 50th percentile
             if (!out.containsKey(p.name())
                     && p.role() == Role.NUMBER
                     && p.named("percentile")
                     && lower.contains("median")) out.put(p.name(), 50L);
+        }
+        for (Property p : properties.values()) {
+            if (out.containsKey(p.name()) || p.role() != Role.TEXT && p.role() != Role.NAME) continue;
+            if (!p.named("item", "product", "article", "goods", "material", "part", "items")) continue;
+            Matcher m = ITEM.matcher(text);
+            if (m.find()) out.put(p.name(), m.group(1).strip());
         }
         // free text for what reads as text, when nothing quoted gave it
         for (Property p : properties.values()) {
@@ -390,6 +396,26 @@ final class ArgumentFiller {
     }
 
     private record Pair(Property property, Mention mention, Object value, double score) {}
+
+    /** Where a property stands among the schema's properties of its role. */
+    private int rank(Property p) {
+        int i = 0;
+        for (Property q : properties.values()) {
+            if (q == p) return i;
+            if (q.role() == p.role()) i++;
+        }
+        return i;
+    }
+
+    /** Where a value stands among the values of its kind. */
+    private static int rank(List<Mention> all, Mention m) {
+        int i = 0;
+        for (Mention o : all) {
+            if (o == m) return i;
+            if (o.kind() == m.kind()) i++;
+        }
+        return i;
+    }
 
     /** The value a mention gives a property of its role, or null when it cannot be one. */
     private static Object value(Property p, Mention m) {
@@ -538,6 +564,7 @@ final class ArgumentFiller {
         boolean fromProp = p.named("from", "source", "origin", "start", "departure", "src", "base", "sender", "pickup");
         boolean toProp = p.named("to", "target", "destination", "dest", "end", "arrival", "recipient", "quote", "dst");
         if (fromProp && fromCue || toProp && toCue) s += 0.3;
+        else if (toProp && last.equals("in") && (m.kind() == Kind.ZONE || m.kind() == Kind.NAME)) s += 0.15;
         if (fromProp && toCue && !fromCue || toProp && fromCue && !toCue) s -= 0.3;
         if (m.kind() == Kind.NUMBER) s += unitFit(p, m);
         // a coordinate comes as a pair or with its name: a lone number is no latitude
@@ -545,7 +572,7 @@ final class ArgumentFiller {
                 && p.named("lat", "latitude", "lon", "lng", "longitude")
                 && m.unit() == null
                 && near == 0) s -= 0.3;
-        if (m.kind() == Kind.NAME) s += nameFit(p, m, context);
+        if (m.kind() == Kind.NAME) s += nameFit(p, m, context) + 0.01 * ((String) m.value()).split(" ").length;
         if (m.kind() == Kind.QUOTE && (p.role() == Role.NAME || p.role() == Role.IDENT)) s -= 0.1;
         return s;
     }
@@ -821,15 +848,23 @@ final class ArgumentFiller {
         String d = p.schema().path("description").asText("");
         for (JsonNode v : p.schema().path("enum")) {
             String value = v.asText();
-            Matcher m = Pattern.compile("(?i)(?<![\\w])" + Pattern.quote(value)
-                            + "\\s*(?:\\(([^)]{2,40})\\)|[=:]\\s*([\\w -]{2,30})|\\s+(?:for|means)\\s+([\\w -]{2,30}))")
+            Matcher m = Pattern.compile(
+                            "(?i)(?<![\\w])" + Pattern.quote(value)
+                                    + "\\s*(?:\\(([^)]{2,40})\\)|[=:]\\s*([\\w -]{2,30})|\\s+(?:for|means)\\s+([\\w -]{2,30})|\\s+(\\p{L}[\\p{L} -]{1,30}?)(?=\\s*[,;.)]|\\s*$))")
                     .matcher(d);
             while (m.find()) {
-                String g = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
+                String g = m.group(1) != null
+                        ? m.group(1)
+                        : m.group(2) != null ? m.group(2) : m.group(3) != null ? m.group(3) : m.group(4);
                 for (String part : g.split("\\s*(?:,|/|\\bor\\b)\\s*")) {
                     String t = part.strip().toLowerCase(Locale.ROOT);
-                    if (t.length() >= 3 && !t.equals(value.toLowerCase(Locale.ROOT)))
-                        out.computeIfAbsent(value, k -> new ArrayList<>()).add(t);
+                    if (t.length() >= 2 && !t.equals(value.toLowerCase(Locale.ROOT))) {
+                        // and what the gloss itself may be written as: "°F" is Fahrenheit
+                        for (String form : Units.wordsFor(t))
+                            if (form.length() >= 2)
+                                out.computeIfAbsent(value, k -> new ArrayList<>())
+                                        .add(form);
+                    }
                 }
             }
         }
@@ -1011,10 +1046,19 @@ final class ArgumentFiller {
         return List.of((Object[]) ((String) code.get(0).value()).trim().split("\\s+"));
     }
 
+    /** What is ordered: "500 pieces of M8x40 bolts at …", "40 boxes of A4 paper from …", "12 laptops". */
+    private static final Pattern ITEM = Pattern.compile(
+            "\\b\\d[\\d,.]*\\s+(?:(?:pieces|units|boxes|cases|pallets|packs|rolls|crates|bags|sets|pcs|cartons|bottles|reams)\\s+of\\s+)?([\\p{L}\\d][\\p{L}\\d -]{1,60}?)(?=\\s+(?:from|at|for|with|by|to|each|per|via|on)\\b|\\s*[,.;:]|\\s*$)");
+    /** "… and return deflection", "returning e". */
+    private static final Pattern RETURN = Pattern.compile(
+            "\\breturn(?:s|ing)?\\s+(?:the\\s+(?:value|variable)s?\\s+(?:of\\s+)?)?([A-Za-z_]\\w*)\\b(?![\\w(])");
+
     private static final Pattern ASSIGNED = Pattern.compile("(?:^|[;\\n,])\\s*([A-Za-z]\\w*)\\s*=(?!=)");
 
     /** What a script computes last is what the task is after. */
-    private static List<Object> outputs(Mentions mentions) {
+    private static List<Object> outputs(Mentions mentions, String text) {
+        Matcher named = RETURN.matcher(text);
+        if (named.find()) return List.of(named.group(1));
         List<Mention> code = mentions.of(Kind.CODE);
         if (code.isEmpty()) return null;
         String last = null;
@@ -1096,7 +1140,7 @@ final class ArgumentFiller {
      * "room Fjord", "column revenue", "channel #ops", "kind: decision": a value written right after the property's
      * name. Lower-case words count only for names that hold such words (a column, a kind, a tag).
      */
-    private void keyed(String text, Map<String, Object> out) {
+    private void keyed(String text, Map<String, Object> out, Mentions mentions, Set<Mention> used) {
         for (Property p : properties.values()) {
             if (out.containsKey(p.name())) continue;
             if (!Set.of(Role.NAME, Role.TEXT, Role.IDENT, Role.CHANNEL).contains(p.role())) continue;
@@ -1115,6 +1159,9 @@ final class ArgumentFiller {
                 if (!marked && !STRUCTURAL.contains(word)) continue;
                 if (fits(p, v)) {
                     out.put(p.name(), v);
+                    int s = m.start(1);
+                    int e = s + v.length();
+                    for (Mention o : mentions.all()) if (o.start() < e && o.end() > s) used.add(o);
                     break;
                 }
             }
