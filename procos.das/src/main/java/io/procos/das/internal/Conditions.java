@@ -20,15 +20,19 @@ final class Conditions {
     private static final String COMPARATOR =
             "(more than|greater than|higher than|larger than|over|above|exceeds|at least|"
                     + "less than|lower than|smaller than|fewer than|below|under|at most|equal to|equals|is|=|>=|<=|>|<)";
+    /** How a value is said to change before its comparison: "the price drops below 80". */
+    private static final String MOVES =
+            "(?:drops|falls|rises|goes|climbs|closes|stays|gets|ends|trades|moves|comes in)\\s+";
     /** "the price drops below 80", "the total is over 10,000", "the notional exceeds 2 million". */
     private static final Pattern NUMERIC = Pattern.compile(
-            "^(.+?)\\s+(?:is\\s+|are\\s+|was\\s+|(?:drops|falls|rises|goes|climbs|closes|stays|gets|ends|trades|moves|comes in)\\s+)?"
+            "^(.+?)\\s+(?:is\\s+|are\\s+|was\\s+|" + MOVES + ")?"
                     + COMPARATOR
                     + "\\s+(-?\\d+(?:[.,]\\d+)*)(?:\\s*(thousand|k|million|mn|billion|bn)\\b)?.*$",
             Pattern.CASE_INSENSITIVE);
     /** Two variables compared: "the quantity is less than the ordered amount". */
     private static final Pattern BETWEEN = Pattern.compile(
-            "^(.+?)\\s+(?:is\\s+|are\\s+|was\\s+)?" + COMPARATOR.replace("|is|=", "") + "\\s+([A-Za-z][A-Za-z ]*)$",
+            "^(.+?)\\s+(?:is\\s+|are\\s+|was\\s+|" + MOVES + ")?" + COMPARATOR.replace("|is|=", "")
+                    + "\\s+([A-Za-z][A-Za-z ]*)$",
             Pattern.CASE_INSENSITIVE);
 
     private static final Pattern TEXT =
@@ -67,6 +71,14 @@ final class Conditions {
             "both",
             "anything",
             "something",
+            "to",
+            "with",
+            "into",
+            "at",
+            "in",
+            "on",
+            "of",
+            "for",
             "we",
             "you",
             "i",
@@ -159,7 +171,7 @@ final class Conditions {
         boolean negated =
                 Pattern.compile("(?i)\\b(not|no|never)\\b|n't\\b").matcher(w).find();
         w = w.replaceAll("(?i)n't\\b", "")
-                .replaceAll("(?i)\\s+(by|from|to|with|into|at|of|for|in|on|within|after|before|than)\\s+.*$", "");
+                .replaceAll("(?i)\\s+(by|from|within|after|before|than|because|since)\\s+.*$", "");
         List<String> parts = new ArrayList<>();
         for (String part : w.split("[^A-Za-z0-9]+")) {
             String p = part.toLowerCase(Locale.ROOT);

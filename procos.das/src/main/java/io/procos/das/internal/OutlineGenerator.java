@@ -52,7 +52,7 @@ final class OutlineGenerator {
     private static final Pattern BULLET = Pattern.compile("^\\s*[-*•]\\s+(.+)$");
     /** "1." "1)" "(1)" "Step 1:" "Step one:" where a line, the text or a clause begins. */
     private static final Pattern NUMBER = Pattern.compile(
-            "(?<![^\\s:;,])(?:\\((\\d{1,2})\\)|(\\d{1,2})[.)]|(?i:step)\\s+(\\d{1,2}|(?i:one|two|three|four|five|six|seven|eight|nine|ten))\\s*[:.)-]?)(?=\\s)\\s*");
+            "(?<![^\\s:;,])(?:\\((\\d{1,2})\\)|(\\d{1,2})[.):]|(\\d{1,2})\\s+[-–]|(?i:step)\\s+(\\d{1,2}|(?i:one|two|three|four|five|six|seven|eight|nine|ten))\\s*[:.)-]?)(?=\\s)\\s*");
 
     private static final Map<String, Integer> NUMBERS = Map.of(
             "one", 1, "two", 2, "three", 3, "four", 4, "five", 5, "six", 6, "seven", 7, "eight", 8, "nine", 9, "ten",
@@ -108,6 +108,8 @@ final class OutlineGenerator {
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     private static final Pattern IF_NO_COMMA =
             Pattern.compile("^(?:" + IF_WORDS + ")\\s+(.+)$", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
+    private static final Pattern UNLESS =
+            Pattern.compile("^unless\\s+(.+?),(?!\\d)\\s*(.+)$", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     private static final Pattern IN_CASE_OF =
             Pattern.compile("^in (?:case|the event) of\\s+(.+?),\\s*(.+)$", Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     private static final Pattern TRAILING_IF = Pattern.compile(
@@ -273,7 +275,8 @@ final class OutlineGenerator {
             Matcher m = NUMBER.matcher(text);
             List<int[]> marks = new ArrayList<>(); // start, end of each marker 1, 2, 3…
             while (m.find()) {
-                String n = m.group(1) != null ? m.group(1) : m.group(2) != null ? m.group(2) : m.group(3);
+                String n = m.group(1);
+                for (int g = 2; n == null; g++) n = m.group(g);
                 int number =
                         Character.isDigit(n.charAt(0)) ? Integer.parseInt(n) : NUMBERS.get(n.toLowerCase(Locale.ROOT));
                 if (number != marks.size() + 1) continue;
@@ -436,7 +439,12 @@ final class OutlineGenerator {
             Matcher m = IN_CASE_OF.matcher(f);
             String condition;
             String action;
-            if (m.matches()) {
+            boolean unless = false;
+            if ((m = UNLESS.matcher(f)).matches()) {
+                condition = m.group(1);
+                action = m.group(2);
+                unless = true;
+            } else if ((m = IN_CASE_OF.matcher(f)).matches()) {
                 condition = m.group(1);
                 action = m.group(2);
             } else if ((m = IF.matcher(f)).matches() && !JOIN.matcher(f).lookingAt()) {
@@ -460,10 +468,12 @@ final class OutlineGenerator {
             }
             String expression = condition(condition, f);
             if (expression == null) return false;
+            if (unless) expression = not(expression);
             List<Step> then = new ArrayList<>();
             statement(action, then);
             if (then.isEmpty()) return false;
-            out.add(new Choice(List.of(new Branch(label(condition), expression, then)), otherwise));
+            out.add(new Choice(
+                    List.of(new Branch((unless ? "unless " : "") + label(condition), expression, then)), otherwise));
             return true;
         }
 
@@ -676,7 +686,7 @@ final class OutlineGenerator {
                     boolean unless = m.group(2).equalsIgnoreCase("unless");
                     String expression = condition(m.group(3), c);
                     if (expression != null) {
-                        if (unless) expression = Conditions.notYet(expression);
+                        if (unless) expression = not(expression);
                         return new Choice(
                                 List.of(new Branch(
                                         (unless ? "unless " : "") + label(m.group(3)), expression, List.of(t))),
@@ -734,6 +744,11 @@ final class OutlineGenerator {
             return e;
         }
 
+        /** "unless …": done when the words do not hold, or nobody said they do. */
+        static String not(String expression) {
+            return "${not (" + expression.substring(2, expression.length() - 1) + ")}";
+        }
+
         boolean choiceStart(String g) {
             return IF.matcher(g).matches()
                     || IN_CASE_OF.matcher(g).matches()
@@ -754,7 +769,7 @@ final class OutlineGenerator {
             if (name(f).isEmpty()) f = "Step";
             String[] w = f.split("\\s+", 2);
             if (w.length == 2) {
-                String object = OBJECT_END.matcher(w[1]).replaceFirst("");
+                String object = OBJECT_END.matcher(w[1]).replaceFirst("").replaceFirst("^[a-z]+ing\\s+", "");
                 String bare = object.toLowerCase(Locale.ROOT);
                 if (!PRONOUNS.contains(bare) && !bare.isBlank() && object.split("\\s+").length <= 6)
                     antecedent = object;
