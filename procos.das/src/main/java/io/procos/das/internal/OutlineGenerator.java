@@ -434,9 +434,9 @@ final class OutlineGenerator {
             sequence(f, out);
         }
 
-        /** "if …, …[, otherwise …]" and "in case of …, …": a choice; false when the words are none. */
+        /** "if …, …[, otherwise …]", "unless …, …", "in case of …, …": a choice; false when the words are none. */
         boolean choice(String f, List<Step> out) {
-            Matcher m = IN_CASE_OF.matcher(f);
+            Matcher m;
             String condition;
             String action;
             boolean unless = false;

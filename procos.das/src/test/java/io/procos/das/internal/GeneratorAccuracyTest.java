@@ -145,7 +145,7 @@ class GeneratorAccuracyTest {
     void anyWordsBecomeAValidProcess() throws Exception {
         java.util.Random random = new java.util.Random(42);
         long slowest = 0;
-        for (int i = 0; i < 600; i++) {
+        for (int i = 0; i < 300; i++) {
             StringBuilder text = new StringBuilder();
             int n = 1 + random.nextInt(14);
             for (int k = 0; k < n; k++)
