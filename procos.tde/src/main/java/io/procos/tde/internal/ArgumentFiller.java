@@ -484,6 +484,17 @@ final class ArgumentFiller {
                         || d.contains("0-1")
                         || d.contains("0 to 1")) v = v / 100;
             } else if (durationUnit(unit) != null) {
+                // "go back 14 days", "3 days before", "minus 2 weeks"
+                String b = m.before();
+                if ((b.endsWith("back")
+                                || b.endsWith("minus")
+                                || b.endsWith("subtract")
+                                || b.contains("go back")
+                                || m.after().startsWith("before")
+                                || m.after().startsWith("ago")
+                                || m.after().startsWith("earlier"))
+                        && !(p.schema().has("minimum")
+                                && p.schema().get("minimum").asDouble() >= 0)) v = -v;
                 String wanted = wantedDuration(p);
                 if (wanted != null && !wanted.equals(durationUnit(unit))) {
                     Double converted = Units.convertDuration(v, unit, wanted);
@@ -850,7 +861,7 @@ final class ArgumentFiller {
             String value = v.asText();
             Matcher m = Pattern.compile(
                             "(?i)(?<![\\w])" + Pattern.quote(value)
-                                    + "\\s*(?:\\(([^)]{2,40})\\)|[=:]\\s*([\\w -]{2,30})|\\s+(?:for|means)\\s+([\\w -]{2,30})|\\s+(\\p{L}[\\p{L} -]{1,30}?)(?=\\s*[,;.)]|\\s*$))")
+                                    + "\\s*(?:\\(([^)]{2,40})\\)|[=:]\\s*([\\w -]{2,30})|\\s+(?:for|means)\\s+([\\w -]{2,30})|(?-i)\\s+([A-Z][\\p{L}-]+(?:\\s+[A-Z][\\p{L}-]+)?)(?=\\s*[,;.)]|\\s*$))")
                     .matcher(d);
             while (m.find()) {
                 String g = m.group(1) != null
@@ -1097,7 +1108,10 @@ final class ArgumentFiller {
             String before = text.substring(Math.max(0, at - 20), at)
                     .toLowerCase(Locale.ROOT)
                     .trim();
-            seen.add(new Seen(c, at, false, before));
+            // "75 British pounds": the currency of an amount written a word before it
+            boolean withAmount = before.matches("(?s).*\\d\\s*(?:[\\p{L}]+\\s+)?$")
+                    && !before.matches("(?s).*\\d\\s*(?:to|into|in)\\s+$");
+            seen.add(new Seen(c, at, withAmount, before));
         }
         if (seen.isEmpty()) return;
         seen.sort((a, b) -> Integer.compare(a.at, b.at));

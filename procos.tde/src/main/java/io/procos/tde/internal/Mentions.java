@@ -493,7 +493,16 @@ final class Mentions {
         }
     }
 
+    /** "1200x800", "200 × 80": two numbers, width then height. */
+    private static final Pattern DIMENSIONS = Pattern.compile("(?<![\\w.])(\\d+)\\s?[x×]\\s?(\\d+)(?![\\w.])");
+
     private void coordinatesAndNumbers() {
+        for (Matcher m = DIMENSIONS.matcher(text); m.find(); ) {
+            if (!free(m.start(), m.end())) continue;
+            add(Kind.NUMBER, Long.parseLong(m.group(1)), m.start(1), m.end(1), null, null);
+            add(Kind.NUMBER, Long.parseLong(m.group(2)), m.start(2), m.end(2), null, null);
+            for (int i = m.start(); i < m.end(); i++) taken[i] = true;
+        }
         for (Matcher m = NUMBER.matcher(text); m.find(); ) {
             int s = m.start(2);
             int e = m.end(2);
