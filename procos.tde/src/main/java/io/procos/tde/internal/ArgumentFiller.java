@@ -523,7 +523,7 @@ final class ArgumentFiller {
         String d = p.description();
         for (String w :
                 List.of("seconds", "minutes", "hours", "days", "weeks", "months", "years", "month", "day", "year")) {
-            if (Pattern.compile("\\b(?:in|of|number of|how many)\\s+" + w + "\\b")
+            if (regex("\\b(?:in|of|number of|how many)\\s+" + w + "\\b")
                     .matcher(d)
                     .find()) return durationUnit(w);
         }
@@ -746,7 +746,7 @@ final class ArgumentFiller {
         if (value instanceof String str) {
             if (s.has("pattern")) {
                 try {
-                    if (!Pattern.compile(s.get("pattern").asText()).matcher(str).find()) return false;
+                    if (!regex(s.get("pattern").asText()).matcher(str).find()) return false;
                 } catch (RuntimeException e) {
                     // a pattern Java cannot read does not refuse
                 }
@@ -778,7 +778,7 @@ final class ArgumentFiller {
                 int best = -1;
                 for (String f : forms) {
                     if (f.length() < 2 && !f.matches("[°$€£¥]")) continue;
-                    Matcher m = Pattern.compile("(?<![\\p{L}\\p{N}])" + Pattern.quote(f) + "(?![\\p{L}\\p{N}])")
+                    Matcher m = regex("(?<![\\p{L}\\p{N}])" + Pattern.quote(f) + "(?![\\p{L}\\p{N}])")
                             .matcher(lower);
                     while (m.find()) {
                         // a two-letter word ("in", "it", "to") is the unit or language only next to a number or in
@@ -859,7 +859,7 @@ final class ArgumentFiller {
         String d = p.schema().path("description").asText("");
         for (JsonNode v : p.schema().path("enum")) {
             String value = v.asText();
-            Matcher m = Pattern.compile(
+            Matcher m = regex(
                             "(?i)(?<![\\w])" + Pattern.quote(value)
                                     + "\\s*(?:\\(([^)]{2,40})\\)|[=:]\\s*([\\w -]{2,30})|\\s+(?:for|means)\\s+([\\w -]{2,30})|(?-i)\\s+([A-Z][\\p{L}-]+(?:\\s+[A-Z][\\p{L}-]+)?)(?=\\s*[,;.)]|\\s*$))")
                     .matcher(d);
@@ -927,7 +927,7 @@ final class ArgumentFiller {
             forms.addAll(List.of("dry-run", "simulate", "without changing"));
         }
         for (String f : forms) {
-            Matcher m = Pattern.compile("(?<![\\p{L}])" + Pattern.quote(f)).matcher(lower);
+            Matcher m = regex("(?<![\\p{L}])" + Pattern.quote(f)).matcher(lower);
             if (m.find()) {
                 String b = lower.substring(Math.max(0, m.start() - 25), m.start());
                 boolean negated = b.matches(
@@ -1093,7 +1093,7 @@ final class ArgumentFiller {
             if (c != null) seen.add(new Seen(c, m.start(), true, m.before()));
         }
         String text = mentions.text();
-        Matcher w = Pattern.compile("(?<![\\p{L}])([A-Z]{3}|[A-Za-z]+(?: [a-z]+)?)(?![\\p{L}])")
+        Matcher w = regex("(?<![\\p{L}])([A-Z]{3}|[A-Za-z]+(?: [a-z]+)?)(?![\\p{L}])")
                 .matcher(text);
         while (w.find()) {
             String word = w.group(1);
@@ -1161,7 +1161,7 @@ final class ArgumentFiller {
             String[] parts = split(p.name()).split(" ");
             String word = parts[parts.length - 1];
             if (word.length() < 3 || STOP.contains(word)) continue;
-            Matcher m = Pattern.compile("(?i)\\b" + Pattern.quote(word)
+            Matcher m = regex("(?i)\\b" + Pattern.quote(word)
                             + "s?\\s+(?:called\\s+|named\\s+|is\\s+|=\\s*|:\\s*)?(?-i)([A-Za-z0-9#_][\\w#./-]*)")
                     .matcher(text);
             while (m.find()) {
@@ -1231,7 +1231,7 @@ final class ArgumentFiller {
                 "arabic",
                 "swedish",
                 "turkish")) {
-            if (Pattern.compile("\\b" + name + "\\b").matcher(lower).find()) {
+            if (regex("\\b" + name + "\\b").matcher(lower).find()) {
                 String iso = Units.meanings(name).get(1);
                 return code ? iso : Character.toUpperCase(name.charAt(0)) + name.substring(1);
             }
@@ -1351,6 +1351,18 @@ final class ArgumentFiller {
 
     private static final Pattern ABOUT = Pattern.compile(
             "\\b(?:about|regarding|concerning|on the subject of)\\s+([^.?!;]{3,200})", Pattern.CASE_INSENSITIVE);
+
+    private static final Map<String, Pattern> PATTERNS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** A pattern built from a schema's words, compiled once: the same schemas are read for every decision. */
+    static Pattern regex(String regex) {
+        Pattern p = PATTERNS.get(regex);
+        if (p != null) return p;
+        if (PATTERNS.size() > 20_000) PATTERNS.clear();
+        p = Pattern.compile(regex);
+        PATTERNS.put(regex, p);
+        return p;
+    }
 
     /** "file_path", "filePath" and "File Path" are the same variable. */
     static String key(String name) {

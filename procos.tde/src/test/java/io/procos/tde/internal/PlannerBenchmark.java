@@ -63,7 +63,7 @@ public final class PlannerBenchmark {
     public static void main(String[] args) {
         int decisions = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         TextEmbedder embedder = io.procos.api.testing.Embedders.offline();
-        SemanticPlanner planner = new SemanticPlanner(embedder, 0.16);
+        SemanticPlanner planner = new SemanticPlanner(embedder);
         List<TaskDescription> tasks = List.of(
                 new TaskDescription(
                         "Reconcile the invoices with the bank statement", "for finance, November", Map.of()),
@@ -91,6 +91,28 @@ public final class PlannerBenchmark {
             System.out.printf(
                     "%-10d %15.2f ms %15.2f ms %19.2f ms%n", size, p(decide, 50), p(decide, 99), p(embed, 50));
         }
+        // the labelled tasks, each text new to the embedder, among the labelled tools and generated ones up to 1,000
+        PlannerEvaluation.Catalogue catalogue = PlannerEvaluation.loadCatalogue();
+        List<ToolDescriptor> thousand = new ArrayList<>(catalogue.tools());
+        thousand.addAll(tools(1000 - thousand.size()));
+        List<PlannerEvaluation.Task> labelled = PlannerEvaluation.loadTasks("dev");
+        for (int i = 0; i < 5; i++) planner.decide(new TaskDescription("warm up " + i, "", Map.of()), thousand);
+        long[] decide = new long[labelled.size()];
+        long[] embed = new long[labelled.size()];
+        for (int i = 0; i < labelled.size(); i++) {
+            PlannerEvaluation.Task t = labelled.get(i);
+            TaskDescription task = new TaskDescription(t.name(), t.documentation(), t.variables());
+            long a = System.nanoTime();
+            embedder.embed("a text of about the same length as the task, new: " + i + " " + t.name());
+            long b = System.nanoTime();
+            planner.decide(task, thousand);
+            long c = System.nanoTime();
+            embed[i] = b - a;
+            decide[i] = c - b;
+        }
+        System.out.printf(
+                "%-10s %15.2f ms %15.2f ms %19.2f ms   (%d labelled tasks, each text embedded for the first time)%n",
+                "1000*", p(decide, 50), p(decide, 99), p(embed, 50), labelled.size());
     }
 
     private static List<ToolDescriptor> tools(int n) {
