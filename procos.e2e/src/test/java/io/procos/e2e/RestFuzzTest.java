@@ -278,6 +278,14 @@ class RestFuzzTest {
                         + "\"variables\": {\"month\": \"May\"}, \"toolPolicy\": \"default\"}",
                 json,
                 6));
+        r.add(new Route(
+                "POST",
+                "/api/tde/corrections",
+                "application/json",
+                "{\"task\": {\"name\": \"Write the report\", \"documentation\": \"Put \\\"done\\\" into fuzz/r.txt\"}, "
+                        + "\"tool\": \"file.write\", \"arguments\": {\"path\": \"fuzz/r.txt\", \"content\": \"done\"}}",
+                json,
+                3));
         r.add(new Route("GET", "/api/prompts", null, null, 0, 2));
         for (JsonNode p : procos.json(procos.api("/api/prompts")).path("prompts")) {
             String name = p.path("name").asText();

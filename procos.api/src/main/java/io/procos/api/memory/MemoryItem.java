@@ -31,11 +31,12 @@ public record MemoryItem(
 
     /**
      * Kinds only ProcOS itself records (decisions it took, errors it saw, commands it ran, prompt versions,
-     * processes it knows). Clients and tools cannot create them: a forged decision would become a precedent,
-     * a forged process would be offered for reuse.
+     * processes it knows, corrections it checked). Clients and tools cannot create them: a forged decision would
+     * become a precedent, a forged process would be offered for reuse, a forged correction would decide similar
+     * tasks (a person records a correction through {@code POST /api/tde/corrections}, which checks it).
      */
     public static final java.util.Set<String> RECORDED_BY_PROCOS =
-            java.util.Set.of("decision", "error", "interaction", "prompt", "process");
+            java.util.Set.of("decision", "error", "interaction", "prompt", "process", "correction");
 
     public static MemoryItem of(String kind, String text) {
         return new MemoryItem(null, kind, text, Map.of(), List.of(), null);

@@ -59,6 +59,12 @@ public final class MemoryServlet extends ApiServlet {
                         400, "the body needs {\"text\": \"what to remember\", \"kind\": \"note\"}");
             }
             String kind = body.get("kind") == null ? "note" : String.valueOf(body.get("kind"));
+            if (CorrectionsServlet.KIND.equals(kind)) {
+                throw new HttpJson.RequestException(
+                        400,
+                        "items of kind 'correction' are recorded by ProcOS itself once it has checked them: "
+                                + "POST /api/tde/corrections with {\"task\": {\"name\": …}, \"tool\": …, \"arguments\": {…}}");
+            }
             if (MemoryItem.RECORDED_BY_PROCOS.contains(kind)) {
                 throw new HttpJson.RequestException(
                         400,
