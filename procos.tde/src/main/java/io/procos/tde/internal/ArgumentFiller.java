@@ -555,7 +555,10 @@ final class ArgumentFiller {
             if (p.nameWords().contains(w) || p.nameWords().contains(stem(w))) near = Math.max(near, 0.6 - 0.1 * d);
             else if (p.words().contains(w) || p.words().contains(stem(w))) near = Math.max(near, 0.35 - 0.07 * d);
         }
-        String[] after = m.after().split(" ");
+        // a number's unit is the word after it: the words after that belong to what follows
+        String[] after = m.kind() == Kind.NUMBER && m.unit() != null
+                ? new String[0]
+                : m.after().split(" ");
         for (int i = 0; i < Math.min(2, after.length); i++) {
             String w = after[i];
             if (STOP.contains(w) || w.isEmpty()) continue;
@@ -616,24 +619,30 @@ final class ArgumentFiller {
                         "gross",
                         "eur",
                         "usd");
-        boolean percentProp = p.wants(
-                "percent",
-                "percentage",
-                "%",
-                "rate",
-                "pct",
-                "interest",
-                "discount",
-                "share",
-                "probability",
-                "ratio",
-                "margin",
-                "vat",
-                "tax",
-                "growth",
-                "inflation",
-                "fraction",
-                "yield");
+        // a percentage by the property's name, or by a description that says it holds one
+        String d = p.description();
+        boolean percentProp = wantedDuration == null
+                && (p.named(
+                                "percent",
+                                "percentage",
+                                "rate",
+                                "pct",
+                                "interest",
+                                "discount",
+                                "share",
+                                "probability",
+                                "ratio",
+                                "margin",
+                                "vat",
+                                "tax",
+                                "growth",
+                                "inflation",
+                                "fraction",
+                                "yield")
+                        || d.contains("percent")
+                        || d.contains("%")
+                        || d.contains("fraction")
+                        || d.matches(".*\\brate\\b.*"));
         boolean latProp = p.named("lat", "latitude");
         boolean lonProp = p.named("lon", "lng", "long", "longitude");
         if (latProp || lonProp) {
@@ -644,7 +653,7 @@ final class ArgumentFiller {
         if (unit == null) {
             double v = ((Number) m.value()).doubleValue();
             double s = 0;
-            if (wantedDuration != null || percentProp) s -= 0.05;
+
             if (percentProp && Math.abs(v) > 100) s -= 0.3;
             if (wantedDuration != null && v > 1000) s -= 0.3;
             if (moneyProp && Math.abs(v) >= 100) s += 0.05;
@@ -996,7 +1005,12 @@ final class ArgumentFiller {
         if (kind == null) return null;
         boolean copy = p.named("cc", "bcc");
         List<Object> out = new ArrayList<>();
-        for (Mention m : mentions.of(kind)) {
+        List<Mention> candidates = new ArrayList<>(mentions.of(kind));
+        if (kind == Kind.PATH && p.wants("folder", "folders", "director", "directory")) {
+            candidates.addAll(mentions.of(Kind.FOLDER));
+            candidates.sort((a, b) -> Integer.compare(a.start(), b.start()));
+        }
+        for (Mention m : candidates) {
             if (out.contains(m.value())) continue;
             if (kind == Kind.PATH && outputElsewhere && intoWhere(m)) continue;
             if (kind == Kind.EMAIL) {
@@ -1241,6 +1255,13 @@ final class ArgumentFiller {
 
     private static String country(Property p, String name) {
         String code = Units.country(name);
+        if (code == null) {
+            // "UK VAT", "Germany office": a country named inside a longer name
+            for (String w : name.split("\\s+")) {
+                code = Units.country(w);
+                if (code != null) break;
+            }
+        }
         if (code == null) return null;
         return wantsCountryCode(p)
                         || p.schema().path("maxLength").asInt(99) <= 3

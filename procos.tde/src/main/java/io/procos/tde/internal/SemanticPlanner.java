@@ -193,11 +193,20 @@ public final class SemanticPlanner implements Planner {
         float[] taskVector = embedder.embed(meaning(task, mentions));
         Set<String> asked = Operations.of(withoutQuotes(task.text(), mentions));
 
-        Precedent correction = precedents.stream()
-                .filter(p -> p.corrected() && p.similarity() >= CORRECTION_MIN)
-                .filter(p -> tools.stream().anyMatch(t -> t.name().equals(p.tool())))
-                .findFirst()
-                .orElse(null);
+        // a correction applies to the same request about other things: compared with the values in both masked,
+        // "the folder dir" and "the folder reports" are the same request
+        Precedent correction = null;
+        double closest = 0;
+        String masked = null;
+        for (Precedent p : precedents) {
+            if (!p.corrected() || tools.stream().noneMatch(t -> t.name().equals(p.tool()))) continue;
+            if (masked == null) masked = masked(task.text(), mentions);
+            double sim = dot(embedder.embed(masked), embedder.embed(masked(p.task(), Mentions.of(p.task(), today))));
+            if (sim >= CORRECTION_MIN && sim > closest) {
+                closest = sim;
+                correction = new Precedent(p.task(), p.tool(), p.arguments(), sim, true);
+            }
+        }
         if (correction != null) return corrected(task, tools, correction, mentions, today);
 
         // the closest few by meaning, kept in order
@@ -355,6 +364,20 @@ public final class SemanticPlanner implements Planner {
         String out =
                 AFTER_COLON.matcher(what).replaceAll("").replaceAll("\\s+", " ").strip();
         return out.isBlank() ? text : out;
+    }
+
+    /** The words with each value replaced by what kind of value it is: the request, whatever it is about. */
+    static String masked(String text, Mentions mentions) {
+        StringBuilder out = new StringBuilder();
+        int at = 0;
+        for (Mention m : mentions.all()) {
+            int s = m.kind() == Kind.QUOTE || m.kind() == Kind.CODE ? Math.max(0, m.start() - 1) : m.start();
+            int e = m.kind() == Kind.QUOTE || m.kind() == Kind.CODE ? Math.min(text.length(), m.end() + 1) : m.end();
+            if (s < at) continue;
+            out.append(text, at, s).append(m.kind().name().toLowerCase(Locale.ROOT));
+            at = e;
+        }
+        return out.append(text.substring(at)).toString();
     }
 
     /** The words without quoted text and code: "Write 'delete me' to a.txt" asks to write. */
@@ -544,8 +567,11 @@ public final class SemanticPlanner implements Planner {
     static final double PRECEDENT_MIN =
             0.9; // near-identical wording: "Write the memo" and "Read the memo" are close in meaning too
     static final double PRECEDENT_WEIGHT = 0.9;
-    /** A correction applies to tasks this close: the same request in other words, not merely the same subject. */
-    static final double CORRECTION_MIN = 0.8;
+    /**
+     * A correction applies to tasks this close, their values masked: the same request about other things, in much
+     * the same words, not merely the same subject.
+     */
+    static final double CORRECTION_MIN = 0.85;
 
     /** How many of the closest tools get a closer look at their arguments. */
     private static final int CANDIDATES = 5;

@@ -106,4 +106,34 @@ class SemanticPlannerTest {
                 "the arguments chosen for matlab.run do not match its input schema: $.script: required");
         assertThat(invalid.tool()).isNull();
     }
+
+    @Test
+    void aCorrectionDecidesTheSameRequestAboutOtherThingsTheCorrectedWay() {
+        ToolDescriptor list = tool(
+                "file.list",
+                "Lists the files and folders in a folder of the workspace. Use it to find out which files exist in a folder.",
+                "{\"type\":\"object\",\"properties\":{\"path\":{\"type\":\"string\"},\"recursive\":{\"type\":\"boolean\"}}}");
+        List<ToolDescriptor> tools = new java.util.ArrayList<>(TOOLS);
+        tools.add(list);
+        TaskDescription next = new TaskDescription("Show me what is stored in the folder reports", "", Map.of());
+        Decision before = planner.decide(next, tools);
+        assertThat(before.arguments()).doesNotContainKey("recursive");
+        io.procos.api.tde.Precedent correction = new io.procos.api.tde.Precedent(
+                "Show me what is stored in the folder dir",
+                "file.list",
+                Map.of("path", "dir", "recursive", true),
+                0.78,
+                true);
+        Decision after = planner.decide(next, tools, List.of(correction));
+        assertThat(after.tool()).isEqualTo("file.list");
+        assertThat(after.arguments()).containsEntry("path", "reports").containsEntry("recursive", true);
+        assertThat(after.rationale()).contains("as a person corrected the similar task");
+        // a different request is not steered by it
+        Decision other = planner.decide(
+                new TaskDescription(
+                        "Save the meeting notes", "Write \"Ship on Friday\" to notes/meeting.txt", Map.of()),
+                tools,
+                List.of(correction));
+        assertThat(other.tool()).isEqualTo("file.write");
+    }
 }
