@@ -320,12 +320,14 @@ final class ArgumentFiller {
         coordinates(mentions, used, out);
 
         keyed(text, out, mentions, used);
+        // numbers written as a list ("1, 2, 3 and 4") are one value: none of them is a scalar's
+        Set<Mention> inList = new HashSet<>(numberRun(mentions, 3));
         // the rest: every (property, value) pair scored, best first
         List<Pair> pairs = new ArrayList<>();
         for (Property p : properties.values()) {
             if (out.containsKey(p.name())) continue;
             for (Mention m : mentions.all()) {
-                if (used.contains(m)) continue;
+                if (used.contains(m) || inList.contains(m)) continue;
                 Object value = value(p, m);
                 if (value == null) continue;
                 double s = score(p, m);
@@ -652,8 +654,8 @@ final class ArgumentFiller {
         }
         if (unit == null) {
             double v = ((Number) m.value()).doubleValue();
-            double s = 0;
-
+            // a bare number is a duration only where the words around it say so
+            double s = wantedDuration != null ? -0.1 : 0;
             if (percentProp && Math.abs(v) > 100) s -= 0.3;
             if (wantedDuration != null && v > 1000) s -= 0.3;
             if (moneyProp && Math.abs(v) >= 100) s += 0.05;
@@ -945,6 +947,27 @@ final class ArgumentFiller {
             }
         }
         return null;
+    }
+
+    /** The numbers of the longest run of at least {@code min} written as a list. */
+    private static List<Mention> numberRun(Mentions mentions, int min) {
+        List<Mention> numbers = mentions.of(Kind.NUMBER);
+        String text = mentions.text();
+        List<Mention> best = List.of();
+        List<Mention> run = new ArrayList<>();
+        for (Mention m : numbers) {
+            if (!run.isEmpty()) {
+                Mention last = run.get(run.size() - 1);
+                String between = text.substring(last.end(), Math.max(last.end(), m.start()));
+                if (!between.matches("\\s*(?:,|;|and|,\\s*and|&|\\s)\\s*")) {
+                    if (run.size() > best.size()) best = run;
+                    run = new ArrayList<>();
+                }
+            }
+            run.add(m);
+        }
+        if (run.size() > best.size()) best = run;
+        return best.size() >= min ? best : List.of();
     }
 
     /** The longest run of numbers written as a list: "3, 5, 8 and 13", "[1 2 3]". */

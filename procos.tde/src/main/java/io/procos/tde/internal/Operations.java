@@ -146,13 +146,37 @@ final class Operations {
         return out;
     }
 
+    /** What a tool's description offers, and what it says it does not do ("No INSERT, UPDATE or DELETE"). */
+    record Offer(Set<String> offers, Set<String> refuses) {}
+
+    private static final Pattern NEGATIVE = Pattern.compile(
+            "\\b(?:no|not|cannot|can't|never|doesn't|don't|without|instead|neither|nor)\\b", Pattern.CASE_INSENSITIVE);
+
+    /** A description's operations, clause by clause: a clause that says no names what the tool refuses. */
+    static Offer ofDescription(String description) {
+        Set<String> offers = new TreeSet<>();
+        Set<String> refuses = new TreeSet<>();
+        for (String clause : description.split("(?<=[.;:!?])\\s+|,\\s+but\\s+|;\\s*")) {
+            Set<String> ops = of(clause);
+            if (NEGATIVE.matcher(clause).find()) refuses.addAll(ops);
+            else offers.addAll(ops);
+        }
+        if (description.toLowerCase(Locale.ROOT).contains("read-only"))
+            refuses.addAll(Set.of("write", "delete", "update", "insert", "rename"));
+        refuses.removeAll(offers);
+        return new Offer(offers, refuses);
+    }
+
     /**
-     * The task's operations that the tool's description does not name, when it names others and none of the
-     * task's: empty when the tool may do what the task asks.
+     * The task's operations the tool refuses, or, when its description names operations and none of the task's,
+     * all of the task's: empty when the tool may do what the task asks.
      */
-    static List<String> conflict(Set<String> task, Set<String> tool) {
-        if (task.isEmpty() || tool.isEmpty()) return List.of();
-        for (String t : task) if (tool.contains(t)) return List.of();
+    static List<String> conflict(Set<String> task, Offer tool) {
+        if (task.isEmpty()) return List.of();
+        List<String> refused = task.stream().filter(tool.refuses()::contains).toList();
+        if (!refused.isEmpty()) return refused;
+        if (tool.offers().isEmpty()) return List.of();
+        for (String t : task) if (tool.offers().contains(t)) return List.of();
         return new ArrayList<>(task);
     }
 }

@@ -85,7 +85,7 @@ public final class SemanticPlanner implements Planner {
     /** Tool text → the vectors of its sentences; tools come and go, their descriptions rarely change. */
     private final Map<String, List<float[]>> toolVectors = new ConcurrentHashMap<>();
     /** Tool text → the operations its description names. */
-    private final Map<String, Set<String>> toolOperations = new ConcurrentHashMap<>();
+    private final Map<String, Operations.Offer> toolOperations = new ConcurrentHashMap<>();
     /** Schema text → its filler: schemas are parsed once. */
     private final Map<String, ArgumentFiller> fillers = new ConcurrentHashMap<>();
     /** Tool texts waiting for the indexer. */
@@ -224,8 +224,9 @@ public final class SemanticPlanner implements Planner {
             if (!asked.isEmpty()
                     && !java.util.Collections.disjoint(
                             asked,
-                            toolOperations.computeIfAbsent(toolText(tool), t -> Operations.of(tool.description()))))
-                score += OPERATION;
+                            toolOperations
+                                    .computeIfAbsent(toolText(tool), t -> Operations.ofDescription(tool.description()))
+                                    .offers())) score += OPERATION;
             for (Precedent p : precedents) {
                 if (!p.corrected() && p.tool().equals(tool.name()) && p.similarity() >= PRECEDENT_MIN)
                     score = Math.max(score, p.similarity() * PRECEDENT_WEIGHT);
@@ -259,7 +260,9 @@ public final class SemanticPlanner implements Planner {
             if (namesFile && !takesFile(filler(s.tool))) fit -= 2 * FIT;
             if (!salient.isEmpty()) fit += FIT * absorbed(filled, salient) / salient.size();
             List<String> conflict = Operations.conflict(
-                    asked, toolOperations.computeIfAbsent(toolText(s.tool), t -> Operations.of(s.tool.description())));
+                    asked,
+                    toolOperations.computeIfAbsent(
+                            toolText(s.tool), t -> Operations.ofDescription(s.tool.description())));
             if (!conflict.isEmpty()) fit -= MISMATCH;
             ranked.add(new Scored(s.tool, s.similarity, s.similarity + fit, filled, conflict));
         }

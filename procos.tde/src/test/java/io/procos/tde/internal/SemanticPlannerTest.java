@@ -136,4 +136,20 @@ class SemanticPlannerTest {
                 List.of(correction));
         assertThat(other.tool()).isEqualTo("file.write");
     }
+
+    @Test
+    void whatOnlyAnLlmCouldWriteIsNoCallAndSaysWhatWouldMakeItWork() {
+        Decision d =
+                planner.decide(new TaskDescription("Compute the mean of 1, 2, 3 and 4 in MATLAB", "", Map.of()), TOOLS);
+        assertThat(d.tool()).isNull();
+        assertThat(d.retryable()).isFalse();
+        assertThat(d.rationale())
+                .contains("matlab.run", "no script", "backticks", "process variable script", "chat model");
+        // given the code, it is a call
+        Decision given = planner.decide(
+                new TaskDescription("Compute the mean of 1, 2, 3 and 4 in MATLAB", "`m = mean([1 2 3 4]);`", Map.of()),
+                TOOLS);
+        assertThat(given.tool()).isEqualTo("matlab.run");
+        assertThat(given.arguments()).containsEntry("script", "m = mean([1 2 3 4]);");
+    }
 }
