@@ -335,13 +335,16 @@ final class ArgumentFiller {
             }
         }
         // equal scores: the values in the order the schema lists its properties ("200 by 80" is width, height)
-        List<String> order = new ArrayList<>(properties.keySet());
-        List<Mention> seen = mentions.all();
+        Map<Mention, Integer> mentionRank = new java.util.IdentityHashMap<>();
+        Map<Kind, Integer> counts = new java.util.EnumMap<>(Kind.class);
+        for (Mention m : mentions.all()) mentionRank.put(m, counts.merge(m.kind(), 1, Integer::sum) - 1);
+        Map<Property, Integer> propertyRank = new java.util.IdentityHashMap<>();
+        for (Property p : properties.values()) propertyRank.put(p, rank(p));
         pairs.sort((a, b) -> {
             int c = Double.compare(b.score, a.score);
             if (c != 0) return c;
-            int da = Math.abs(rank(a.property) - rank(seen, a.mention));
-            int db = Math.abs(rank(b.property) - rank(seen, b.mention));
+            int da = Math.abs(propertyRank.get(a.property) - mentionRank.get(a.mention));
+            int db = Math.abs(propertyRank.get(b.property) - mentionRank.get(b.mention));
             if (da != db) return Integer.compare(da, db);
             return Integer.compare(a.mention.start(), b.mention.start());
         });
@@ -405,16 +408,6 @@ final class ArgumentFiller {
         for (Property q : properties.values()) {
             if (q == p) return i;
             if (q.role() == p.role()) i++;
-        }
-        return i;
-    }
-
-    /** Where a value stands among the values of its kind. */
-    private static int rank(List<Mention> all, Mention m) {
-        int i = 0;
-        for (Mention o : all) {
-            if (o == m) return i;
-            if (o.kind() == m.kind()) i++;
         }
         return i;
     }

@@ -147,7 +147,7 @@ final class Mentions {
             + "(?:\\s?(k|m|bn|million|billion|thousand|hundred)\\b)?"
             + "(?:\\s?(%|°\\s?[CFcf]?|[A-Za-z]+(?:/[A-Za-z]+)?|[$€£¥]))?");
     private static final Pattern NAME = Pattern.compile(
-            "\\b([A-Z][\\p{L}&'’-]*(?:\\s+(?:(?:de|da|van|von|der|del|la|le|of|and|&)\\s+)?[A-Z][\\p{L}&'’-]*)*)");
+            "\\b([A-Z][\\p{L}&'’-]*(?:\\s+(?:(?:de|da|van|von|der|del|la|le|of|and|&)\\s+)?[A-Z][\\p{L}&'’-]*){0,8})");
 
     private static final Map<String, Number> WORD_NUMBERS = Map.ofEntries(
             Map.entry("zero", 0),

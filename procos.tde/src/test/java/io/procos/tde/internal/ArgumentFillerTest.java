@@ -120,4 +120,18 @@ class ArgumentFillerTest {
         assertThat(fill(merge, "Merge a.pdf and b.pdf", Map.of("output", "all.pdf")))
                 .isEqualTo(Map.of("files", List.of("a.pdf", "b.pdf"), "output", "all.pdf"));
     }
+
+    @Test
+    void longRepetitiveTextIsReadWithoutOverflowingTheStack() throws Exception {
+        String schema =
+                """
+            {"type":"object","properties":{"name":{"type":"string"},"path":{"type":"string"},
+              "amount":{"type":"number"},"phone":{"type":"string"},"tags":{"type":"array","items":{"type":"string"}}}}""";
+        for (String seed :
+                List.of("A ", "Aa Bb ", "1, ", "+1 ", "a/", "a-1-", "'a ", "Rue de ", "12 Main Street, ", "$1,", "`")) {
+            String text = seed.repeat(4000 / seed.length());
+            Map<String, Object> arguments = fill(schema, text);
+            assertThat(arguments).as(seed).isNotNull();
+        }
+    }
 }
