@@ -350,6 +350,11 @@ final class ArgumentFiller {
         });
         for (Pair pair : pairs) {
             if (out.containsKey(pair.property.name()) || used.contains(pair.mention)) continue;
+            // "from Tokyo to Tokyo" says nothing: like properties get different values
+            if (properties.values().stream()
+                    .anyMatch(q -> q != pair.property
+                            && q.role() == pair.property.role()
+                            && pair.value.equals(out.get(q.name())))) continue;
             if (!fits(pair.property, pair.value)) continue;
             out.put(pair.property.name(), pair.value);
             used.add(pair.mention);
@@ -423,7 +428,7 @@ final class ArgumentFiller {
             case CHANNEL -> k == Kind.CHANNEL
                     ? m.value()
                     : k == Kind.QUOTE && ((String) m.value()).startsWith("#") ? m.value() : null;
-            case ZONE -> k == Kind.ZONE ? m.value() : null;
+            case ZONE -> k == Kind.ZONE ? m.value() : k == Kind.NAME ? Units.zone((String) m.value()) : null;
             case ADDRESS -> k == Kind.ADDRESS || k == Kind.QUOTE ? m.value() : k == Kind.NAME ? m.value() : null;
             case URL -> k == Kind.URL ? m.value() : null;
             case EMAIL -> k == Kind.EMAIL ? m.value() : null;
@@ -448,7 +453,11 @@ final class ArgumentFiller {
                             : null;
             case NAME -> wantsCountryCode(p)
                     ? k == Kind.NAME ? country(p, (String) m.value()) : null
-                    : k == Kind.NAME || k == Kind.QUOTE ? m.value() : null;
+                    : k == Kind.NAME
+                                    || k == Kind.QUOTE
+                                    || k == Kind.IDENT && p.named("room", "site", "gate", "dock", "location")
+                            ? m.value()
+                            : null;
             case IDENT -> k == Kind.IDENT || k == Kind.QUOTE
                     ? m.value()
                     : k == Kind.NAME && ((String) m.value()).matches("[A-Z0-9.]{1,6}")

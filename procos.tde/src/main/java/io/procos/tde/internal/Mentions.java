@@ -139,7 +139,7 @@ final class Mentions {
             Pattern.CASE_INSENSITIVE);
     /** An identifier: letters and digits mixed, usually with a hyphen ("SKU-4471", "PO-2291", "A113"). */
     private static final Pattern IDENT = Pattern.compile(
-            "(?<![\\w.-])((?=[\\w-]*\\d)(?=[A-Za-z]|[\\w-]*[A-Z])[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)+|[A-Z]{1,5}\\d{2,}[A-Z0-9]*|#\\d+)(?![\\w-])");
+            "(?<![\\w.-])((?=[\\w-]*\\d)(?=[A-Za-z]|[\\w-]*[A-Z])[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)+|[A-Z]{1,5}\\d{2,}[A-Z0-9]*|[A-Z]{1,3}\\d+(?:\\.\\d+)+|#\\d+)(?![\\w-])");
 
     private static final String NUM =
             "(?<![\\w.])([-−]?(?:\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.\\d+)?|[-−]?\\.\\d+)(?![\\d])";
@@ -173,6 +173,9 @@ final class Mentions {
             Map.entry("a dozen", 12),
             Map.entry("a hundred", 100),
             Map.entry("half", (Number) 0.5));
+    private static final Pattern ARTICLE_DURATION = Pattern.compile(
+            "\\b(half an?|half a|a quarter of an?|an?)\\s+(hour|day|week|month|year|minute)\\b(?!s)",
+            Pattern.CASE_INSENSITIVE);
     private static final Pattern WORD_NUMBER = Pattern.compile(
             "\\b(a dozen|a hundred|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|hundred|dozen)\\s+([A-Za-z]+)",
             Pattern.CASE_INSENSITIVE);
@@ -561,6 +564,27 @@ final class Mentions {
                     v == Math.rint(v) && Math.abs(v) < 1e15 && !m.group(2).contains(".") ? (Object) (long) v : v;
             int start = symbol != null ? m.start(1) : s;
             add(Kind.NUMBER, value, start, end, unit, null);
+        }
+        // "half an hour", "an hour", "a week": a duration with no digits
+        for (Matcher m = ARTICLE_DURATION.matcher(text); m.find(); ) {
+            if (!free(m.start(), m.end())) continue;
+            boolean half =
+                    m.group(1) != null && m.group(1).toLowerCase(Locale.ROOT).startsWith("half");
+            boolean quarter =
+                    m.group(1) != null && m.group(1).toLowerCase(Locale.ROOT).startsWith("a quarter");
+            String unit = m.group(2).toLowerCase(Locale.ROOT);
+            if (half || quarter) {
+                // in the next smaller unit, where it comes out whole
+                double minutes = unit.equals("hour") ? (half ? 30 : 15) : -1;
+                if (minutes > 0) add(Kind.NUMBER, (long) minutes, m.start(), m.end(), "minutes", null);
+                else if (unit.equals("day") && half) add(Kind.NUMBER, 12L, m.start(), m.end(), "hours", null);
+                continue;
+            }
+            // "for an hour" is a duration; "4 percent a year", "twice a day" are rates
+            String before =
+                    text.substring(Math.max(0, m.start() - 12), m.start()).toLowerCase(Locale.ROOT);
+            if (!before.matches("(?s).*\\b(?:for|in|within|after|takes?|lasting|about|over|than|of)\\s+$")) continue;
+            add(Kind.NUMBER, 1L, m.start(), m.end(), unit, null);
         }
         for (Matcher m = WORD_NUMBER.matcher(text); m.find(); ) {
             if (!free(m.start(1), m.end(1))) continue;

@@ -308,4 +308,49 @@ final class Units {
             default -> -1;
         };
     }
+
+    private static final Map<String, String> ZONES = new HashMap<>();
+
+    static {
+        String[][] z = {
+            {"Europe/London", "london", "uk", "britain", "england"},
+            {"Europe/Paris", "paris", "france"},
+            {"Europe/Berlin", "berlin", "germany", "munich", "hamburg", "frankfurt"},
+            {"Europe/Madrid", "madrid", "spain"},
+            {"Europe/Rome", "rome", "milan", "italy"},
+            {"Europe/Amsterdam", "amsterdam", "rotterdam", "netherlands"},
+            {"Europe/Zurich", "zurich", "geneva", "switzerland"},
+            {"Europe/Vienna", "vienna", "austria"},
+            {"Europe/Stockholm", "stockholm", "sweden"},
+            {"Europe/Oslo", "oslo", "norway"},
+            {"Europe/Warsaw", "warsaw", "poland"},
+            {"Europe/Lisbon", "lisbon", "portugal"},
+            {"Europe/Dublin", "dublin", "ireland"},
+            {"Europe/Istanbul", "istanbul", "turkey"},
+            {"Europe/Moscow", "moscow"},
+            {"Europe/Athens", "athens", "greece"},
+            {"America/New_York", "new york", "nyc", "boston", "washington", "miami", "toronto"},
+            {"America/Chicago", "chicago", "houston", "dallas"},
+            {"America/Denver", "denver"},
+            {"America/Los_Angeles", "los angeles", "san francisco", "seattle", "la"},
+            {"America/Sao_Paulo", "sao paulo", "são paulo"},
+            {"America/Mexico_City", "mexico city"},
+            {"Asia/Tokyo", "tokyo", "osaka", "japan"},
+            {"Asia/Shanghai", "shanghai", "beijing", "china"},
+            {"Asia/Hong_Kong", "hong kong"},
+            {"Asia/Singapore", "singapore"},
+            {"Asia/Kolkata", "mumbai", "delhi", "bangalore", "india"},
+            {"Asia/Dubai", "dubai", "abu dhabi"},
+            {"Asia/Seoul", "seoul", "korea"},
+            {"Australia/Sydney", "sydney", "melbourne"},
+            {"Pacific/Auckland", "auckland", "new zealand"},
+            {"Africa/Johannesburg", "johannesburg", "cape town"}
+        };
+        for (String[] row : z) for (int i = 1; i < row.length; i++) ZONES.put(row[i], row[0]);
+    }
+
+    /** The IANA time zone of a well-known city or country, or null. */
+    static String zone(String place) {
+        return ZONES.get(place.toLowerCase(java.util.Locale.ROOT).strip());
+    }
 }
