@@ -592,6 +592,21 @@ final class ArgumentFiller {
                 && near == 0) s -= 0.3;
         if (m.kind() == Kind.NAME) s += nameFit(p, m, context) + 0.01 * ((String) m.value()).split(" ").length;
         if (m.kind() == Kind.QUOTE && (p.role() == Role.NAME || p.role() == Role.IDENT)) s -= 0.1;
+        // what is quoted is the text a text property is for
+        if (m.kind() == Kind.QUOTE
+                && p.role() == Role.TEXT
+                && p.named(
+                        "query",
+                        "text",
+                        "content",
+                        "body",
+                        "message",
+                        "subject",
+                        "title",
+                        "description",
+                        "question",
+                        "prompt",
+                        "note")) s += 0.1;
         return s;
     }
 
@@ -1367,6 +1382,11 @@ final class ArgumentFiller {
                 && !m.group(1).matches("(?s)\\s*\\d.*")
                 && !text.substring(0, m.start()).matches("(?s).*\\d$"))
             return m.group(1).strip();
+        if (p.named("text", "content", "note", "body", "message")) {
+            // "Remember this for later. The Lyon warehouse closes at 18:00": what "this" is follows
+            Matcher these = THIS_FOLLOWS.matcher(text);
+            if (these.find()) return these.group(1).strip();
+        }
         if (p.named("text", "content", "note")) {
             Matcher that = THAT_CLAUSE.matcher(text);
             if (that.find()) return that.group(1).strip().replaceAll("[.]$", "");
@@ -1395,6 +1415,9 @@ final class ArgumentFiller {
             "(?:\\+\\d[\\d ]+\\d|\\b(?:him|her|them|the team|everyone|\\w+@[\\w.]+))\\s+(?:that|saying)\\s+(.{3,2000})$",
             Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
 
+    private static final Pattern THIS_FOLLOWS = Pattern.compile(
+            "^[^.\\n]*\\b(?:this|these|the following|it)\\b[^.\\n]*[.:]\\s+(\\S.{2,100000})$",
+            Pattern.CASE_INSENSITIVE | Pattern.DOTALL);
     private static final Pattern ABOUT = Pattern.compile(
             "\\b(?:about|regarding|concerning|on the subject of)\\s+([^.?!;]{3,200})", Pattern.CASE_INSENSITIVE);
 
