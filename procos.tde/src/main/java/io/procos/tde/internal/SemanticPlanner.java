@@ -269,7 +269,8 @@ public final class SemanticPlanner implements Planner {
         ranked.sort((a, b) -> Double.compare(b.score, a.score));
         Scored best = ranked.get(0);
         Scored second = ranked.size() > 1 ? ranked.get(1) : null;
-        if (best.score < threshold) {
+        // a tool that does another operation than the task asks is never the one, however close its words
+        if (best.score < threshold || !best.conflict.isEmpty()) {
             return Decision.noTool(
                     String.format(
                                     Locale.ROOT,
