@@ -386,7 +386,7 @@ final class ArgumentFiller {
         for (Property p : properties.values()) {
             if (out.containsKey(p.name()) || p.role() != Role.TEXT && p.role() != Role.CODE) continue;
             String t = freeText(p, text);
-            if (t != null) out.put(p.name(), t);
+            if (t != null && fits(p, t)) out.put(p.name(), t);
         }
         int fromWords = out.size();
         Map<String, Object> byKey = new LinkedHashMap<>();

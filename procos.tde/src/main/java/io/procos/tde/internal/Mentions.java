@@ -58,8 +58,15 @@ final class Mentions {
         all.sort(Comparator.comparingInt(Mention::start));
     }
 
+    /**
+     * How much of a task's words are read for values: a task says what to do in far less, and some patterns take
+     * time that grows faster than the text (a 70,000-character word would hold a decision for minutes).
+     */
+    static final int MAX_TEXT = 8_000;
+
     static Mentions of(String text, LocalDate today) {
-        return new Mentions(text == null ? "" : text, today);
+        String t = text == null ? "" : text;
+        return new Mentions(t.length() > MAX_TEXT ? t.substring(0, MAX_TEXT) : t, today);
     }
 
     List<Mention> all() {
@@ -94,12 +101,12 @@ final class Mentions {
             Pattern.compile("(?<![\\p{L}\\p{N}])['‘]([^'‘’\\s][^'‘’]{0,2000}?)['’](?![\\p{L}\\p{N}])");
 
     private static final Pattern URL = Pattern.compile("\\b((?:https?|ftp)://[^\\s\"'<>`]+[^\\s\"'<>`.,;:!?)])");
-    private static final Pattern EMAIL = Pattern.compile("\\b([\\w.+-]+@[\\w-]+(?:\\.[\\w-]+)+)\\b");
+    private static final Pattern EMAIL = Pattern.compile("\\b([\\w.+-]{1,64}@[\\w-]{1,63}(?:\\.[\\w-]{1,63}){1,6})\\b");
     private static final Pattern IMAGE = Pattern.compile(
-            "(?<![\\w/.:-])((?=[a-z0-9._/-]*[a-z])[a-z0-9][a-z0-9._-]*(?:/[a-z0-9._-]+)*:[\\w](?:[\\w.-]*\\w)?)(?![\\w/:])");
+            "(?<![\\w/.:-])((?=[a-z0-9._/-]*[a-z])[a-z0-9][a-z0-9._-]{0,127}(?:/[a-z0-9._-]{1,127}){0,8}:[\\w](?:[\\w.-]{0,127}\\w)?)(?![\\w/:])");
     /** A path has a folder or an extension with a letter; the stem is more than a capital or digits alone. */
     private static final Pattern PATH = Pattern.compile(
-            "(?<![\\w/.@:-])((?:\\.{0,2}/)?(?:[\\w.-]+/)+[\\w.-]*[\\w-]|[\\w-]*[A-Za-z_][\\w-]*(?:\\.[\\w-]+)*\\.(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{1,8})(?![\\w/@-])(?!\\.[A-Za-z0-9])");
+            "(?<![\\w/.@:-])((?:\\.{0,2}/)?(?:[\\w.-]{1,128}/){1,24}[\\w.-]{0,128}[\\w-]|[\\w-]{0,128}[A-Za-z_][\\w-]{0,128}(?:\\.[\\w-]{1,64}){0,6}\\.(?=[A-Za-z0-9]*[A-Za-z])[A-Za-z0-9]{1,8})(?![\\w/@-])(?!\\.[A-Za-z0-9])");
 
     private static final Pattern FOLDER = Pattern.compile(
             "\\b(?:folder|directory|dir|subfolder)\\s+(?:called\\s+|named\\s+)?([\\w./-]*[\\w/-])",
@@ -139,10 +146,10 @@ final class Mentions {
             Pattern.CASE_INSENSITIVE);
     /** An identifier: letters and digits mixed, usually with a hyphen ("SKU-4471", "PO-2291", "A113"). */
     private static final Pattern IDENT = Pattern.compile(
-            "(?<![\\w.-])((?=[\\w-]*\\d)(?=[A-Za-z]|[\\w-]*[A-Z])[A-Za-z0-9]+(?:[-_][A-Za-z0-9]+)+|[A-Z]{1,5}\\d{2,}[A-Z0-9]*|[A-Z]{1,3}\\d+(?:\\.\\d+)+|#\\d+)(?![\\w-])");
+            "(?<![\\w.-])((?=[\\w-]*\\d)(?=[A-Za-z]|[\\w-]*[A-Z])[A-Za-z0-9]{1,32}(?:[-_][A-Za-z0-9]{1,32}){1,8}|[A-Z]{1,5}\\d{2,12}[A-Z0-9]{0,12}|[A-Z]{1,3}\\d{1,6}(?:\\.\\d{1,6}){1,4}|#\\d{1,12})(?![\\w-])");
 
     private static final String NUM =
-            "(?<![\\w.])([-−]?(?:\\d{1,3}(?:,\\d{3})+|\\d+)(?:\\.\\d+)?|[-−]?\\.\\d+)(?![\\d])";
+            "(?<![\\w.])([-−]?(?:\\d{1,3}(?:,\\d{3}){1,6}|\\d{1,18})(?:\\.\\d{1,12})?|[-−]?\\.\\d{1,12})(?![\\d])";
     private static final Pattern NUMBER = Pattern.compile("([$€£¥])?\\s?" + NUM
             + "(?:\\s?(k|m|bn|million|billion|thousand|hundred)\\b)?"
             + "(?:\\s?(%|°\\s?[CFcf]?|[A-Za-z]+(?:/[A-Za-z]+)?|[$€£¥]))?");
@@ -355,7 +362,7 @@ final class Mentions {
 
     /** "D.C", "e.g", "U.S": a letter, a dot and a letter is an abbreviation, not a file. */
     private static boolean abbreviation(String path) {
-        return !path.contains("/") && path.matches("[A-Za-z]\\.[A-Za-z](?:\\.[A-Za-z])*");
+        return !path.contains("/") && path.matches("[A-Za-z]\\.[A-Za-z](?:\\.[A-Za-z]){0,4}");
     }
 
     private boolean free(int start, int end) {

@@ -140,7 +140,8 @@ final class Operations {
     /** The operations a text names. */
     static Set<String> of(String text) {
         Set<String> out = new TreeSet<>();
-        String t = text.toLowerCase(Locale.ROOT);
+        String t = (text.length() > Mentions.MAX_TEXT ? text.substring(0, Mentions.MAX_TEXT) : text)
+                .toLowerCase(Locale.ROOT);
         for (Map.Entry<String, Pattern> g : GROUPS.entrySet())
             if (g.getValue().matcher(t).find()) out.add(g.getKey());
         return out;

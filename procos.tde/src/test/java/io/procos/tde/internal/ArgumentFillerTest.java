@@ -127,9 +127,23 @@ class ArgumentFillerTest {
                 """
             {"type":"object","properties":{"name":{"type":"string"},"path":{"type":"string"},
               "amount":{"type":"number"},"phone":{"type":"string"},"tags":{"type":"array","items":{"type":"string"}}}}""";
-        for (String seed :
-                List.of("A ", "Aa Bb ", "1, ", "+1 ", "a/", "a-1-", "'a ", "Rue de ", "12 Main Street, ", "$1,", "`")) {
-            String text = seed.repeat(4000 / seed.length());
+        for (String seed : List.of(
+                "A ",
+                "Aa Bb ",
+                "1, ",
+                "+1 ",
+                "a/",
+                "a-1-",
+                "'a ",
+                "Rue de ",
+                "12 Main Street, ",
+                "$1,",
+                "`",
+                "x",
+                "Aa1-",
+                "a.b/",
+                "a@b.")) {
+            String text = seed.repeat(70_000 / seed.length());
             Map<String, Object> arguments = fill(schema, text);
             assertThat(arguments).as(seed).isNotNull();
         }
