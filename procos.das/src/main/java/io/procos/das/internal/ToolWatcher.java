@@ -19,8 +19,6 @@ import org.slf4j.LoggerFactory;
 /**
  * Monitoring: tools appearing and disappearing (bundles dropped into or taken out of tools/) are
  * remembered, each version once (the item id names tool and version, and memory writes are idempotent).
- * They are written one at a time on a background thread, with a pause between writes: a bundle of hundreds of
- * tools neither holds up its own start nor takes the CPU from the decisions running meanwhile.
  */
 @Component(service = ToolWatcher.class, immediate = true)
 public final class ToolWatcher {
@@ -46,25 +44,9 @@ public final class ToolWatcher {
         remember(ref, tool, "removed");
     }
 
-    /** The pause between two tool events written to memory. */
-    static final long PAUSE_MILLIS = 5;
-
-    private final java.util.concurrent.ExecutorService writer = new java.util.concurrent.ThreadPoolExecutor(
-            0, 1, 30, java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
-                Thread t = new Thread(r, "procos-tool-events");
-                t.setDaemon(true);
-                t.setPriority(Thread.MIN_PRIORITY);
-                return t;
-            });
-
-    @org.osgi.service.component.annotations.Deactivate
-    void deactivate() {
-        writer.shutdownNow();
-    }
-
     private void remember(ServiceReference<Tool> ref, Tool tool, String what) {
-        if (memory == null) return;
-        MemoryItem item;
+        Memory m = memory;
+        if (m == null) return;
         try {
             String version =
                     ref.getBundle() == null ? "" : ref.getBundle().getVersion().toString();
@@ -73,32 +55,15 @@ public final class ToolWatcher {
             props.put("bundle", ref.getBundle() == null ? "" : ref.getBundle().getSymbolicName());
             props.put("version", version);
             props.put("change", what);
-            item = new MemoryItem(
+            m.remember(new MemoryItem(
                     "tool-" + what + ":" + tool.name() + ":" + version,
                     "tool-event",
                     "Tool " + tool.name() + " " + what + ": " + tool.description(),
                     props,
                     List.of(Relation.to("ABOUT", Relation.Node.tool(tool.name()))),
-                    null);
+                    null));
         } catch (RuntimeException e) {
-            LOG.debug("A tool change could not be described: {}", e.getMessage());
-            return;
-        }
-        try {
-            writer.execute(() -> {
-                Memory m = memory;
-                if (m == null) return;
-                try {
-                    m.remember(item);
-                    Thread.sleep(PAUSE_MILLIS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                } catch (RuntimeException e) {
-                    LOG.debug("A tool change could not be remembered: {}", e.getMessage());
-                }
-            });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // stopping
+            LOG.debug("A tool change could not be remembered: {}", e.getMessage());
         }
     }
 }

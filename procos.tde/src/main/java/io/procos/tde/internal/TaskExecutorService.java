@@ -203,9 +203,6 @@ public final class TaskExecutorService implements TaskExecutor {
         }
     }
 
-    /** How many of the closest remembered items a decision looks at for precedents. */
-    static final int RECALLED = 12;
-
     /** The memory kind of a correction a person made to a task's tool or arguments. */
     public static final String CORRECTION_KIND = "correction";
 
@@ -216,23 +213,21 @@ public final class TaskExecutorService implements TaskExecutor {
     static List<Precedent> precedents(Memory m, TaskDescription task) {
         if (m == null) return List.of();
         try {
-            // one query for both: the closest items of any kind, corrections and decisions that worked taken from them
-            List<Precedent> corrections = new ArrayList<>();
-            List<Precedent> worked = new ArrayList<>();
-            for (Hit h : m.recall(task.text(), new Recall(RECALLED, null, null, null))) {
+            List<Precedent> out = new ArrayList<>();
+            // corrections first: what a person said a similar task should have been done with
+            for (Hit h : m.recall(task.text(), new Recall(3, CORRECTION_KIND, null, null))) {
                 Map<String, Object> props = h.item().properties();
-                if (!(props.get("tool") instanceof String tool) || tool.isBlank()) continue;
-                if (CORRECTION_KIND.equals(h.item().kind()) && corrections.size() < 3) {
-                    corrections.add(
-                            new Precedent(h.item().text(), tool, object(props.get("arguments")), h.score(), true));
-                } else if ("decision".equals(h.item().kind())
-                        && TaskRun.COMPLETED.equals(props.get("status"))
-                        && worked.size() < 5) {
-                    worked.add(new Precedent(h.item().text(), tool, object(props.get("arguments")), h.score()));
+                if (props.get("tool") instanceof String tool && !tool.isBlank())
+                    out.add(new Precedent(h.item().text(), tool, object(props.get("arguments")), h.score(), true));
+            }
+            for (Hit h : m.recall(task.text(), new Recall(5, "decision", null, null))) {
+                Map<String, Object> props = h.item().properties();
+                if (TaskRun.COMPLETED.equals(props.get("status"))
+                        && props.get("tool") instanceof String tool
+                        && !tool.isBlank()) {
+                    out.add(new Precedent(h.item().text(), tool, object(props.get("arguments")), h.score()));
                 }
             }
-            List<Precedent> out = new ArrayList<>(corrections);
-            out.addAll(worked);
             return out;
         } catch (RuntimeException e) {
             return List.of(); // memory is a help, never a condition
