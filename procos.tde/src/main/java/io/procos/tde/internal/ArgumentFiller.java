@@ -989,31 +989,14 @@ final class ArgumentFiller {
 
     /** The longest run of numbers written as a list: "3, 5, 8 and 13", "[1 2 3]". */
     private static List<Object> numberList(Mentions mentions, Set<Mention> used) {
-        List<Mention> numbers = mentions.of(Kind.NUMBER);
-        String text = mentions.text();
-        List<Mention> best = List.of();
-        List<Mention> run = new ArrayList<>();
-        for (Mention m : numbers) {
-            if (!run.isEmpty()) {
-                String between = text.substring(
-                        run.get(run.size() - 1).end(),
-                        Math.max(run.get(run.size() - 1).end(), m.start()));
-                if (!between.matches("\\s*(?:,|;|and|,\\s*and|&|\\s)\\s*")) {
-                    if (run.size() > best.size()) best = run;
-                    run = new ArrayList<>();
-                }
-            }
-            run.add(m);
-        }
-        if (run.size() > best.size()) best = run;
-        if (best.size() < 2) return null;
+        List<Mention> best = numberRun(mentions, 2);
+        if (best.isEmpty()) return null;
         used.addAll(best);
         List<Object> out = new ArrayList<>();
         for (Mention m : best) out.add(m.value());
         return out;
     }
 
-    /** Files for a list of files, addresses for a list of addresses, else quoted texts or an enumeration. */
     /** Whether another property takes one path (an output, an archive): the path after "into" or "as" is for it. */
     private boolean hasOutputPath(Property list) {
         return properties.values().stream()
