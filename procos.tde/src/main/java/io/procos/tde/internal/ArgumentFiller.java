@@ -53,8 +53,7 @@ final class ArgumentFiller {
         PHONE,
         CHANNEL,
         ZONE,
-        ADDRESS,
-        OTHER
+        ADDRESS
     }
 
     /** A property as the filler sees it. */

@@ -41,11 +41,7 @@ final class Mentions {
     }
 
     /** A value in the words. {@code unit} is the unit or currency written with a number, lower case. */
-    record Mention(Kind kind, Object value, int start, int end, String unit, String before, String after) {
-        String left() {
-            return before;
-        }
-    }
+    record Mention(Kind kind, Object value, int start, int end, String unit, String before, String after) {}
 
     private final String text;
     private final List<Mention> all = new ArrayList<>();
@@ -79,16 +75,6 @@ final class Mentions {
 
     String text() {
         return text;
-    }
-
-    /** The words with every found value taken out: what the task asks for, not what it works on. */
-    String withoutValues() {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < text.length(); i++) {
-            if (!taken[i]) out.append(text.charAt(i));
-            else if (i == 0 || !taken[i - 1]) out.append(' ');
-        }
-        return out.toString().replaceAll("\\s+", " ").strip();
     }
 
     // ---------------------------------------------------------------------------------------------------------

@@ -1,6 +1,5 @@
 package io.procos.tde.internal;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.procos.api.llm.TextEmbedder;
 import io.procos.api.tde.Decision;
@@ -137,7 +136,11 @@ public final class SemanticPlanner implements Planner {
     }
 
     void removeTool(Tool tool) {
-        // its vectors stay until the cache is trimmed: a bundle updated in place comes back with the same text
+        try {
+            toolVectors.remove(tool.name() + ": " + tool.description());
+        } catch (RuntimeException e) {
+            // a tool that cannot describe itself was never indexed
+        }
     }
 
     @Deactivate
@@ -155,11 +158,6 @@ public final class SemanticPlanner implements Planner {
                 pending.remove(text);
             }
         });
-    }
-
-    /** How many tool descriptions are still being embedded. */
-    int indexing() {
-        return pending.size();
     }
 
     /** For the planner's health: the tools it knows, and those it is still embedding. */
@@ -237,7 +235,9 @@ public final class SemanticPlanner implements Planner {
                 if (top.size() > CANDIDATES) top.remove(top.size() - 1);
             }
         }
-        if (toolVectors.size() > 4 * tools.size() + 100) toolVectors.clear(); // forget tools long gone
+        // without an indexer nothing removes a tool's vectors: forget tools long gone (with one, removeTool does; a
+        // process that allows few tools must not clear what every other process needs)
+        if (indexer == null && toolVectors.size() > 4 * tools.size() + 100) toolVectors.clear();
         String notYet = waiting == 0
                 ? ""
                 : "; " + waiting + " newly installed tool" + (waiting == 1 ? " is" : "s are")
@@ -646,34 +646,9 @@ public final class SemanticPlanner implements Planner {
         return out;
     }
 
-    static List<String> sentences(ToolDescriptor tool) {
-        return sentences(tool.name(), tool.description());
-    }
-
-    /** Fills what it can; returns the required properties it found no value for. */
-    static List<String> fillArguments(ToolDescriptor tool, TaskDescription task, Map<String, Object> arguments) {
-        ArgumentFiller filler;
-        try {
-            filler = new ArgumentFiller(JSON.readTree(tool.inputSchema()));
-        } catch (Exception e) {
-            return List.of();
-        }
-        ArgumentFiller.Filled filled = filler.fill(Mentions.of(task.text(), LocalDate.now()), task.variables());
-        arguments.putAll(filled.arguments());
-        return filled.missing();
-    }
-
     private static double dot(float[] a, float[] b) {
         double s = 0;
         for (int i = 0; i < a.length; i++) s += a[i] * b[i];
         return s;
-    }
-
-    static JsonNode schemaOf(ToolDescriptor tool) {
-        try {
-            return JSON.readTree(tool.inputSchema());
-        } catch (Exception e) {
-            return JSON.createObjectNode();
-        }
     }
 }

@@ -274,10 +274,6 @@ final class Units {
         return COUNTRIES.get(name.toLowerCase(Locale.ROOT).strip());
     }
 
-    static Map<String, String> countries() {
-        return COUNTRIES;
-    }
-
     /** A duration written in one unit (seconds … years) in another, when it comes out whole; else null. */
     static Double convertDuration(double value, String fromUnit, String toUnit) {
         double from = seconds(fromUnit);

@@ -152,4 +152,73 @@ class SemanticPlannerTest {
         assertThat(given.tool()).isEqualTo("matlab.run");
         assertThat(given.arguments()).containsEntry("script", "m = mean([1 2 3 4]);");
     }
+
+    @Test
+    void toolsArriveInTheBackgroundAndAProcessAllowingFewToolsKeepsTheOthersIndexed() throws Exception {
+        SemanticPlanner background = new SemanticPlanner(
+                Embedders.offline(), SemanticPlanner.DEFAULT_THRESHOLD, java.time.Clock.systemUTC(), true);
+        try {
+            List<ToolDescriptor> all = new java.util.ArrayList<>();
+            for (int i = 0; i < 150; i++) {
+                ToolDescriptor d =
+                        tool("bulk" + i + ".export", "Exports batch " + i + " of the ledger.", "{\"type\":\"object\"}");
+                all.add(d);
+                background.addTool(new io.procos.api.tool.Tool() {
+                    public String name() {
+                        return d.name();
+                    }
+
+                    public String description() {
+                        return d.description();
+                    }
+
+                    public String inputSchema() {
+                        return d.inputSchema();
+                    }
+
+                    public io.procos.api.tool.ToolResult invoke(
+                            Map<String, Object> in, io.procos.api.tool.ToolContext c) {
+                        return io.procos.api.tool.ToolResult.ok(Map.of(), "");
+                    }
+                });
+            }
+            for (ToolDescriptor t : TOOLS) background.addTool(toolOf(t));
+            all.addAll(TOOLS);
+            for (long end = System.nanoTime() + 60_000_000_000L;
+                    !background.indexState().endsWith("embedded")
+                            || background.indexState().contains("still");
+                    Thread.sleep(100)) {
+                assertThat(System.nanoTime()).as(background.indexState()).isLessThan(end);
+            }
+            TaskDescription save = new TaskDescription(
+                    "Save the meeting notes", "Write \"Ship on Friday\" to notes/meeting.txt", Map.of());
+            // a process that allows one tool, then one that allows them all: nothing is waiting to be indexed again
+            assertThat(background.decide(save, List.of(TOOLS.get(0))).tool()).isEqualTo("file.write");
+            Decision d = background.decide(save, all);
+            assertThat(d.tool()).isEqualTo("file.write");
+            assertThat(d.rationale()).doesNotContain("still being indexed");
+        } finally {
+            background.deactivate();
+        }
+    }
+
+    static io.procos.api.tool.Tool toolOf(ToolDescriptor d) {
+        return new io.procos.api.tool.Tool() {
+            public String name() {
+                return d.name();
+            }
+
+            public String description() {
+                return d.description();
+            }
+
+            public String inputSchema() {
+                return d.inputSchema();
+            }
+
+            public io.procos.api.tool.ToolResult invoke(Map<String, Object> in, io.procos.api.tool.ToolContext c) {
+                return io.procos.api.tool.ToolResult.ok(Map.of(), "");
+            }
+        };
+    }
 }
