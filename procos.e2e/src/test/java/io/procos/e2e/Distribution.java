@@ -262,8 +262,18 @@ final class Distribution implements AutoCloseable {
                 "health did not reach the expected state within " + timeout + "; last report:\n" + last);
     }
 
+    /**
+     * Stops ProcOS and removes its bundle cache (the unpacked bundles, 200 MB a home, rebuilt at every start); the
+     * logs and data stay for whoever looks into a failure.
+     */
     @Override
     public void close() throws Exception {
         if (running) stop();
+        Path cache = home.resolve("data/felix-cache");
+        if (Files.isDirectory(cache)) {
+            try (Stream<Path> paths = Files.walk(cache)) {
+                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            }
+        }
     }
 }
