@@ -50,7 +50,7 @@ public final class HealthServlet extends ApiServlet {
     }
 
     @SuppressWarnings("unchecked")
-    private static void writeText(Map<String, Object> report, PrintWriter out) {
+    static void writeText(Map<String, Object> report, PrintWriter out) {
         out.printf("ProcOS is %s (framework %s)%n", report.get("status"), report.get("framework"));
         out.println("Bundles:");
         for (Map<String, Object> b : (List<Map<String, Object>>) report.get("bundles")) {

@@ -26,7 +26,7 @@ final class HttpJson {
     private HttpJson() {}
 
     /** A request that cannot be served as sent; becomes an error answer with this status and message. */
-    static final class RequestException extends Exception {
+    static class RequestException extends Exception {
         private static final long serialVersionUID = 1L;
         final int status;
         final transient List<String> problems;
@@ -68,6 +68,11 @@ final class HttpJson {
 
     /** The request body as text, refusing more than {@code maxBytes} (413) before reading it all. */
     static String body(HttpServletRequest request, int maxBytes) throws IOException, RequestException {
+        return new String(bytes(request, maxBytes), StandardCharsets.UTF_8);
+    }
+
+    /** The request body, refusing more than {@code maxBytes} (413) before reading it all. */
+    static byte[] bytes(HttpServletRequest request, int maxBytes) throws IOException, RequestException {
         long declared = request.getContentLengthLong();
         if (declared > maxBytes) {
             discard(request.getInputStream());
@@ -84,7 +89,7 @@ final class HttpJson {
                 }
             }
         }
-        return out.toString(StandardCharsets.UTF_8);
+        return out.toByteArray();
     }
 
     /**
