@@ -122,11 +122,15 @@ final class Distribution implements AutoCloseable {
     }
 
     String log() {
-        try {
-            return Files.readString(home.resolve("data/log/procos.log"));
-        } catch (IOException e) {
-            return "(no log: " + e + ")";
+        StringBuilder log = new StringBuilder();
+        for (String file : List.of("data/log/console.log", "data/log/procos.log")) {
+            try {
+                log.append("== ").append(file).append('\n').append(Files.readString(home.resolve(file)));
+            } catch (IOException e) {
+                log.append("(no ").append(file).append(": ").append(e).append(")\n");
+            }
         }
+        return log.toString();
     }
 
     String token() throws IOException {
