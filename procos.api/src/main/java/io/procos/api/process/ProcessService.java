@@ -43,6 +43,14 @@ public interface ProcessService {
 
     Optional<InstanceView> instance(String instanceId);
 
+    /**
+     * The tool policy of a process that states none ({@code defaultToolPolicy} of the engine's configuration): what
+     * its tasks may use. Callers outside a process (an MCP client, say) are held to it too.
+     */
+    default io.procos.api.tool.ToolPolicy defaultToolPolicy() {
+        return io.procos.api.tool.ToolPolicy.standard();
+    }
+
     /** Domain instances, newest first; {@code state} null means all. */
     List<InstanceView> instances(InstanceState state, int max);
 }

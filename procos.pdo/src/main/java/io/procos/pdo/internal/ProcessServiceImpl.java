@@ -75,6 +75,11 @@ final class ProcessServiceImpl implements ProcessService {
     }
 
     @Override
+    public io.procos.api.tool.ToolPolicy defaultToolPolicy() {
+        return defaultToolPolicy;
+    }
+
+    @Override
     public Deployment deploy(String resourceName, String bpmnXml) throws InvalidProcessException {
         String name = resourceName(resourceName);
         check(bpmnXml);

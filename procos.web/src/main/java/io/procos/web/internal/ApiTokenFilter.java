@@ -20,7 +20,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Lets a request reach {@code /api/*} (and the Camunda-compatible {@code /engine-rest/*}) only with {@code Authorization: Bearer <token>}, the token being
+ * Lets a request reach {@code /api/*} (and the Camunda-compatible {@code /engine-rest/*} and MCP's {@code /mcp}) only with {@code Authorization: Bearer <token>}, the token being
  * the one the kernel generated into {@code conf/api-token} on first start. It fails closed: every
  * {@code /api/*} servlet requires this component (so none is registered before it is active), and
  * while the token file is missing or empty every request gets 503 with the reason, never the route.
@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
         property = {
             "osgi.http.whiteboard.filter.pattern=/api/*",
             "osgi.http.whiteboard.filter.pattern=/engine-rest/*",
+            "osgi.http.whiteboard.filter.pattern=/mcp",
             "osgi.http.whiteboard.filter.name=procos-api-token"
         })
 public final class ApiTokenFilter implements Filter {
