@@ -25,9 +25,10 @@ import org.camunda.bpm.model.bpmn.builder.AbstractFlowNodeBuilder;
 
 /**
  * N domain instances of M tasks with a no-op tool through PDO → TDE, side by side with the raw engine
- * running the same M tasks as plain Java service tasks on the same database, in the same run:
- * synchronously (one transaction per instance) and with an asynchronous continuation per task (each
- * task its own job, as a long-running tool must be run). Prints tasks per second and the dispatch
+ * running the same M tasks on the same database, in the same run: as plain Java service tasks, synchronously (one
+ * transaction per instance) and with an asynchronous continuation per task (each task its own job, as a
+ * long-running tool must be run), and as external tasks done by an in-process worker through
+ * {@code ExternalTaskService} (how Camunda users connect workers: the fair baseline). Prints tasks per second and the dispatch
  * latency (task ready → tool start) p50/p99, CPU milliseconds and SQL statements per task.
  *
  * <p>The TDE's Decide/Execute here are a fixed no-op decision and tool, so the figures are the
@@ -63,7 +64,7 @@ public final class PdoBenchmark {
                 "ProcOS orchestration benchmark: %d instances x %d tasks, %d rounds, H2 file database, history %s, %d job threads%n",
                 instances, tasks, rounds, settings.historyLevel(), settings.jobExecutorThreads());
         try (EmbeddedEngine orchestrator = new EmbeddedEngine(
-                settings, "bench", () -> noop, benchDelegates(), Set.of("bench", "rawSync", "rawAsync"))) {
+                settings, "bench", () -> noop, benchDelegates(), Set.of("bench", "rawSync", "rawAsync", "rawWorker"))) {
             statements = StatementCount.of(orchestrator);
             deploy(orchestrator, tasks);
             // warm-up at full size, the sides taking turns until the warm-up time is over: class loading,
@@ -76,6 +77,7 @@ public final class PdoBenchmark {
                 runPdo(orchestrator, instances);
                 if (!pdoOnly) runRaw(orchestrator, "rawSync", instances, tasks);
                 if (!pdoOnly) runRaw(orchestrator, "rawAsync", instances, tasks);
+                if (!pdoOnly) runWorker(orchestrator, instances);
                 warmups++;
             } while (System.nanoTime() < warmupEnd);
             System.out.printf("warm-up: %d turns of each side in %.0f s%n", warmups, warmupSeconds);
@@ -85,6 +87,7 @@ public final class PdoBenchmark {
             List<Result> pdo = new ArrayList<>();
             List<Result> sync = new ArrayList<>();
             List<Result> async = new ArrayList<>();
+            List<Result> worker = new ArrayList<>();
             System.out.printf(
                     "%-44s %12s %16s %16s %14s %10s%n",
                     "", "tasks/s", "dispatch p50", "dispatch p99", "CPU ms/task", "SQL/task");
@@ -96,6 +99,8 @@ public final class PdoBenchmark {
                 print("round " + r + ": raw engine, sync", total, sync.get(r - 1));
                 async.add(runRaw(orchestrator, "rawAsync", instances, tasks));
                 print("round " + r + ": raw engine, async", total, async.get(r - 1));
+                worker.add(runWorker(orchestrator, instances));
+                print("round " + r + ": raw engine, external-task worker", total, worker.get(r - 1));
             }
             System.out.println("median of the rounds (dispatch latencies of all rounds together):");
             Result p = median(pdo);
@@ -105,9 +110,16 @@ public final class PdoBenchmark {
                 Result a = median(async);
                 print("raw engine, Java service tasks, sync", total, s);
                 print("raw engine, Java service tasks, async", total, a);
+                Result w = median(worker);
+                print("raw engine, external tasks, in-process worker", total, w);
                 System.out.printf(
-                        "PDO throughput: %.0f%% of raw sync, %.0f%% of raw async%n",
-                        100.0 * s.seconds / p.seconds, 100.0 * a.seconds / p.seconds);
+                        "PDO throughput: %.0f%% of raw sync, %.0f%% of raw async, %.0f%% of the external-task worker "
+                                + "(%d worker threads fetching up to %d tasks each)%n",
+                        100.0 * s.seconds / p.seconds,
+                        100.0 * a.seconds / p.seconds,
+                        100.0 * w.seconds / p.seconds,
+                        WORKER_THREADS,
+                        WORKER_FETCH);
             }
             // let the orchestrators end with their domain instances before the engine closes
             var runtime = orchestrator.engine().getRuntimeService();
@@ -193,6 +205,7 @@ public final class PdoBenchmark {
         o.processService().deploy("bench.bpmn", chain("bench", tasks, "external", false));
         o.processService().deploy("rawSync.bpmn", chain("rawSync", tasks, "java", false));
         o.processService().deploy("rawAsync.bpmn", chain("rawAsync", tasks, "java", true));
+        o.processService().deploy("rawWorker.bpmn", chain("rawWorker", tasks, "worker", false));
     }
 
     /**
@@ -205,9 +218,9 @@ public final class PdoBenchmark {
                 .camundaExecutionListenerDelegateExpression("end", "${benchReadyNext}");
         for (int i = 1; i <= tasks; i++) {
             var task = flow.serviceTask("t" + i).name("Task " + i);
-            flow = "external".equals(kind)
+            flow = "external".equals(kind) || "worker".equals(kind)
                     ? task.camundaType("external")
-                            .camundaTopic("procos.task")
+                            .camundaTopic("external".equals(kind) ? "procos.task" : WORKER_TOPIC)
                             .camundaExecutionListenerDelegateExpression("end", "${benchReadyNext}")
                     : task.camundaDelegateExpression("${benchNoop}")
                             .camundaAsyncBefore(async)
@@ -251,6 +264,68 @@ public final class PdoBenchmark {
                 LATENCIES.stream().mapToLong(Long::longValue).toArray(),
                 cpu() - cpu0,
                 statements.since(sql0));
+    }
+
+    /** The fair baseline's topic: the engine's own external tasks, which only the benchmark's worker takes. */
+    static final String WORKER_TOPIC = "bench.worker";
+
+    static final int WORKER_THREADS = Integer.getInteger("bench.workerThreads", 2);
+    static final int WORKER_FETCH = Integer.getInteger("bench.workerFetch", 10);
+
+    /**
+     * The baseline a Camunda user has: the same chain of external tasks, fetched, locked and completed through
+     * {@code ExternalTaskService} by an in-process worker (threads polling every 2 ms while there is nothing to
+     * fetch, as a worker's long poll would wait), with the same no-op tool. The worker runs for its round only.
+     */
+    private static Result runWorker(EmbeddedEngine o, int instances) throws InterruptedException {
+        LATENCIES.clear();
+        READY.clear();
+        var runtime = o.engine().getRuntimeService();
+        var external = o.engine().getExternalTaskService();
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        List<Thread> workers = new ArrayList<>();
+        for (int n = 0; n < WORKER_THREADS; n++) {
+            String workerId = "bench-worker-" + n;
+            Thread t = new Thread(
+                    () -> {
+                        while (!stop.get()) {
+                            var locked = external.fetchAndLock(WORKER_FETCH, workerId)
+                                    .topic(WORKER_TOPIC, 60_000)
+                                    .execute();
+                            if (locked.isEmpty()) {
+                                try {
+                                    Thread.sleep(2);
+                                } catch (InterruptedException e) {
+                                    return;
+                                }
+                                continue;
+                            }
+                            for (var task : locked) {
+                                toolStarted(task.getProcessInstanceId() + "/" + task.getActivityId());
+                                external.complete(task.getId(), workerId);
+                            }
+                        }
+                    },
+                    workerId);
+            t.setDaemon(true);
+            workers.add(t);
+        }
+        long sql0 = statements.total();
+        double cpu0 = cpu();
+        long start = System.nanoTime();
+        workers.forEach(Thread::start);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < instances; i++)
+            ids.add(runtime.startProcessInstanceByKey("rawWorker").getId());
+        awaitEnd(o, ids);
+        Result result = new Result(
+                (System.nanoTime() - start) / 1e9,
+                LATENCIES.stream().mapToLong(Long::longValue).toArray(),
+                cpu() - cpu0,
+                statements.since(sql0));
+        stop.set(true);
+        for (Thread t : workers) t.join(10_000);
+        return result;
     }
 
     /** Waits until every instance reached its end event, then makes sure the engine agrees (a rolled-back end is retried). */
