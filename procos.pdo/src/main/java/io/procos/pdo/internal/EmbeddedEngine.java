@@ -37,7 +37,6 @@ public final class EmbeddedEngine implements AutoCloseable {
     private final TaskReadyNotifier notifier = new TaskReadyNotifier();
     private final ToolCalls toolCalls;
     private final ProcessServiceImpl processService;
-    private final H2Housekeeping h2Housekeeping;
 
     /**
      * @param nodeId    stable name of this ProcOS node: jobs it held when it last stopped are released at start
@@ -135,7 +134,6 @@ public final class EmbeddedEngine implements AutoCloseable {
             Class.forName("org.camunda.bpm.impl.juel.jakarta.el.ELUtil", true, EmbeddedEngine.class.getClassLoader());
             this.engine = cfg.buildProcessEngine();
             this.configuration = cfg;
-            this.h2Housekeeping = H2Housekeeping.startFor(settings.jdbcUrl(), cfg.getDataSource());
             deployOwnProcesses();
             releaseStaleJobLocks(nodeId);
             notifier.start(engine.getRuntimeService());
@@ -215,7 +213,6 @@ public final class EmbeddedEngine implements AutoCloseable {
     public void close() {
         toolCalls.stop();
         notifier.stop();
-        if (h2Housekeeping != null) h2Housekeeping.close();
         engine.close();
         if (settings.jdbcUrl().startsWith("jdbc:h2:")) {
             // an embedded H2 file stays locked after a bundle refresh unless it is shut down
@@ -232,11 +229,6 @@ public final class EmbeddedEngine implements AutoCloseable {
     String toolCallsSummary() {
         return toolCalls.running() + " running, " + toolCalls.ended() + " ended on this node (" + toolCalls.madeAgain()
                 + " made again after an interruption)";
-    }
-
-    /** Bytes of the engine's H2 file, or -1 where it is no embedded H2 file H2Housekeeping keeps. */
-    long h2FileSize() {
-        return h2Housekeeping == null ? -1 : h2Housekeeping.fileSize();
     }
 
     boolean jobExecutorActive() {

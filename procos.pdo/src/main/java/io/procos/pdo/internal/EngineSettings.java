@@ -209,10 +209,8 @@ public record EngineSettings(
      */
     public static String h2File(java.nio.file.Path file) {
         // WRITE_DELAY=0: a commit is written out before it is acknowledged, so what ProcOS answered survives
-        // kill -9 (H2's default of 500 ms would lose the last half second). RETENTION_TIME=0: the space of a
-        // version no reader needs is free at once; H2's default keeps every chunk written in the last 45 s,
-        // at ProcOS's rate of commits hundreds of megabytes (H2Housekeeping frees and compacts it).
-        return "jdbc:h2:file:" + file.toAbsolutePath() + ";QUERY_CACHE_SIZE=256;WRITE_DELAY=0;RETENTION_TIME=0";
+        // kill -9 (H2's default of 500 ms would lose the last half second)
+        return "jdbc:h2:file:" + file.toAbsolutePath() + ";QUERY_CACHE_SIZE=256;WRITE_DELAY=0";
     }
 
     public EngineSettings withRetry(int attempts, Duration backoff) {

@@ -322,41 +322,6 @@ class EmbeddedEngineTest {
     }
 
     @Test
-    void theEngineFileStaysAboutTheSizeOfWhatItHolds() throws Exception {
-        // given the default engine file, durable at each commit
-        EngineSettings settings = EngineSettings.forDatabase(EngineSettings.h2File(dir.resolve("engine")), "sa", "");
-        EmbeddedEngine o = start(settings);
-        o.processService()
-                .deploy("three.bpmn", sequential("three", "Collect the figures", "Check them", "Send the report"));
-
-        // when 600 instances of three tasks run, 60 at a time
-        int instances = 600;
-        for (int round = 0; round < instances / 60; round++) {
-            java.util.List<String> ids = new java.util.ArrayList<>();
-            for (int i = 0; i < 60; i++) ids.add(o.processService().start("three", Map.of("n", round * 60 + i)));
-            for (String id : ids)
-                assertThat(awaitEnd(id, Duration.ofSeconds(60)).state()).isEqualTo(InstanceState.COMPLETED);
-        }
-        Thread.sleep(1_000);
-        Path file = dir.resolve("engine.mv.db");
-        long running = java.nio.file.Files.size(file);
-        o.close();
-        orchestrator = null;
-
-        // then the file is within a few times what it holds, what SHUTDOWN COMPACT leaves of it (without
-        // housekeeping of a file written at each commit: 485 MB for 2.6 MB)
-        try (var c = java.sql.DriverManager.getConnection("jdbc:h2:file:" + dir.resolve("engine"), "sa", "");
-                var s = c.createStatement()) {
-            s.execute("SHUTDOWN COMPACT");
-        }
-        long compact = java.nio.file.Files.size(file);
-        System.out.printf(
-                "engine file after %d instances: %.1f MB running, %.1f MB compacted%n",
-                instances, running / 1e6, compact / 1e6);
-        assertThat(running).isLessThan(10 * compact);
-    }
-
-    @Test
     void historyOlderThanItsTimeToLiveIsRemoved() throws Exception {
         // given a finished instance of a process that keeps its history no day, and one of a process that keeps
         // it 180 days
