@@ -68,16 +68,31 @@ public final class EngineRestServlet extends ApiServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        try {
+        answer(response, () -> switch (ProcessesServlet.path(request)) {
+            case "version" -> Map.of("version", API_VERSION);
+            case "deployment" -> deployments(request);
+            default -> throw notFound(request);
+        });
+    }
+
+    @Override
+    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        answer(response, () -> {
             String path = ProcessesServlet.path(request);
-            if (path.equals("version")) {
-                HttpJson.write(response, 200, Map.of("version", API_VERSION));
-            } else if (path.equals("deployment")) {
-                HttpJson.write(response, 200, deployments(request));
-            } else {
-                throw new CamundaError(
-                        404, "InvalidRequestException", "no such resource: GET " + uri(request) + "; " + ROUTES);
-            }
+            if (path.equals("deployment/create")) return create(request);
+            if (path.startsWith("process-definition/") && path.endsWith("/start")) return start(request, path);
+            throw notFound(request);
+        });
+    }
+
+    /** What a route answers (200), or its error in Camunda's shape. */
+    private interface Route {
+        Object answer() throws IOException, HttpJson.RequestException;
+    }
+
+    private static void answer(HttpServletResponse response, Route route) throws IOException {
+        try {
+            HttpJson.write(response, 200, route.answer());
         } catch (CamundaError e) {
             e.write(response);
         } catch (HttpJson.RequestException e) {
@@ -85,23 +100,11 @@ public final class EngineRestServlet extends ApiServlet {
         }
     }
 
-    @Override
-    protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        try {
-            String path = ProcessesServlet.path(request);
-            if (path.equals("deployment/create")) {
-                HttpJson.write(response, 200, create(request));
-            } else if (path.startsWith("process-definition/") && path.endsWith("/start")) {
-                HttpJson.write(response, 200, start(request, path));
-            } else {
-                throw new CamundaError(
-                        404, "InvalidRequestException", "no such resource: POST " + uri(request) + "; " + ROUTES);
-            }
-        } catch (CamundaError e) {
-            e.write(response);
-        } catch (HttpJson.RequestException e) {
-            new CamundaError(e.status, "InvalidRequestException", e.getMessage()).write(response);
-        }
+    private static CamundaError notFound(HttpServletRequest request) {
+        return new CamundaError(
+                404,
+                "InvalidRequestException",
+                "no such resource: " + request.getMethod() + " " + request.getRequestURI() + "; " + ROUTES);
     }
 
     private List<Map<String, Object>> deployments(HttpServletRequest request) throws HttpJson.RequestException {
@@ -234,8 +237,7 @@ public final class EngineRestServlet extends ApiServlet {
                                 : "no process definition with id '" + ref + "' is deployed");
             }
         } else {
-            throw new CamundaError(
-                    404, "InvalidRequestException", "no such resource: POST " + uri(request) + "; " + ROUTES);
+            throw notFound(request);
         }
         Map<String, Object> body = HttpJson.objectBody(request, ProcessesServlet.MAX_JSON_BYTES);
         Map<String, Object> variables = plainValues(body.get("variables"));
@@ -324,10 +326,6 @@ public final class EngineRestServlet extends ApiServlet {
         } catch (NumberFormatException e) {
             throw new HttpJson.RequestException(400, name + " must be a whole number ≥ 0, not '" + value + "'");
         }
-    }
-
-    private static String uri(HttpServletRequest request) {
-        return request.getRequestURI();
     }
 
     private static String base(HttpServletRequest request) {

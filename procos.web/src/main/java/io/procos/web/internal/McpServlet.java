@@ -249,18 +249,11 @@ public final class McpServlet extends ApiServlet {
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("name", d.name());
         t.put("description", d.description());
-        Object schema = parse(d.inputSchema());
-        t.put("inputSchema", schema instanceof Map<?, ?> ? schema : Map.of("type", "object"));
+        // MCP requires an object schema; a tool without a readable one takes any object
+        Object schema = ToolsServlet.parse(d.inputSchema());
+        boolean readable = schema instanceof Map<?, ?> m && !m.containsKey(ToolsServlet.INVALID_SCHEMA);
+        t.put("inputSchema", readable ? schema : Map.of("type", "object"));
         return t;
-    }
-
-    private static Object parse(String schema) {
-        if (schema == null) return null;
-        try {
-            return HttpJson.MAPPER.readValue(schema, Object.class);
-        } catch (IOException e) {
-            return null;
-        }
     }
 
     private static String json(Object value) {

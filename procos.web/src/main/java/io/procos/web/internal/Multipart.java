@@ -29,6 +29,7 @@ final class Multipart {
     private static final Pattern NAME = Pattern.compile("(?i)(?:^|;)\\s*name=\"([^\"]*)\"");
     private static final Pattern FILE_NAME = Pattern.compile("(?i)(?:^|;)\\s*filename=\"([^\"]*)\"");
     static final int MAX_PARTS = 100;
+    private static final byte[] HEADERS_END = "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
 
     private Multipart() {}
 
@@ -46,6 +47,7 @@ final class Multipart {
 
     static List<Part> parse(byte[] body, String boundary) throws HttpJson.RequestException {
         byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
+        byte[] next = ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
         List<Part> parts = new ArrayList<>();
         int at = indexOf(body, delimiter, 0);
         if (at < 0) throw malformed("the boundary " + boundary + " never occurs in the body");
@@ -54,11 +56,10 @@ final class Multipart {
             if (startsWith(body, after, "--")) return parts; // the closing delimiter
             if (!startsWith(body, after, "\r\n")) throw malformed("a boundary line does not end with CRLF");
             int headersStart = after + 2;
-            int headersEnd = indexOf(body, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1), headersStart);
+            int headersEnd = indexOf(body, HEADERS_END, headersStart);
             if (headersEnd < 0) throw malformed("a part's headers do not end with an empty line");
             String headers = new String(body, headersStart, headersEnd - headersStart, StandardCharsets.UTF_8);
             int contentStart = headersEnd + 4;
-            byte[] next = ("\r\n--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
             int contentEnd = indexOf(body, next, contentStart);
             if (contentEnd < 0) throw malformed("the last part is not closed by the boundary");
             if (parts.size() == MAX_PARTS)

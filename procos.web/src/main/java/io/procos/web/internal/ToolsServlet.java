@@ -119,12 +119,15 @@ public final class ToolsServlet extends ApiServlet {
         return m;
     }
 
-    private static Object parse(String schema) {
+    static final String INVALID_SCHEMA = "invalidSchema";
+
+    /** A schema as JSON; one that is not JSON as {@code {"invalidSchema": text, "error": why}}; null as null. */
+    static Object parse(String schema) {
         if (schema == null) return null;
         try {
             return HttpJson.MAPPER.readValue(schema, Object.class);
         } catch (IOException e) {
-            return Map.of("invalidSchema", schema, "error", e.getMessage());
+            return Map.of(INVALID_SCHEMA, schema, "error", e.getMessage());
         }
     }
 }
