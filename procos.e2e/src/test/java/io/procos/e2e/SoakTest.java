@@ -26,7 +26,8 @@ import org.junit.jupiter.api.Test;
  * Load and soak: 10,000 tasks (2,000 instances of 5) while a tool bundle is dropped into tools/ and removed
  * again and again. Prints throughput, dispatch p50/p99, heap after a full GC and the thread count of the
  * ProcOS JVM before and after; no task may be lost, and heap and threads must come back to within 10 % of
- * where they were after the warm-up. It prints the classes that grew most, to tell a leak from a cache.
+ * where they were after the warm-up, and the engine's database file must not keep every old version of its pages.
+ * It prints the classes that grew most, to tell a leak from a cache.
  */
 class SoakTest {
 
@@ -140,6 +141,8 @@ class SoakTest {
             Thread.sleep(3000);
             Footprint before = footprint(pid);
             java.util.Map<String, Long> classesBefore = histogram(pid);
+            Path engineFile = procos.home.resolve("data/engine/procos.mv.db");
+            long fileBefore = Files.size(engineFile);
 
             // the tool bundle comes and goes while the tasks run
             AtomicBoolean running = new AtomicBoolean(true);
@@ -206,6 +209,10 @@ class SoakTest {
                     "after 10,000 tasks, idle",
                     after.heapKiB(),
                     after.threads());
+            long fileAfter = Files.size(engineFile);
+            System.out.printf(
+                    "engine database file: %.1f MB after the warm-up, %.1f MB after %d more tasks%n",
+                    fileBefore / 1e6, fileAfter / 1e6, INSTANCES * TASKS);
             assertThat(completed).as("instances completed, none lost").isEqualTo(INSTANCES);
             assertThat(tasksDone).isEqualTo(INSTANCES * TASKS);
             assertThat(cycles.get())
@@ -213,6 +220,10 @@ class SoakTest {
                     .isPositive();
             assertThat((double) after.heapKiB()).as("heap after GC, KiB").isLessThanOrEqualTo(before.heapKiB() * 1.10);
             assertThat((double) after.threads()).as("threads").isLessThanOrEqualTo(before.threads() * 1.10);
+            // what the tasks leave is history (a few KB a task); the file must not keep every version of every page
+            assertThat(fileAfter)
+                    .as("engine database file, bytes (H2 frees and reuses its old chunks)")
+                    .isLessThan(Math.max(4 * fileBefore, fileBefore + 200_000_000L));
         }
     }
 

@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Supplier;
+import javax.sql.DataSource;
+import org.apache.ibatis.datasource.pooled.PooledDataSource;
 import org.camunda.bpm.engine.ProcessEngine;
 import org.camunda.bpm.engine.ProcessEngineConfiguration;
 import org.camunda.bpm.engine.impl.cfg.ProcessEngineConfigurationImpl;
@@ -68,7 +70,8 @@ public final class EmbeddedEngine implements AutoCloseable {
         Set<String> exempt = new java.util.HashSet<>(trustedProcessKeys);
         exempt.addAll(Set.of(PDO_KEY, TDE_KEY));
         DeploymentPolicy policy = new DeploymentPolicy(exempt);
-        StandaloneProcessEngineConfiguration cfg = new StandaloneProcessEngineConfiguration();
+        StandaloneProcessEngineConfiguration cfg =
+                settings.storedH2() ? new DurableH2Configuration() : new StandaloneProcessEngineConfiguration();
         cfg.setProcessEngineName("procos");
         cfg.setJdbcUrl(settings.jdbcUrl());
         cfg.setJdbcDriver(settings.jdbcDriver());
@@ -192,6 +195,28 @@ public final class EmbeddedEngine implements AutoCloseable {
         deployment.deploy();
     }
 
+    /** The engine's configuration for an H2 file: its pool's commits are stored one by one ({@link DurableCommits}). */
+    private static final class DurableH2Configuration extends StandaloneProcessEngineConfiguration {
+        private DataSource pool;
+
+        @Override
+        protected void initDataSource() {
+            super.initDataSource();
+            pool = dataSource;
+            try {
+                dataSource = DurableCommits.around(pool);
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            super.close();
+            if (pool instanceof PooledDataSource pooled) pooled.forceCloseAll();
+        }
+    }
+
     /**
      * Jobs this node had locked when it stopped would otherwise wait for their lock to expire
      * (minutes) before running again; at start nothing of this node runs yet, so release them.
@@ -200,9 +225,10 @@ public final class EmbeddedEngine implements AutoCloseable {
         try (Connection c = configuration.getDataSource().getConnection();
                 PreparedStatement s = c.prepareStatement(
                         "UPDATE ACT_RU_JOB SET LOCK_OWNER_ = NULL, LOCK_EXP_TIME_ = NULL WHERE LOCK_OWNER_ = ?")) {
+            c.setAutoCommit(false); // committed below, and so stored at once on an H2 file
             s.setString(1, nodeId);
             int released = s.executeUpdate();
-            if (!c.getAutoCommit()) c.commit();
+            c.commit();
             if (released > 0) LOG.info("Released {} job(s) this node held when it last stopped", released);
         } catch (Exception e) {
             LOG.warn("Could not release stale job locks of {}: {}", nodeId, e.toString());

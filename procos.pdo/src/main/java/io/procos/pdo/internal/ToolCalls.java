@@ -305,10 +305,11 @@ final class ToolCalls extends AbstractBpmnParseListener {
         try (Connection c = cfg.getDataSource().getConnection();
                 PreparedStatement s = c.prepareStatement(
                         "UPDATE ACT_RU_EXT_TASK SET LOCK_EXP_TIME_ = NULL WHERE WORKER_ID_ = ? AND TOPIC_NAME_ = ?")) {
+            c.setAutoCommit(false); // committed below, and so stored at once on an H2 file
             s.setString(1, workerId);
             s.setString(2, TOPIC);
             int released = s.executeUpdate();
-            if (!c.getAutoCommit()) c.commit();
+            c.commit();
             if (released > 0)
                 LOG.warn("{} tool call(s) were running when this node last stopped: they are made again", released);
         } catch (Exception e) {

@@ -121,6 +121,12 @@ public final class PdoBenchmark {
                         WORKER_THREADS,
                         WORKER_FETCH);
             }
+            // the H2 file after every side's warm-up and rounds: what a durable commit per transaction leaves on disk
+            String url = settings.jdbcUrl();
+            if (url.startsWith("jdbc:h2:file:")) {
+                Path file = Path.of(url.substring("jdbc:h2:file:".length()).split(";", 2)[0] + ".mv.db");
+                System.out.printf("engine database file: %.1f MB (%s)%n", Files.size(file) / 1e6, url);
+            }
             // let the orchestrators end with their domain instances before the engine closes
             var runtime = orchestrator.engine().getRuntimeService();
             long deadline = System.nanoTime() + 60_000_000_000L;
