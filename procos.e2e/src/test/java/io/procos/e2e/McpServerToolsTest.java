@@ -1,0 +1,148 @@
+package io.procos.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * An MCP server from npm ({@code @modelcontextprotocol/server-everything}, the protocol's reference server) as a source
+ * of ProcOS tools: configured by a file in {@code conf/}, started in the sandbox, its tools listed and chosen for a
+ * task in words like a bundle's, a kill of it reported in health and followed by a restart, and its tools gone when
+ * the file is removed.
+ */
+class McpServerToolsTest {
+
+    static final String PACKAGE = "@modelcontextprotocol/server-everything@2026.8.31";
+
+    static JsonNode check(JsonNode health, String name) {
+        for (JsonNode c : health.path("checks")) if (c.path("name").asText().equals(name)) return c;
+        return null;
+    }
+
+    static boolean listed(Distribution procos, String tool) throws Exception {
+        return procos.api("/api/tools/" + tool).statusCode() == 200;
+    }
+
+    static void await(String what, Duration timeout, java.util.concurrent.Callable<Boolean> condition)
+            throws Exception {
+        long end = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < end) {
+            if (condition.call()) return;
+            Thread.sleep(200);
+        }
+        throw new AssertionError(what + " did not happen within " + timeout);
+    }
+
+    static List<Long> serverPids() throws Exception {
+        Process p = new ProcessBuilder("pgrep", "-f", "server-everything/dist/index.js stdio")
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(p.getInputStream().readAllBytes()).strip();
+        p.waitFor(10, TimeUnit.SECONDS);
+        return out.isEmpty()
+                ? List.of()
+                : out.lines().map(String::strip).map(Long::parseLong).toList();
+    }
+
+    @Test
+    void anMcpServerFromNpmServesTasksAndComesBackAfterAKill() throws Exception {
+        try (Distribution procos = Distribution.fresh("mcp-client")) {
+            // the server's folder, where it is installed: the only folder of ProcOS's its sandbox can see
+            Path folder = Files.createDirectories(procos.home.resolve("data/mcp/everything"));
+            Process npm = new ProcessBuilder(
+                            "npm", "install", "--no-audit", "--no-fund", "--prefix", folder.toString(), PACKAGE)
+                    .redirectErrorStream(true)
+                    .start();
+            String npmOut = new String(npm.getInputStream().readAllBytes());
+            assumeTrue(
+                    npm.waitFor(5, TimeUnit.MINUTES) && npm.exitValue() == 0,
+                    "npm could not install " + PACKAGE + " (the npm registry must be reachable): " + npmOut);
+
+            procos.start();
+            procos.awaitHealthy();
+            assertThat(listed(procos, "everything.echo")).isFalse();
+
+            // configured while ProcOS runs: the server's tools appear with no restart and no BPMN change
+            Path cfg = procos.home.resolve("conf/io.procos.mcp.client-everything.cfg");
+            Files.writeString(
+                    cfg,
+                    "# the MCP reference server, started in data/mcp/everything inside the sandbox\n"
+                            + "command=node node_modules/@modelcontextprotocol/server-everything/dist/index.js stdio\n");
+            await("everything.echo listed", Duration.ofSeconds(60), () -> listed(procos, "everything.echo"));
+            JsonNode echo = procos.json(procos.api("/api/tools/everything.echo"));
+            assertThat(echo.path("description").asText())
+                    .contains("Echoes back")
+                    .contains("MCP server everything");
+            assertThat(echo.path("inputSchema").toString()).contains("message");
+            JsonNode up = check(procos.health(), "mcp.everything");
+            assertThat(up).as(procos.health().toString()).isNotNull();
+            assertThat(up.path("status").asText()).as(up.toString()).isEqualTo("UP");
+            assertThat(up.path("detail").asText()).contains("tool(s)");
+
+            // a task in words: the planner chooses the server's tool and fills its argument; the process runs it
+            JsonNode decision = procos.json(
+                    procos.post(
+                            "/api/tde/decide",
+                            "application/json",
+                            """
+                    {"task": {"name": "Echo the message", "documentation": "Echo back the message 'hello from ProcOS'"}}"""));
+            assertThat(decision.path("tool").asText()).as(decision.toString()).isEqualTo("everything.echo");
+            assertThat(decision.path("arguments").path("message").asText())
+                    .as(decision.toString())
+                    .contains("hello from ProcOS");
+            assertThat(procos.post(
+                                    "/api/processes?name=echo.bpmn",
+                                    "application/xml",
+                                    ProcessRestTest.process(
+                                            "echo", null, "Echo the message|Echo back the message 'hello from ProcOS'"))
+                            .statusCode())
+                    .isEqualTo(201);
+            String id = procos.json(procos.post("/api/processes/echo/start", "application/json", "{}"))
+                    .path("id")
+                    .asText();
+            JsonNode view = procos.awaitInstanceEnd(id, Duration.ofSeconds(60));
+            assertThat(view.path("state").asText()).as(view.toString()).isEqualTo("COMPLETED");
+            JsonNode task = view.path("tasks").get(0);
+            assertThat(task.path("tool").asText()).as(view.toString()).isEqualTo("everything.echo");
+            assertThat(view.toString()).contains("Echo: hello from ProcOS");
+
+            // the server runs as nobody in the sandbox; killed, it is reported and started again
+            List<Long> pids = serverPids();
+            assertThat(pids).as("the server's process").isNotEmpty();
+            for (long pid : pids) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            JsonNode down = procos.awaitHealth(
+                    h -> {
+                        JsonNode c = check(h, "mcp.everything");
+                        return c != null && c.path("status").asText().equals("DOWN");
+                    },
+                    Duration.ofSeconds(20));
+            assertThat(check(down, "mcp.everything").path("detail").asText())
+                    .contains("ended")
+                    .contains("starting it again");
+            procos.awaitHealth(
+                    h -> {
+                        JsonNode c = check(h, "mcp.everything");
+                        return c != null
+                                && c.path("status").asText().equals("UP")
+                                && c.path("detail").asText().contains("started again 1 time");
+                    },
+                    Duration.ofSeconds(30));
+            assertThat(listed(procos, "everything.echo")).isTrue();
+            assertThat(serverPids()).doesNotContainAnyElementsOf(pids);
+
+            // the file removed: the server stops and its tools go
+            Files.delete(cfg);
+            await("everything.echo gone", Duration.ofSeconds(30), () -> !listed(procos, "everything.echo"));
+            assertThat(check(procos.health(), "mcp.everything")).isNull();
+            await("the server's process gone", Duration.ofSeconds(15), () -> serverPids()
+                    .isEmpty());
+        }
+    }
+}
