@@ -53,7 +53,8 @@ class LifecycleTest {
                             "procos.memory",
                             "procos.llm",
                             "procos.tools.file",
-                            "procos.tools.memory");
+                            "procos.tools.memory",
+                            "procos.tools.mcp");
             assertThat(bundles).allSatisfy(b -> assertThat(b.path("state").asText())
                     .as(b.toString())
                     .isEqualTo("ACTIVE"));

@@ -120,11 +120,12 @@ class McpServerToolsTest {
             JsonNode down = procos.awaitHealth(
                     h -> {
                         JsonNode c = check(h, "mcp.everything");
-                        return c != null && c.path("status").asText().equals("DOWN");
+                        return c != null && c.path("detail").asText().contains("ended");
                     },
                     Duration.ofSeconds(20));
+            assertThat(check(down, "mcp.everything").path("status").asText()).isEqualTo("DEGRADED");
             assertThat(check(down, "mcp.everything").path("detail").asText())
-                    .contains("ended")
+                    .contains("exit code")
                     .contains("starting it again");
             procos.awaitHealth(
                     h -> {

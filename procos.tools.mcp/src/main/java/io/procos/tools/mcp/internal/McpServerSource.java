@@ -308,7 +308,8 @@ public final class McpServerSource implements HealthContributor {
         if (closed) return;
         long delay = restartDelayMillis;
         restartDelayMillis = Math.min(restartDelayMillis * 2, Math.max(1, config.maxRestartDelaySeconds()) * 1000L);
-        health = Health.down(why + "; starting it again in " + Math.max(1, delay / 1000) + " s");
+        // DEGRADED, not DOWN: ProcOS works on without this server's tools, as without Docker
+        health = Health.degraded(why + "; starting it again in " + Math.max(1, delay / 1000) + " s");
         LOG.warn("{}; starting it again in {} ms", why, delay);
         try {
             scheduler.schedule(this::start, delay, TimeUnit.MILLISECONDS);
