@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
  * An MCP server from npm ({@code @modelcontextprotocol/server-everything}, the protocol's reference server) as a source
  * of ProcOS tools: configured by a file in {@code conf/}, started in the sandbox, its tools listed and chosen for a
  * task in words like a bundle's, a kill of it reported in health and followed by a restart, and its tools gone when
- * the file is removed.
+ * the file is removed; then the same server at a URL (Streamable HTTP), lost and found again.
  */
 class McpServerToolsTest {
 
@@ -144,6 +144,79 @@ class McpServerToolsTest {
             assertThat(check(procos.health(), "mcp.everything")).isNull();
             await("the server's process gone", Duration.ofSeconds(15), () -> serverPids()
                     .isEmpty());
+
+            // a server at a URL (Streamable HTTP), run outside ProcOS: its tools reach the network, so a process
+            // names them in its policy to use them
+            int port = Distribution.freePort();
+            Process remote = startHttpServer(folder, port);
+            try {
+                Path remoteCfg = procos.home.resolve("conf/io.procos.mcp.client-remote.cfg");
+                Files.writeString(remoteCfg, "url=http://127.0.0.1:" + port + "/mcp\n");
+                await("remote.echo listed", Duration.ofSeconds(60), () -> listed(procos, "remote.echo"));
+                assertThat(procos.json(procos.api("/api/tools/remote.echo"))
+                                .path("reach")
+                                .toString())
+                        .contains("network");
+                assertThat(procos.post(
+                                        "/api/processes?name=remote-echo.bpmn",
+                                        "application/xml",
+                                        ProcessRestTest.processAllowing(
+                                                "remote-echo",
+                                                "default, remote.echo",
+                                                "Echo the message|Echo back the message 'hello over HTTP'"))
+                                .statusCode())
+                        .isEqualTo(201);
+                String remoteRun = procos.json(
+                                procos.post("/api/processes/remote-echo/start", "application/json", "{}"))
+                        .path("id")
+                        .asText();
+                JsonNode remoteView = procos.awaitInstanceEnd(remoteRun, Duration.ofSeconds(60));
+                assertThat(remoteView.path("state").asText())
+                        .as(remoteView.toString())
+                        .isEqualTo("COMPLETED");
+                assertThat(remoteView.toString()).contains("Echo: hello over HTTP");
+
+                // the remote server goes: a ping finds out, health says so; back on its port, ProcOS reconnects
+                remote.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+                JsonNode gone = procos.awaitHealth(
+                        h -> {
+                            JsonNode c = check(h, "mcp.remote");
+                            return c != null && c.path("status").asText().equals("DEGRADED");
+                        },
+                        Duration.ofSeconds(40));
+                assertThat(check(gone, "mcp.remote").path("detail").asText()).contains("starting it again");
+                remote = startHttpServer(folder, port);
+                procos.awaitHealth(
+                        h -> {
+                            JsonNode c = check(h, "mcp.remote");
+                            return c != null && c.path("status").asText().equals("UP");
+                        },
+                        Duration.ofSeconds(60));
+                assertThat(listed(procos, "remote.echo")).isTrue();
+            } finally {
+                remote.destroyForcibly();
+            }
         }
+    }
+
+    /** The reference server over Streamable HTTP on a port of this machine, as a remote service would run. */
+    static Process startHttpServer(Path folder, int port) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(
+                        "node", "node_modules/@modelcontextprotocol/server-everything/dist/index.js", "streamableHttp")
+                .directory(folder.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(folder.resolve("http-server.log").toFile());
+        pb.environment().put("PORT", Integer.toString(port));
+        Process p = pb.start();
+        long end = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < end) {
+            try (java.net.Socket ignored = new java.net.Socket("127.0.0.1", port)) {
+                return p;
+            } catch (java.io.IOException notYet) {
+                Thread.sleep(200);
+            }
+        }
+        throw new AssertionError("the HTTP MCP server did not listen on " + port + ": "
+                + Files.readString(folder.resolve("http-server.log")));
     }
 }

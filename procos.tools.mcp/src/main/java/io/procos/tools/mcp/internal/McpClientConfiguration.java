@@ -9,7 +9,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
  */
 @ObjectClassDefinition(
         name = "ProcOS MCP server as a tool source",
-        description = "Starts an MCP server (stdio) in the sandbox and offers each of its tools as a ProcOS tool.")
+        description = "Starts an MCP server (stdio) in the sandbox, or connects to one (Streamable HTTP), and offers"
+                + " each of its tools as a ProcOS tool.")
 public @interface McpClientConfiguration {
 
     String FACTORY_PID = "io.procos.mcp.client";
@@ -27,7 +28,21 @@ public @interface McpClientConfiguration {
                     + "argument), started in the server's folder data/mcp/<name> inside the sandbox, which sees the "
                     + "system's programs read-only, that folder read-write, and no network. Example: node "
                     + "node_modules/@modelcontextprotocol/server-everything/dist/index.js stdio")
-    String command();
+    String command() default "";
+
+    @AttributeDefinition(
+            name = "URL",
+            description = "Instead of a command: the server's Streamable HTTP endpoint (http or https), e.g. "
+                    + "http://127.0.0.1:3001/mcp. Its tools reach the network.",
+            required = false)
+    String url() default "";
+
+    @AttributeDefinition(
+            name = "Authorization",
+            description = "With a URL: the Authorization header sent with every request, e.g. Bearer <token>.",
+            required = false,
+            type = org.osgi.service.metatype.annotations.AttributeType.PASSWORD)
+    String authorization() default "";
 
     @AttributeDefinition(
             name = "Reach",

@@ -72,6 +72,7 @@ public final class McpServerSource implements HealthContributor {
     private final McpClientConfiguration config;
     private final String name;
     private final List<String> command;
+    private final java.net.URI url;
     private final Path folder;
     private final ScheduledExecutorService scheduler;
     /** A tool offered: its registration and what the server listed. */
@@ -92,8 +93,7 @@ public final class McpServerSource implements HealthContributor {
         this.config = config;
         this.name = serverName(config.name(), properties.get("felix.fileinstall.filename"));
         this.command = split(config.command());
-        if (command.isEmpty())
-            throw new IllegalArgumentException("MCP server " + name + ": the configuration's command is empty");
+        this.url = url(name, config.url(), command);
         String home = context.getProperty("procos.home");
         this.folder = Files.createDirectories(Path.of(home == null ? "." : home)
                 .resolve("data/mcp")
@@ -124,6 +124,27 @@ public final class McpServerSource implements HealthContributor {
             throw new IllegalArgumentException(
                     "an MCP server needs a name: set name= or name its file " + FILE_PREFIX + "<name>.cfg");
         return name.length() > 24 ? name.substring(0, 24) : name;
+    }
+
+    /** The server's URL when one is configured (http or https), else null; a command or a URL, not both. */
+    static java.net.URI url(String name, String configured, List<String> command) {
+        String raw = configured == null ? "" : configured.strip();
+        if (raw.isEmpty() && command.isEmpty())
+            throw new IllegalArgumentException("MCP server " + name + ": configure a command (stdio) or a url");
+        if (raw.isEmpty()) return null;
+        if (!command.isEmpty())
+            throw new IllegalArgumentException("MCP server " + name + ": configure a command or a url, not both");
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(raw);
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException(
+                    "MCP server " + name + ": url '" + raw + "' is no URL: " + e.getMessage());
+        }
+        if (!("http".equals(uri.getScheme()) || "https".equals(uri.getScheme())) || uri.getHost() == null)
+            throw new IllegalArgumentException(
+                    "MCP server " + name + ": url '" + raw + "' must be http:// or https://");
+        return uri;
     }
 
     /** Lower case, and every character a tool name may not have as '-'. */
@@ -169,6 +190,10 @@ public final class McpServerSource implements HealthContributor {
 
     private void start() {
         if (closed) return;
+        if (url != null) {
+            connect();
+            return;
+        }
         Sandbox box = sandbox;
         String unavailable =
                 box == null ? "no sandbox service is running (bundle procos.sandbox)" : box.unavailableReason();
@@ -177,26 +202,61 @@ public final class McpServerSource implements HealthContributor {
             return;
         }
         McpSession opened = null;
+        Process process = null;
         try {
             List<String> argv = new ArrayList<>(command);
             argv.set(0, onPath(argv.get(0)));
-            Process process = box.start(
+            process = box.start(
                     argv,
                     new Workspace(folder),
                     folder,
                     Map.of("HOME", folder.toString(), "PATH", "/usr/local/bin:/usr/bin:/bin", "LANG", "C.UTF-8"));
-            McpSession s = new McpSession(name, process, () -> scheduler.execute(this::refreshTools), () -> ended());
-            opened = s;
-            s.initialize(SESSION_TIMEOUT);
-            session = s;
-            startedAt = Instant.now();
-            refreshTools();
+            opened = open(new StdioWire(name, process));
         } catch (Exception e) {
-            String errors = opened == null ? "" : opened.lastErrors();
-            if (opened != null) opened.close();
+            if (opened == null && process != null) process.destroyForcibly();
             session = null;
-            retryLater("MCP server " + name + " did not start: " + e.getMessage()
-                    + (errors.isEmpty() ? "" : " (it wrote: " + errors + ")"));
+            retryLater("MCP server " + name + " did not start: " + e.getMessage());
+        }
+    }
+
+    /** Opens the session on the wire, lists the tools; the caller reports what fails. */
+    private McpSession open(McpSession.Wire wire) throws IOException {
+        McpSession s = new McpSession(name, wire, () -> scheduler.execute(this::refreshTools), this::ended);
+        try {
+            s.initialize(SESSION_TIMEOUT);
+        } catch (IOException e) {
+            String errors = s.lastErrors();
+            String message = errors.isEmpty() || e.getMessage().contains(errors)
+                    ? e.getMessage()
+                    : e.getMessage() + " (" + errors + ")";
+            IOException failed = new IOException(message, e);
+            s.close();
+            throw failed;
+        }
+        session = s;
+        startedAt = Instant.now();
+        refreshTools();
+        return s;
+    }
+
+    /** A server at a URL: its session, and a ping every 15 s, since nothing else says it went. */
+    private void connect() {
+        try {
+            McpSession s = open(new HttpWire(name, url, config.authorization()));
+            scheduler.schedule(() -> ping(s), 15, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            session = null;
+            retryLater("MCP server " + name + " at " + url + " did not answer: " + e.getMessage());
+        }
+    }
+
+    private void ping(McpSession s) {
+        if (closed || session != s) return;
+        try {
+            s.request("ping", JSON.createObjectNode(), Duration.ofSeconds(10));
+            scheduler.schedule(() -> ping(s), 15, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            s.end("it did not answer a ping: " + e.getMessage());
         }
     }
 
@@ -269,6 +329,10 @@ public final class McpServerSource implements HealthContributor {
         for (String w : reach)
             if (!ToolReach.ALL.contains(w))
                 LOG.warn("MCP server {}: reach word '{}' is none of {}", name, w, ToolReach.ALL);
+        if (url != null && !Arrays.asList(reach).contains(ToolReach.NETWORK)) {
+            reach = Arrays.copyOf(reach, reach.length + 1);
+            reach[reach.length - 1] = ToolReach.NETWORK; // its tools run on another host, or reach one
+        }
         if (reach.length > 0) props.put(ToolReach.PROPERTY, reach);
         props.put("procos.tool.source", "mcp:" + name);
         registered.put(
@@ -296,11 +360,11 @@ public final class McpServerSource implements HealthContributor {
         session = null;
         unregisterAll();
         if (closed) return;
-        Integer code = s == null ? null : s.exitCode();
+        String how = s == null ? null : s.howEnded();
         String errors = s == null ? "" : s.lastErrors();
         if (Duration.between(startedAt, Instant.now()).toSeconds() >= 60) restartDelayMillis = 1000;
         restarts++;
-        retryLater("MCP server " + name + " ended" + (code == null ? "" : " (exit code " + code + ")")
+        retryLater("MCP server " + name + " ended" + (how == null ? "" : " (" + how + ")")
                 + (errors.isEmpty() ? "" : ": " + errors));
     }
 

@@ -3,15 +3,9 @@ package io.procos.tools.mcp.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -50,30 +44,42 @@ final class McpSession implements AutoCloseable {
     /** A tool as the server lists it. */
     record RemoteTool(String name, String description, String inputSchema, String outputSchema) {}
 
+    /** How messages travel: a server's stdio, or HTTP. */
+    interface Wire extends AutoCloseable {
+        /** Starts passing what the server sends to {@link McpSession#received} and its end to {@link McpSession#end}. */
+        void open(McpSession session);
+
+        void send(String message) throws IOException;
+
+        /** The last lines the server wrote to its standard error, or what went wrong on the wire; "" when none. */
+        String lastErrors();
+
+        /** How the server ended ("exit code 137"), or null while it runs or when that is not known. */
+        String howEnded();
+
+        @Override
+        void close();
+    }
+
     private final String server;
-    private final Process process;
-    private final OutputStream out;
+    private final Wire wire;
     private final Runnable toolsChanged;
+    private final Runnable onEnd;
+    private final java.util.concurrent.atomic.AtomicBoolean over = new java.util.concurrent.atomic.AtomicBoolean();
     private final Map<Long, CompletableFuture<JsonNode>> pending = new ConcurrentHashMap<>();
     private final AtomicLong ids = new AtomicLong();
-    private final Deque<String> stderr = new ArrayDeque<>();
     private volatile String serverName = "";
 
     /**
-     * @param toolsChanged run (on the session's reader thread) when the server says its tool list changed
-     * @param onEnd run once when the server's output ends (it exited or closed it)
+     * @param toolsChanged run when the server says its tool list changed
+     * @param onEnd run once when the session ends (the server exited, closed its output, or its HTTP session went)
      */
-    McpSession(String server, Process process, Runnable toolsChanged, Runnable onEnd) {
+    McpSession(String server, Wire wire, Runnable toolsChanged, Runnable onEnd) {
         this.server = server;
-        this.process = process;
-        this.out = process.getOutputStream();
+        this.wire = wire;
         this.toolsChanged = toolsChanged;
-        Thread reader = new Thread(() -> read(onEnd), "procos-mcp-" + server + "-out");
-        reader.setDaemon(true);
-        reader.start();
-        Thread errors = new Thread(this::readErrors, "procos-mcp-" + server + "-err");
-        errors.setDaemon(true);
-        errors.start();
+        this.onEnd = onEnd;
+        wire.open(this);
     }
 
     /** Opens the session: {@code initialize}, then {@code notifications/initialized}. */
@@ -187,48 +193,36 @@ final class McpSession implements AutoCloseable {
     }
 
     private void send(JsonNode message) throws IOException {
-        byte[] line = (JSON.writeValueAsString(message) + "\n").getBytes(StandardCharsets.UTF_8);
-        synchronized (out) {
-            out.write(line);
-            out.flush();
+        wire.send(JSON.writeValueAsString(message));
+    }
+
+    /** A message the server sent (one line of stdio, one event or body of HTTP). */
+    void received(String message) {
+        handle(message);
+    }
+
+    /** A message the wire could not deliver: a request of ours fails at once with why. */
+    void undeliverable(String message, IOException why) {
+        try {
+            JsonNode id = JSON.readTree(message).get("id");
+            CompletableFuture<JsonNode> f = id != null && id.canConvertToLong() ? pending.get(id.asLong()) : null;
+            if (f != null) f.completeExceptionally(why);
+            else LOG.debug("MCP server {}: a message was not delivered: {}", server, why.getMessage());
+        } catch (IOException notJson) {
+            LOG.debug("MCP server {}: {}", server, why.getMessage());
         }
     }
 
-    private void read(Runnable onEnd) {
-        InputStream in = process.getInputStream();
-        String why = "its output ended";
-        try {
-            ByteArrayOutputStream line = new ByteArrayOutputStream();
-            byte[] buffer = new byte[8192];
-            int n;
-            outer:
-            while ((n = in.read(buffer)) > 0) {
-                int start = 0;
-                for (int i = 0; i < n; i++) {
-                    if (buffer[i] != '\n') continue;
-                    line.write(buffer, start, i - start);
-                    start = i + 1;
-                    if (line.size() > MAX_MESSAGE) {
-                        why = "it sent a message over " + MAX_MESSAGE + " bytes";
-                        break outer;
-                    }
-                    handle(line.toString(StandardCharsets.UTF_8));
-                    line.reset();
-                }
-                line.write(buffer, start, n - start);
-                if (line.size() > MAX_MESSAGE) {
-                    why = "it sent a message over " + MAX_MESSAGE + " bytes";
-                    break;
-                }
-            }
-        } catch (IOException e) {
-            why = "reading its output failed: " + e.getMessage();
-        } finally {
-            IOException gone = new IOException("MCP server " + server + " is gone: " + why);
-            pending.values().forEach(f -> f.completeExceptionally(gone));
-            process.destroy();
-            onEnd.run();
-        }
+    /** The session is over: whatever waits fails with why, once. */
+    void end(String why) {
+        if (!over.compareAndSet(false, true)) return;
+        IOException gone = new IOException("MCP server " + server + " is gone: " + why);
+        pending.values().forEach(f -> f.completeExceptionally(gone));
+        onEnd.run();
+    }
+
+    boolean ended() {
+        return over.get();
     }
 
     private void handle(String line) {
@@ -269,33 +263,14 @@ final class McpSession implements AutoCloseable {
         }
     }
 
-    private void readErrors() {
-        try (var lines = new java.io.BufferedReader(
-                new java.io.InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = lines.readLine()) != null) {
-                String kept = abbreviate(line);
-                LOG.debug("MCP server {}: {}", server, kept);
-                synchronized (stderr) {
-                    stderr.addLast(kept);
-                    while (stderr.size() > 5) stderr.removeFirst();
-                }
-            }
-        } catch (IOException ignored) {
-            // the server is gone
-        }
-    }
-
-    /** The last lines the server wrote to its standard error, joined, for health and logs. */
+    /** What the wire knows of the server's last words. */
     String lastErrors() {
-        synchronized (stderr) {
-            return String.join(" | ", stderr);
-        }
+        return wire.lastErrors();
     }
 
-    /** The server's exit code once it ended, else null. */
-    Integer exitCode() {
-        return process.isAlive() ? null : process.exitValue();
+    /** How the server ended, or null. */
+    String howEnded() {
+        return wire.howEnded();
     }
 
     static String abbreviate(Object text) {
@@ -305,19 +280,7 @@ final class McpSession implements AutoCloseable {
 
     @Override
     public void close() {
-        try {
-            out.close(); // the stdio transport's way to ask a server to end
-        } catch (IOException ignored) {
-            // already closed
-        }
-        try {
-            if (!process.waitFor(2, TimeUnit.SECONDS)) {
-                process.destroy();
-                if (!process.waitFor(2, TimeUnit.SECONDS)) process.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
+        over.set(true);
+        wire.close();
     }
 }

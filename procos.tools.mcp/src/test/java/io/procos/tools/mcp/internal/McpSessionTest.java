@@ -46,7 +46,8 @@ class McpSessionTest {
         Process process = new ProcessBuilder("sh", "-c", SERVER, "sh", replies.toString()).start();
         CountDownLatch changed = new CountDownLatch(1);
         CountDownLatch ended = new CountDownLatch(1);
-        try (McpSession session = new McpSession("scripted", process, changed::countDown, ended::countDown)) {
+        try (McpSession session =
+                new McpSession("scripted", new StdioWire("scripted", process), changed::countDown, ended::countDown)) {
             session.initialize(Duration.ofSeconds(10));
             assertThat(session.serverName()).isEqualTo("scripted 1.0");
 
