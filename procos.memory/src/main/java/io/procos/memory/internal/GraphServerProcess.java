@@ -158,7 +158,12 @@ final class GraphServerProcess implements AutoCloseable {
         if (Files.isExecutable(Path.of("/usr/bin/nice"))) command.addAll(List.of("/usr/bin/nice", "-n", "10"));
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-Xmx" + maxHeap);
-        command.add("-XX:+UseSerialGC"); // a small server beside ProcOS on a small machine
+        // a small server beside ProcOS on a small machine: a heap that starts small (the JVM's default start is
+        // 1/64 of the machine's memory) and is given back after a collection leaves much of it free
+        command.add("-Xms32m");
+        command.add("-XX:+UseSerialGC");
+        command.add("-XX:MinHeapFreeRatio=10");
+        command.add("-XX:MaxHeapFreeRatio=30");
         command.add("-Djava.io.tmpdir=" + dataDir.resolve("tmp"));
         command.add("-cp");
         command.add(classpath);

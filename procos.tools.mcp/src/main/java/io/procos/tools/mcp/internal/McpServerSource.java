@@ -235,6 +235,10 @@ public final class McpServerSource implements HealthContributor {
         }
         session = s;
         startedAt = Instant.now();
+        if (s.ended()) { // it ended between its answer and now, unseen by ended()
+            ended();
+            return s;
+        }
         refreshTools();
         return s;
     }
@@ -357,6 +361,7 @@ public final class McpServerSource implements HealthContributor {
     /** The server's output ended: its tools go, and it is started again later. */
     private void ended() {
         McpSession s = session;
+        if (s == null) return; // it ended while being opened: open() reports that, and starts it again once
         session = null;
         unregisterAll();
         if (closed) return;
