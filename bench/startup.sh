@@ -24,7 +24,7 @@ run() { # $1: variant name; the rest: the environment of the start
   bin/procos stop >/dev/null
   wait || true
   if [ "${COUNT:-0}" = 1 ]; then
-    times[$v]+="$(echo "$t1 - $t0" | bc) "; rss[$v]+="$((r / 1024)) "; graph[$v]+="$((g / 1024)) "
+    times[$v]+="$(printf '%.2f' "$(echo "$t1 - $t0" | bc)") "; rss[$v]+="$((r / 1024)) "; graph[$v]+="$((g / 1024)) "
   fi
 }
 COUNT=0 run procos PATH="$PATH"
@@ -36,6 +36,6 @@ printf '%-34s %22s %22s %22s\n' "" "start -> healthy (s)" "ProcOS JVM RSS (MiB)"
 for v in procos jvm; do
   label=$([ $v = procos ] && echo "ProcOS's JVM defaults" || echo "the JVM's own defaults")
   # shellcheck disable=SC2086
-  printf '%-34s %22s %22s %22s\n' "$label (median of $N)" "$(median ${times[$v]})" "$(median ${rss[$v]})" "$(median ${graph[$v]})"
+  printf '%-34s %22s %22s %22s\n' "$label (median of $N)" "$(printf '%.2f' "$(median ${times[$v]})")" "$(median ${rss[$v]})" "$(median ${graph[$v]})"
   echo "  each start: ${times[$v]}| RSS: ${rss[$v]}| graph: ${graph[$v]}"
 done
