@@ -17,7 +17,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
@@ -73,6 +72,9 @@ public final class McpServerSource implements HealthContributor {
     private final String name;
     private final List<String> command;
     private final java.net.URI url;
+    /** What its tools declare they reach: the configured words, and network for a server at a URL. */
+    private final String[] reach;
+
     private final Path folder;
     private final ScheduledExecutorService scheduler;
     /** A tool offered: its registration and what the server listed. */
@@ -94,6 +96,7 @@ public final class McpServerSource implements HealthContributor {
         this.name = serverName(config.name(), properties.get("felix.fileinstall.filename"));
         this.command = split(config.command());
         this.url = url(name, config.url(), command);
+        this.reach = reach(name, config.reach(), url != null);
         String home = context.getProperty("procos.home");
         this.folder = Files.createDirectories(Path.of(home == null ? "." : home)
                 .resolve("data/mcp")
@@ -316,27 +319,29 @@ public final class McpServerSource implements HealthContributor {
         }
     }
 
-    /** {@code <name>.<tool>}, or null when nothing of the tool's name is left. */
+    /** {@code <name>.<tool>} (at most 64 characters), or null when nothing of the tool's name is left. */
     private String localName(String remote) {
         String part = toolPart(remote);
         if (part.isEmpty()) return null;
         String local = name + "." + part;
-        return local.matches(Tool.NAME_PATTERN) ? local : local.length() > 64 ? local.substring(0, 64) : null;
+        return local.length() > 64 ? local.substring(0, 64) : local; // toolPart left only allowed characters
+    }
+
+    private static String[] reach(String name, String[] configured, boolean remote) {
+        java.util.LinkedHashSet<String> words = new java.util.LinkedHashSet<>();
+        for (String w : configured) {
+            String word = w.strip();
+            if (word.isEmpty()) continue;
+            if (!ToolReach.ALL.contains(word))
+                LOG.warn("MCP server {}: reach word '{}' is none of {}", name, word, ToolReach.ALL);
+            words.add(word);
+        }
+        if (remote) words.add(ToolReach.NETWORK); // its tools run on another host, or reach one
+        return words.toArray(String[]::new);
     }
 
     private void register(String local, McpSession.RemoteTool remote) {
         Dictionary<String, Object> props = new Hashtable<>();
-        String[] reach = Arrays.stream(config.reach())
-                .map(String::strip)
-                .filter(w -> !w.isEmpty())
-                .toArray(String[]::new);
-        for (String w : reach)
-            if (!ToolReach.ALL.contains(w))
-                LOG.warn("MCP server {}: reach word '{}' is none of {}", name, w, ToolReach.ALL);
-        if (url != null && !Arrays.asList(reach).contains(ToolReach.NETWORK)) {
-            reach = Arrays.copyOf(reach, reach.length + 1);
-            reach[reach.length - 1] = ToolReach.NETWORK; // its tools run on another host, or reach one
-        }
         if (reach.length > 0) props.put(ToolReach.PROPERTY, reach);
         props.put("procos.tool.source", "mcp:" + name);
         registered.put(
@@ -365,8 +370,8 @@ public final class McpServerSource implements HealthContributor {
         session = null;
         unregisterAll();
         if (closed) return;
-        String how = s == null ? null : s.howEnded();
-        String errors = s == null ? "" : s.lastErrors();
+        String how = s.howEnded();
+        String errors = s.lastErrors();
         if (Duration.between(startedAt, Instant.now()).toSeconds() >= 60) restartDelayMillis = 1000;
         restarts++;
         retryLater("MCP server " + name + " ended" + (how == null ? "" : " (" + how + ")")
