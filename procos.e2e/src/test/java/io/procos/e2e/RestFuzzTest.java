@@ -240,6 +240,14 @@ class RestFuzzTest {
                 ProcessRestTest.process("fuzz-deployed", null, "Read the mark|Read fuzz/mark.txt"),
                 bpmn,
                 8));
+        r.add(new Route(
+                "POST",
+                "/api/processes/validate",
+                "application/xml",
+                ProcessRestTest.process("fuzz-checked", null, "Read the mark|Read fuzz/mark.txt"),
+                bpmn,
+                3));
+        r.add(new Route("GET", "/api/processes/fuzz-target/bpmn", null, null, 0, 2));
         r.add(new Route("POST", "/api/processes/fuzz-deployed/start", "application/json", "{\"n\": 1}", json, 2));
         r.add(new Route(
                 "POST",

@@ -44,6 +44,17 @@ public interface ProcessService {
     Optional<InstanceView> instance(String instanceId);
 
     /**
+     * The BPMN 2.0 XML of a deployed domain process, as it was deployed (its diagram included), for people to view
+     * and edit.
+     *
+     * @param version the version wanted; 0 or less means the latest
+     * @return empty when no domain process has that key and version
+     */
+    default Optional<String> bpmn(String processKey, int version) {
+        return Optional.empty();
+    }
+
+    /**
      * The tool policy of a process that states none ({@code defaultToolPolicy} of the engine's configuration): what
      * its tasks may use. Callers outside a process (an MCP client, say) are held to it too.
      */

@@ -4,5 +4,5 @@
  * behind it is {@code procos.pdo}'s business.
  */
 @org.osgi.annotation.bundle.Export
-@org.osgi.annotation.versioning.Version("2.1.0")
+@org.osgi.annotation.versioning.Version("2.2.0")
 package io.procos.api.process;

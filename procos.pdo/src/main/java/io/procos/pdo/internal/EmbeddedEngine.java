@@ -37,6 +37,7 @@ public final class EmbeddedEngine implements AutoCloseable {
     private final ProcessEngineConfigurationImpl configuration;
     private final ProcessEngine engine;
     private final TaskReadyNotifier notifier = new TaskReadyNotifier();
+    private final InstanceChanges changes = new InstanceChanges();
     private final ToolCalls toolCalls;
     private final ProcessServiceImpl processService;
 
@@ -62,9 +63,9 @@ public final class EmbeddedEngine implements AutoCloseable {
         settings.toolPolicy(); // a default policy that cannot be read stops the engine with what is wrong in it
         Map<String, Object> own = new java.util.HashMap<>(trustedDelegates);
         own.putAll(Map.of(
-                "procosPdoFetch", new PdoDelegates.FetchTasks(settings),
+                "procosPdoFetch", new PdoDelegates.FetchTasks(settings, changes),
                 "procosPdoPrepareTask", new PdoDelegates.PrepareTask(settings),
-                "procosPdoUpdateTask", new PdoDelegates.UpdateTask(settings),
+                "procosPdoUpdateTask", new PdoDelegates.UpdateTask(settings, changes),
                 "procosPdoUpdateState", new PdoDelegates.EndOfRound()));
         own.putAll(TdeDelegates.beans(executor));
         Set<String> exempt = new java.util.HashSet<>(trustedProcessKeys);
@@ -80,7 +81,7 @@ public final class EmbeddedEngine implements AutoCloseable {
         cfg.setJdbcMaxActiveConnections(settings.maxConnections());
         cfg.setDatabaseSchemaUpdate(ProcessEngineConfiguration.DB_SCHEMA_UPDATE_TRUE);
         cfg.setHistory(settings.historyLevel());
-        cfg.setHistoryEventHandler(new OrchestrationHistory(settings.stepHistory()));
+        cfg.setHistoryEventHandler(new OrchestrationHistory(settings.stepHistory(), changes));
         cfg.setIdGenerator(new StrongUuidGenerator());
         DelegateBeans beans = new DelegateBeans(own);
         cfg.setBeans(beans);
@@ -176,6 +177,11 @@ public final class EmbeddedEngine implements AutoCloseable {
 
     public ProcessEngine engine() {
         return engine;
+    }
+
+    /** Told the id of each domain instance that changed, after the change committed (see {@link InstanceChanges}). */
+    public void onInstanceChanged(java.util.function.Consumer<String> listener) {
+        changes.listener(listener);
     }
 
     public ProcessService processService() {

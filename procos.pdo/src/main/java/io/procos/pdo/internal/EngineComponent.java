@@ -2,6 +2,7 @@ package io.procos.pdo.internal;
 
 import io.procos.api.health.Health;
 import io.procos.api.health.HealthContributor;
+import io.procos.api.process.InstanceEvent;
 import io.procos.api.process.ProcessService;
 import io.procos.api.tde.TaskExecutor;
 import java.net.InetAddress;
@@ -12,6 +13,7 @@ import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
+import java.util.Map;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Constants;
 import org.osgi.framework.ServiceRegistration;
@@ -22,6 +24,8 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.event.Event;
+import org.osgi.service.event.EventAdmin;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -52,6 +56,9 @@ public final class EngineComponent implements HealthContributor {
             policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile TaskExecutor executor;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile EventAdmin events;
 
     private final Thread starter;
     private final List<ServiceRegistration<?>> registrations = new ArrayList<>();
@@ -108,6 +115,10 @@ public final class EngineComponent implements HealthContributor {
             // the TDE's steps ask for the task executor each time they run: it may come and go with procos.tde
             EmbeddedEngine o = new EmbeddedEngine(settings, nodeId, () -> executor);
             orchestrator = o;
+            o.onInstanceChanged(id -> {
+                EventAdmin e = events;
+                if (e != null) e.postEvent(new Event(InstanceEvent.TOPIC, Map.of(InstanceEvent.INSTANCE_ID, id)));
+            });
             // the engine's own services stay inside this bundle: other bundles use ProcessService and TaskExecutor
             register(ProcessService.class.getName(), o.processService());
         } catch (RuntimeException e) {

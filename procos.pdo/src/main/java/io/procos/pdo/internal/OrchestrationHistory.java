@@ -22,14 +22,18 @@ final class OrchestrationHistory implements HistoryEventHandler {
 
     private final HistoryEventHandler db = new DbHistoryEventHandler();
     private final boolean steps;
+    private final InstanceChanges changes;
 
-    OrchestrationHistory(boolean steps) {
+    OrchestrationHistory(boolean steps, InstanceChanges changes) {
         this.steps = steps;
+        this.changes = changes;
     }
 
     @Override
     public void handleEvent(HistoryEvent event) {
         if (steps || kept(event)) db.handleEvent(event);
+        if (!EmbeddedEngine.isOwnProcess(event.getProcessDefinitionKey()))
+            changes.touched(event.getProcessInstanceId());
     }
 
     @Override

@@ -44,9 +44,11 @@ public final class PdoDelegates {
     /** "Fetch ready tasks": lock the domain instance's ready tasks, note whether it ended and when to look again. */
     public static final class FetchTasks implements JavaDelegate {
         private final EngineSettings settings;
+        private final InstanceChanges changes;
 
-        FetchTasks(EngineSettings settings) {
+        FetchTasks(EngineSettings settings, InstanceChanges changes) {
             this.settings = settings;
+            this.changes = changes;
         }
 
         /** The multi-instance collection of "Execute each task": the ids this round locked. */
@@ -95,6 +97,7 @@ public final class PdoDelegates {
                     }
                 }
             }
+            if (!ready.isEmpty()) changes.touched(domainId); // its tasks are running now
             // a retry this orchestrator scheduled in the transaction that brought it here
             if (pdo.getVariable("retryDueAt") instanceof Date due) {
                 if (due.getTime() > now) wakeAt = Math.min(wakeAt, due.getTime());
@@ -241,9 +244,11 @@ public final class PdoDelegates {
     /** End of each TDE call: complete the domain task with the TDE's result, or report its failure. */
     static final class UpdateTask implements ExecutionListener {
         private final EngineSettings settings;
+        private final InstanceChanges changes;
 
-        UpdateTask(EngineSettings settings) {
+        UpdateTask(EngineSettings settings, InstanceChanges changes) {
             this.settings = settings;
+            this.changes = changes;
         }
 
         @Override
@@ -256,6 +261,7 @@ public final class PdoDelegates {
             // the run is kept in history as this call's variable: the scope ends in this transaction, so the
             // record costs one history row and no runtime row
             if (recorded != null) call.setVariableLocal(OrchestrationHistory.TASK_RUN, EngineValues.toEngine(recorded));
+            changes.touched((String) call.getVariable(TdeDelegates.DOMAIN_INSTANCE));
             try {
                 if (run != null && run.completed()) {
                     String mapping = (String) call.getVariableLocal(OUTPUT_MAPPING);

@@ -47,6 +47,8 @@ import org.camunda.bpm.model.xml.ModelException;
 /** {@link ProcessService} on the embedded engine: deploy, start (domain instance + its PDO), inspect. */
 final class ProcessServiceImpl implements ProcessService {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ProcessServiceImpl.class);
+
     /**
      * The most characters the engine keeps in a name: a variable's name, a process's key, name and namespace,
      * an activity's id and name, a deployment's name are columns this wide on H2 and PostgreSQL alike. A longer
@@ -151,25 +153,37 @@ final class ProcessServiceImpl implements ProcessService {
 
     private static InvalidProcessException refused(ParseException e) {
         List<String> reports = new ArrayList<>();
+        List<String> reportIds = new ArrayList<>();
+        List<String> policy = new ArrayList<>();
+        List<String> policyIds = new ArrayList<>();
         e.getResorceReports().forEach(r -> {
             for (Problem p : r.getErrors()) {
-                reports.add(
-                        p.getMessage() + (p.getMainElementId() == null ? "" : " (element " + p.getMainElementId() + ")")
-                                + " at line " + p.getLine() + ", column " + p.getColumn());
+                String message = p.getMessage() == null ? "" : p.getMessage();
+                if (message.startsWith(DeploymentPolicy.PREFIX)) {
+                    message = message.substring(DeploymentPolicy.PREFIX.length());
+                    policy.add(message);
+                    // the policy names the nearest element with an id, also for a child without one
+                    java.util.regex.Matcher named = POLICY_ELEMENT.matcher(message);
+                    policyIds.add(named.lookingAt() ? named.group(1) : p.getMainElementId());
+                } else {
+                    reports.add(message
+                            + (p.getMainElementId() == null ? "" : " (element " + p.getMainElementId() + ")")
+                            + " at line " + p.getLine() + ", column " + p.getColumn());
+                    reportIds.add(p.getMainElementId());
+                }
             }
         });
-        if (reports.isEmpty()) reports.add(e.getMessage());
-        if (reports.stream().anyMatch(r -> r.startsWith(DeploymentPolicy.PREFIX))) {
-            List<String> policy = reports.stream()
-                    .filter(r -> r.startsWith(DeploymentPolicy.PREFIX))
-                    .map(r -> r.substring(DeploymentPolicy.PREFIX.length()))
-                    .toList();
+        if (!policy.isEmpty())
             return new InvalidProcessException(
-                    "refused by ProcOS's deployment policy: " + String.join("; ", policy), policy);
-        }
+                    "refused by ProcOS's deployment policy: " + String.join("; ", policy), policy, policyIds);
+        if (reports.isEmpty()) reports.add(e.getMessage());
         return new InvalidProcessException(
-                "the engine's parser refused the BPMN: " + String.join("; ", reports), reports);
+                "the engine's parser refused the BPMN: " + String.join("; ", reports), reports, reportIds);
     }
+
+    /** How the deployment policy starts a message about one element. */
+    private static final java.util.regex.Pattern POLICY_ELEMENT =
+            java.util.regex.Pattern.compile("element '([^']+)': ");
 
     /** What ProcOS itself requires before the engine's parser sees the BPMN. */
     private static void check(String bpmnXml) throws InvalidProcessException {
@@ -181,19 +195,24 @@ final class ProcessServiceImpl implements ProcessService {
             throw new InvalidProcessException("not valid BPMN 2.0 XML: " + rootMessage(e), List.of(rootMessage(e)));
         }
         List<String> problems = new ArrayList<>(longNames);
+        List<String> elementIds = new ArrayList<>(java.util.Collections.nCopies(longNames.size(), null));
         List<Process> executable = model.getModelElementsByType(Process.class).stream()
                 .filter(Process::isExecutable)
                 .toList();
-        if (executable.isEmpty())
+        if (executable.isEmpty()) {
             problems.add("no executable process: set isExecutable=\"true\" on the process to run");
+            elementIds.add(null);
+        }
         // any process, executable or not: the engine treats a process without isExecutable as executable when it
         // re-reads a stored deployment
         for (Process p : model.getModelElementsByType(Process.class)) {
-            if (EmbeddedEngine.isOwnProcess(p.getId()))
+            if (EmbeddedEngine.isOwnProcess(p.getId())) {
                 problems.add("process id '" + p.getId() + "' is reserved for ProcOS itself");
+                elementIds.add(p.getId());
+            }
         }
         if (!problems.isEmpty())
-            throw new InvalidProcessException("cannot deploy: " + String.join("; ", problems), problems);
+            throw new InvalidProcessException("cannot deploy: " + String.join("; ", problems), problems, elementIds);
     }
 
     /**
@@ -266,6 +285,21 @@ final class ProcessServiceImpl implements ProcessService {
                 .filter(d -> !EmbeddedEngine.isOwnProcess(d.getKey()))
                 .map(ProcessServiceImpl::info)
                 .toList();
+    }
+
+    @Override
+    public Optional<String> bpmn(String processKey, int version) {
+        if (processKey == null || EmbeddedEngine.isOwnProcess(processKey)) return Optional.empty();
+        var query = engine.getRepositoryService().createProcessDefinitionQuery().processDefinitionKey(processKey);
+        var definition = (version > 0 ? query.processDefinitionVersion(version) : query.latestVersion()).singleResult();
+        if (definition == null) return Optional.empty();
+        try (java.io.InputStream in = engine.getRepositoryService()
+                .getResourceAsStream(definition.getDeploymentId(), definition.getResourceName())) {
+            return Optional.of(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warn("The BPMN of {} version {} cannot be read: {}", processKey, definition.getVersion(), e.toString());
+            return Optional.empty();
+        }
     }
 
     @Override

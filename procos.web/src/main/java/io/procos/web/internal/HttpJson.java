@@ -30,15 +30,22 @@ final class HttpJson {
         private static final long serialVersionUID = 1L;
         final int status;
         final transient List<String> problems;
+        /** For each problem the BPMN element it concerns, or null; empty when none is known. */
+        final transient List<String> elements;
 
         RequestException(int status, String message) {
             this(status, message, List.of());
         }
 
         RequestException(int status, String message, List<String> problems) {
+            this(status, message, problems, List.of());
+        }
+
+        RequestException(int status, String message, List<String> problems, List<String> elements) {
             super(message);
             this.status = status;
             this.problems = problems;
+            this.elements = elements.stream().allMatch(java.util.Objects::isNull) ? List.of() : elements;
         }
     }
 
@@ -46,6 +53,17 @@ final class HttpJson {
     static <T> T available(T service, String what) throws RequestException {
         if (service == null) throw new RequestException(503, what + " is not available yet; see GET /api/health");
         return service;
+    }
+
+    /** The value as JSON text on one line. */
+    static String json(Object value) {
+        try {
+            return MAPPER.writer()
+                    .without(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT)
+                    .writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("not expressible as JSON: " + e.getOriginalMessage(), e);
+        }
     }
 
     static void write(HttpServletResponse response, int status, Object body) throws IOException {
@@ -63,6 +81,7 @@ final class HttpJson {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("error", e.getMessage());
         if (!e.problems.isEmpty()) body.put("problems", e.problems);
+        if (!e.elements.isEmpty()) body.put("elements", e.elements);
         write(response, e.status, body);
     }
 

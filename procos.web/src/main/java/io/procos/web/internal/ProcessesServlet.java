@@ -1,6 +1,5 @@
 package io.procos.web.internal;
 
-import io.procos.api.process.Deployment;
 import io.procos.api.process.InvalidProcessException;
 import io.procos.api.process.ProcessService;
 import java.io.IOException;
@@ -15,9 +14,11 @@ import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
- * {@code /api/processes}: GET lists deployed domain processes; POST (BPMN XML body) deploys, or
- * answers 400 with the parser's messages and deploys nothing; POST {@code /{key}/start} (JSON object
- * of variables) starts an instance and its orchestrator.
+ * {@code /api/processes}: GET lists deployed domain processes; GET {@code /{key}/bpmn} (optionally {@code
+ * ?version=N}) gives one's BPMN XML as deployed; POST (BPMN XML body) deploys, or answers 400 with the parser's
+ * messages (and under {@code elements}, for each, the id of the element it concerns) and deploys nothing; POST
+ * {@code /validate} checks BPMN the same way without deploying it; POST {@code /{key}/start} (JSON object of
+ * variables) starts an instance and its orchestrator.
  */
 @Component(
         service = Servlet.class,
@@ -43,8 +44,36 @@ public final class ProcessesServlet extends ApiServlet {
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
         try {
-            if (path(request).isEmpty()) HttpJson.write(response, 200, service().processes());
-            else HttpJson.error(response, 404, "no such resource: GET /api/processes" + request.getPathInfo());
+            String path = path(request);
+            if (path.isEmpty()) {
+                HttpJson.write(response, 200, service().processes());
+            } else if (path.endsWith("/bpmn") && path.indexOf('/') == path.lastIndexOf('/')) {
+                String key = path.substring(0, path.length() - "/bpmn".length());
+                String v = HttpJson.parameter(request, "version");
+                int version;
+                try {
+                    version = v == null || v.isBlank() ? 0 : Integer.parseInt(v.trim());
+                    if (version < 0) throw new NumberFormatException();
+                } catch (NumberFormatException e) {
+                    throw new HttpJson.RequestException(400, "version must be a whole number from 1, not '" + v + "'");
+                }
+                String xml = service()
+                        .bpmn(key, version)
+                        .orElseThrow(() -> new HttpJson.RequestException(
+                                404,
+                                "no deployed process '" + key + "'" + (version > 0 ? " in version " + version : "")
+                                        + "; GET /api/processes lists the deployed ones"));
+                response.setStatus(200);
+                response.setContentType("application/xml");
+                response.setCharacterEncoding("UTF-8");
+                response.getWriter().write(xml);
+            } else {
+                HttpJson.error(
+                        response,
+                        404,
+                        "no such resource: GET /api/processes" + request.getPathInfo()
+                                + " (GET /api/processes lists, GET /api/processes/{key}/bpmn gives one's BPMN)");
+            }
         } catch (HttpJson.RequestException e) {
             HttpJson.error(response, e);
         }
@@ -54,19 +83,27 @@ public final class ProcessesServlet extends ApiServlet {
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         try {
             String path = path(request);
-            if (path.isEmpty()) {
+            if (path.isEmpty() || path.equals("validate")) {
                 // the body first: asking for a parameter would make the container eat a form-encoded body
                 String bpmn = HttpJson.body(request, MAX_BPMN_BYTES);
                 String name = HttpJson.parameter(request, "name");
                 if (bpmn.isBlank())
                     throw new HttpJson.RequestException(400, "the body is empty: send the BPMN 2.0 XML to deploy");
-                Deployment deployment;
+                String resource = name == null ? "process.bpmn" : name;
                 try {
-                    deployment = service().deploy(name == null ? "process.bpmn" : name, bpmn);
+                    if (path.isEmpty()) {
+                        HttpJson.write(response, 201, service().deploy(resource, bpmn));
+                    } else {
+                        service().validate(resource, bpmn);
+                        HttpJson.write(response, 200, Map.of("valid", true));
+                    }
                 } catch (InvalidProcessException e) {
-                    throw new HttpJson.RequestException(400, e.getMessage() + ". Nothing was deployed.", e.problems());
+                    throw new HttpJson.RequestException(
+                            400,
+                            e.getMessage() + (path.isEmpty() ? ". Nothing was deployed." : ""),
+                            e.problems(),
+                            e.elementIds());
                 }
-                HttpJson.write(response, 201, deployment);
             } else if (path.endsWith("/start") && path.indexOf('/') == path.lastIndexOf('/')) {
                 String key = path.substring(0, path.length() - "/start".length());
                 Map<String, Object> variables = HttpJson.objectBody(request, MAX_JSON_BYTES);
@@ -90,7 +127,8 @@ public final class ProcessesServlet extends ApiServlet {
                 throw new HttpJson.RequestException(
                         404,
                         "no such resource: POST /api/processes/" + path
-                                + " (POST /api/processes deploys, POST /api/processes/{key}/start starts)");
+                                + " (POST /api/processes deploys, POST /api/processes/validate checks,"
+                                + " POST /api/processes/{key}/start starts)");
             }
         } catch (HttpJson.RequestException e) {
             HttpJson.error(response, e);
