@@ -298,6 +298,77 @@ class WorkbenchTest {
         assertThat(unexpected).as("errors in the browser's console").isEmpty();
     }
 
+    @Test
+    @Order(100)
+    void operatorsSignInToTheConsoleSeeProcosAndItsComponentsAndAFormEditIsKeptInConfAcrossARestart() throws Exception {
+        // a running instance: it waits ten minutes on a timer
+        String waiting =
+                """
+                <?xml version="1.0" encoding="UTF-8"?>
+                <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" id="w" \
+                targetNamespace="http://procos.io/test">
+                  <bpmn:process id="wb-waiting" name="Waits" isExecutable="true">
+                    <bpmn:startEvent id="start"/>
+                    <bpmn:sequenceFlow id="f1" sourceRef="start" targetRef="later"/>
+                    <bpmn:intermediateCatchEvent id="later">
+                      <bpmn:timerEventDefinition><bpmn:timeDuration>PT10M</bpmn:timeDuration></bpmn:timerEventDefinition>
+                    </bpmn:intermediateCatchEvent>
+                    <bpmn:sequenceFlow id="f2" sourceRef="later" targetRef="end"/>
+                    <bpmn:endEvent id="end"/>
+                  </bpmn:process>
+                </bpmn:definitions>
+                """;
+        assertThat(procos.post("/api/processes?name=wb-waiting.bpmn", "application/xml", waiting)
+                        .statusCode())
+                .isEqualTo(201);
+        String id = procos.json(procos.post("/api/processes/wb-waiting/start", "application/json", "{}"))
+                .path("id")
+                .asText();
+
+        // signed in with the generated password, the ProcOS tab lists it
+        String console = "http://procos:" + procos.consolePassword() + "@127.0.0.1:" + procos.port + "/system/console";
+        browser.get(console + "/procos");
+        WebElement running = wait.until(ExpectedConditions.presenceOfElementLocated(By.id("procos-running")));
+        assertThat(running.getText()).contains(id).contains("wb-waiting");
+        assertThat(browser.findElement(By.id("procos-tools")).getText()).contains("file.write");
+        assertThat(browser.findElement(By.id("procos-workbench")).getAttribute("href"))
+                .endsWith(procos.port + "/");
+        shot("console-procos");
+
+        // the Components tab
+        browser.get(console + "/components");
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.tagName("body"), "io.procos.pdo"));
+        shot("console-components");
+
+        // a configuration form: its password field is masked; a value changed and saved goes into conf/
+        browser.get(console + "/configMgr/io.procos.pdo.engine");
+        WebElement safetyNet = wait.until(ExpectedConditions.visibilityOfElementLocated(By.name("safetyNetSeconds")));
+        assertThat(safetyNet.getDomProperty("value")).isEqualTo("30");
+        assertThat(browser.findElement(By.cssSelector("input[name='jdbcPassword']"))
+                        .getAttribute("type"))
+                .isEqualTo("password");
+        safetyNet.clear();
+        safetyNet.sendKeys("25");
+        shot("console-form");
+        browser.findElement(By.xpath("//button[normalize-space()='Save']")).click();
+        Path file = procos.home.resolve("conf/io.procos.pdo.engine.cfg");
+        long end = System.nanoTime() + 15_000_000_000L;
+        while (System.nanoTime() < end && !Files.readString(file).contains("safetyNetSeconds = 25")) Thread.sleep(100);
+        assertThat(Files.readString(file))
+                .contains("safetyNetSeconds = 25")
+                .as("the file's comments stay")
+                .contains("# The engine (procos.pdo)");
+
+        // kept across a restart: in the file, and in the form
+        procos.stop();
+        procos.start();
+        assertThat(Files.readString(file)).contains("safetyNetSeconds = 25");
+        browser.get(console + "/configMgr/io.procos.pdo.engine");
+        wait.until(d -> "25".equals(d.findElement(By.name("safetyNetSeconds")).getDomProperty("value")));
+        assertThat(procos.json(procos.api("/api/instances/" + id)).path("state").asText())
+                .isEqualTo("ACTIVE");
+    }
+
     // ---- helpers --------------------------------------------------------------------------------------------
 
     private Object js(String script) {
