@@ -55,13 +55,9 @@ class WorkbenchTest {
     private ChromeDriver browser;
     private WebDriverWait wait;
     private final List<String> requests = new ArrayList<>();
-    private String lastInstance;
     private final List<String> consoleErrors = new ArrayList<>();
-    /**
-     * Console errors the tests cause on purpose, by a part of the URL and the status: the 400 of deploying a refused
-     * diagram, the 404 of an instance graph memory has not written yet.
-     */
-    private final List<String[]> expectedErrors = new ArrayList<>();
+    /** Console errors the tests cause on purpose: the 400 of deploying a refused diagram. */
+    private final List<String> expectedErrors = new ArrayList<>();
 
     @BeforeAll
     void start() throws Exception {
@@ -154,15 +150,6 @@ class WorkbenchTest {
         assertThat(browser.findElement(By.id("task-details")).getText()).contains("Rationale");
         shot("ask-completed");
 
-        // and from the keyboard: a task takes the focus and opens with Enter
-        WebElement second = browser.findElement(
-                By.cssSelector("#instance-diagram g.djs-element[data-element-id='" + tasks.get(1) + "']"));
-        assertThat(second.getAttribute("tabindex")).isEqualTo("0");
-        js("arguments[0].focus()", second);
-        second.sendKeys(Keys.ENTER);
-        wait.until(ExpectedConditions.textToBe(By.id("decision-tool"), "file.read"));
-        lastInstance = id;
-
         // the same instance is in the list, which a phone-sized screen shows without sideways scrolling
         browser.get(procos.uri("/#/instances").toString());
         wait.until(
@@ -238,7 +225,7 @@ class WorkbenchTest {
                 .sendKeys(broken.toString());
         wait.until(ExpectedConditions.presenceOfElementLocated(
                 By.cssSelector("#modeler g.djs-element[data-element-id='work']")));
-        expectedErrors.add(new String[] {"/api/processes?name=broken.bpmn", "status of 400"});
+        expectedErrors.add("/api/processes?name=broken.bpmn");
         browser.findElement(By.id("deploy")).click();
 
         WebElement overlay = wait.until(
@@ -293,24 +280,6 @@ class WorkbenchTest {
         q.submit();
         wait.until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#memory-hits li")));
         shot("memory-search");
-
-        // the graph of the instance asked for in words: its process, tasks, decisions and tools as nodes
-        assertThat(lastInstance).as("the Ask test ran first").isNotNull();
-        expectedErrors.add(new String[] {"/api/memory/graph?instance=" + lastInstance, "status of 404"});
-        WebElement instance = browser.findElement(By.id("graph-instance"));
-        long end = System.nanoTime() + 30_000_000_000L;
-        while (System.nanoTime() < end) { // memory writes what a run did shortly after it ends
-            instance.clear();
-            instance.sendKeys(lastInstance);
-            instance.submit();
-            Thread.sleep(500);
-            if (!browser.findElements(By.cssSelector("#memory-graph svg g[data-node]"))
-                    .isEmpty()) break;
-        }
-        assertThat(browser.findElements(By.cssSelector("#memory-graph svg g[data-node]")))
-                .hasSizeGreaterThan(2);
-        assertThat(browser.findElement(By.id("memory-graph")).getText()).contains("file.write");
-        shot("memory-graph");
     }
 
     @Test
@@ -324,7 +293,7 @@ class WorkbenchTest {
             assertThat(u.getHost() + ":" + u.getPort()).as("request to " + url).isEqualTo("127.0.0.1:" + procos.port);
         }
         List<String> unexpected = consoleErrors.stream()
-                .filter(e -> expectedErrors.stream().noneMatch(x -> e.contains(x[0]) && e.contains(x[1])))
+                .filter(e -> expectedErrors.stream().noneMatch(e::contains) || !e.contains("400"))
                 .toList();
         assertThat(unexpected).as("errors in the browser's console").isEmpty();
     }
@@ -402,8 +371,8 @@ class WorkbenchTest {
 
     // ---- helpers --------------------------------------------------------------------------------------------
 
-    private Object js(String script, Object... args) {
-        return ((JavascriptExecutor) browser).executeScript(script, args);
+    private Object js(String script) {
+        return ((JavascriptExecutor) browser).executeScript(script);
     }
 
     private void shot(String name) throws Exception {
