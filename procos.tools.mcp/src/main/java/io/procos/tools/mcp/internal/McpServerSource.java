@@ -303,6 +303,9 @@ public final class McpServerSource implements HealthContributor {
                                 local);
                     }
                 }
+                // UP before the tools are registered: whoever sees a tool of this server sees it UP
+                health = Health.up("MCP server " + name + " (" + s.serverName() + ") offers " + wanted.size()
+                        + " tool(s)" + (restarts > 0 ? ", started again " + restarts + " time(s)" : ""));
                 registered.entrySet().removeIf(e -> {
                     if (e.getValue().remote().equals(wanted.get(e.getKey()))) return false;
                     unregister(e.getValue().registration());
@@ -312,8 +315,6 @@ public final class McpServerSource implements HealthContributor {
                     if (!registered.containsKey(e.getKey())) register(e.getKey(), e.getValue());
                 }
             }
-            health = Health.up("MCP server " + name + " (" + s.serverName() + ") offers " + registered.size()
-                    + " tool(s)" + (restarts > 0 ? ", started again " + restarts + " time(s)" : ""));
         } catch (IOException e) {
             health = Health.degraded("MCP server " + name + " runs but did not list its tools: " + e.getMessage());
         }
