@@ -283,6 +283,32 @@ class WorkbenchTest {
     }
 
     @Test
+    @Order(6)
+    void markupInAProcessOrTaskNameIsShownAsTextAndNeverRuns() throws Exception {
+        String payload = "<img src=x onerror=window.procosPwned=1>";
+        assertThat(procos.post(
+                                "/api/processes?name=wb-markup.bpmn",
+                                "application/xml",
+                                process(
+                                        "wb-markup",
+                                        payload.replace("<", "&lt;").replace(">", "&gt;")))
+                        .statusCode())
+                .isEqualTo(201);
+        String id = procos.json(procos.post("/api/processes/wb-markup/start", "application/json", "{}"))
+                .path("id")
+                .asText();
+        browser.get(procos.uri("/#/instance/" + id).toString());
+        WebElement task = wait.until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#instance-diagram g.djs-element[data-element-id='work'] .djs-hit")));
+        task.click();
+        wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("#task-details h2"), payload));
+        assertThat(browser.findElements(By.cssSelector("#task-details img, #instance-diagram img")))
+                .isEmpty();
+        assertThat(js("return window.procosPwned === undefined")).isEqualTo(true);
+        shot("markup-as-text");
+    }
+
+    @Test
     @Order(99)
     void thePageReachedNoOtherHostAndItsConsoleHoldsNoError() throws Exception {
         collectLogs();
