@@ -764,11 +764,14 @@ class RestFuzzTest {
     }
 
     /**
-     * Jetty's own answer to a request line it cannot parse (an ambiguous or NUL path segment, a bad escape): it
-     * comes from the HTTP parser, before any servlet, filter or error page, and always as this short text.
+     * Jetty's own answer to a request line it refuses (an ambiguous, empty or NUL path segment, a bad escape):
+     * it comes from the HTTP layer, before any servlet, filter or error page, for a request Jetty has replaced
+     * by {@code /badURI} or {@code /badMessage}; no ProcOS code runs for it.
      */
     static boolean jettyBadMessage(int status, String body) {
-        return status == 400 && body.startsWith("<h1>Bad Message 400</h1>");
+        return status == 400
+                && (body.contains("<tr><th>URI:</th><td>/badURI</td></tr>")
+                        || body.contains("<tr><th>URI:</th><td>/badMessage</td></tr>"));
     }
 
     static boolean jettyBadMessage(Answer a) {

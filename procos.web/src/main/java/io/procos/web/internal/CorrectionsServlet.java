@@ -10,13 +10,13 @@ import io.procos.api.tde.TaskDescription;
 import io.procos.api.tde.TaskRun;
 import io.procos.api.tool.ToolCatalog;
 import io.procos.api.tool.ToolDescriptor;
+import jakarta.servlet.Servlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.servlet.Servlet;
-import javax.servlet.http.HttpServletRequest;
-import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -31,6 +31,16 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * and {@code arguments} (as a JSON string); the task executor recalls it for similar tasks and decides them the
  * corrected way. 201 with {@code {"recorded": true, "task": …, "tool": …, "arguments": …}}.
  */
+@ApiOperation(
+        method = "POST",
+        path = "/api/tde/corrections",
+        tag = "decisions",
+        summary = "how a task should have been done; similar tasks are then decided that way",
+        requestType = "application/json",
+        requestSchema = "CorrectionRequest",
+        maxBytes = Limits.JSON_BYTES,
+        status = 201,
+        errors = {400, 404, 503})
 @Component(
         service = Servlet.class,
         property = {
@@ -67,7 +77,7 @@ public final class CorrectionsServlet extends ApiServlet {
             if (!ProcessesServlet.path(request).isEmpty())
                 throw new HttpJson.RequestException(
                         404, "POST /api/tde/corrections records a correction; nothing else is posted here");
-            Map<String, Object> body = HttpJson.objectBody(request, ProcessesServlet.MAX_JSON_BYTES);
+            Map<String, Object> body = HttpJson.objectBody(request, Limits.JSON_BYTES);
             HttpJson.write(response, 201, record(body, catalog, memory, processes));
         } catch (HttpJson.RequestException e) {
             HttpJson.error(response, e);

@@ -5,6 +5,9 @@ import io.procos.api.das.Generated;
 import io.procos.api.das.GenerationException;
 import io.procos.api.das.Started;
 import io.procos.api.das.Suggestion;
+import jakarta.servlet.Servlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.URLEncoder;
@@ -13,9 +16,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.servlet.Servlet;
-import javax.servlet.http.HttpServletRequest;
-import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -30,6 +30,42 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * its progress as lines of text until it ends (what {@code bin/procos ask} prints).
  * {@code GET /api/das/suggestions?processKey=…}: refinements with their evidence.
  */
+@ApiOperation(
+        method = "POST",
+        path = "/api/das/commands",
+        tag = "assistant",
+        summary =
+                "words become a process: generated, validated, deployed and started; 422 and nothing deployed when they cannot",
+        requestType = "application/json,text/plain",
+        requestSchema = "",
+        maxBytes = Limits.WORDS_BYTES,
+        status = 201,
+        errors = {400, 422, 503})
+@ApiOperation(
+        method = "POST",
+        path = "/api/das/generate",
+        tag = "assistant",
+        summary = "the BPMN the words become, nothing deployed",
+        requestType = "application/json,text/plain",
+        maxBytes = Limits.WORDS_BYTES,
+        responseType = "application/xml",
+        errors = {400, 422, 503})
+@ApiOperation(
+        method = "POST",
+        path = "/api/das/ask",
+        tag = "assistant",
+        summary = "run a command and stream its progress as text until it ends",
+        requestType = "text/plain,application/json",
+        maxBytes = Limits.WORDS_BYTES,
+        responseType = "text/plain",
+        errors = {400, 503})
+@ApiOperation(
+        method = "GET",
+        path = "/api/das/suggestions",
+        tag = "assistant",
+        summary = "refinements of a process learned from memory, each with its evidence",
+        query = {"processKey:string:the process"},
+        errors = {400, 404, 503})
 @Component(
         service = Servlet.class,
         property = {"osgi.http.whiteboard.servlet.pattern=/api/das/*", "osgi.http.whiteboard.servlet.name=procos-das"})
@@ -40,8 +76,6 @@ public final class DasServlet extends ApiServlet {
     /** Not used: required so that this route exists only while the token filter guards it. */
     @Reference
     private transient ApiTokenFilter guard;
-
-    private static final int MAX_BYTES = 64 * 1024;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile Assistant assistant;
@@ -56,9 +90,9 @@ public final class DasServlet extends ApiServlet {
             Map<String, Object> variables = Map.of();
             String type = request.getContentType() == null ? "" : request.getContentType();
             if (type.startsWith("text/plain")) {
-                text = HttpJson.body(request, MAX_BYTES);
+                text = HttpJson.body(request, Limits.WORDS_BYTES);
             } else {
-                Map<String, Object> body = HttpJson.objectBody(request, MAX_BYTES);
+                Map<String, Object> body = HttpJson.objectBody(request, Limits.WORDS_BYTES);
                 if (!(body.get("text") instanceof String t))
                     throw new HttpJson.RequestException(400, "the body needs {\"text\": \"what you want done\"}");
                 text = t;

@@ -6,12 +6,12 @@ import io.procos.api.tde.TaskExecutor;
 import io.procos.api.tde.TaskFailedException;
 import io.procos.api.tde.TaskRequest;
 import io.procos.api.tool.ToolPolicy;
+import jakarta.servlet.Servlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import javax.servlet.Servlet;
-import javax.servlet.http.HttpServletRequest;
-import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -22,6 +22,16 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * the decision the task executor would take now, with the tools that exist now, without executing
  * anything. For people trying tasks, prompts and tools.
  */
+@ApiOperation(
+        method = "POST",
+        path = "/api/tde/decide",
+        tag = "decisions",
+        summary = "the decision the task executor would take now, nothing executed",
+        requestType = "application/json",
+        requestSchema = "DecideRequest",
+        maxBytes = Limits.JSON_BYTES,
+        responseSchema = "Decision",
+        errors = {400, 503})
 @Component(
         service = Servlet.class,
         property = {
@@ -43,7 +53,7 @@ public final class DecideServlet extends ApiServlet {
     @SuppressWarnings("unchecked")
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         try {
-            Map<String, Object> body = HttpJson.objectBody(request, ProcessesServlet.MAX_JSON_BYTES);
+            Map<String, Object> body = HttpJson.objectBody(request, Limits.JSON_BYTES);
             if (!(body.get("task") instanceof Map<?, ?> task)
                     || !(task.get("name") instanceof String name)
                     || name.isBlank()) {

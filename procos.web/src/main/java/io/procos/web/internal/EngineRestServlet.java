@@ -5,6 +5,9 @@ import io.procos.api.process.Deployment;
 import io.procos.api.process.InvalidProcessException;
 import io.procos.api.process.ProcessInfo;
 import io.procos.api.process.ProcessService;
+import jakarta.servlet.Servlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
@@ -14,9 +17,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import javax.servlet.Servlet;
-import javax.servlet.http.HttpServletRequest;
-import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -40,6 +40,48 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * starts with the engine's parse code, which the Modeler shows as a diagram problem). Nothing else of Camunda's REST
  * API is served: any other route is a 404 naming these.
  */
+@ApiOperation(
+        method = "GET",
+        path = "/engine-rest/version",
+        tag = "camunda",
+        summary = "the Camunda REST API version ProcOS answers as",
+        errorSchema = "CamundaError")
+@ApiOperation(
+        method = "GET",
+        path = "/engine-rest/deployment",
+        tag = "camunda",
+        summary = "deployments (Camunda Modeler's connection check)",
+        query = {"firstResult:integer:skip this many", "maxResults:integer:at most this many"},
+        errors = {400, 503},
+        errorSchema = "CamundaError")
+@ApiOperation(
+        method = "POST",
+        path = "/engine-rest/deployment/create",
+        tag = "camunda",
+        summary =
+                "deploy as Camunda Modeler does (multipart: deployment-name, deployment-source, one .bpmn file), through the same checks as POST /api/processes",
+        requestType = "multipart/form-data",
+        maxBytes = Limits.DEPLOYMENT_FORM_BYTES,
+        errors = {400, 503},
+        errorSchema = "CamundaError")
+@ApiOperation(
+        method = "POST",
+        path = "/engine-rest/process-definition/{id}/start",
+        tag = "camunda",
+        summary = "start the latest version of a process definition",
+        requestType = "application/json",
+        maxBytes = Limits.JSON_BYTES,
+        errors = {400, 404, 503},
+        errorSchema = "CamundaError")
+@ApiOperation(
+        method = "POST",
+        path = "/engine-rest/process-definition/key/{key}/start",
+        tag = "camunda",
+        summary = "start the latest version of the process with this key",
+        requestType = "application/json",
+        maxBytes = Limits.JSON_BYTES,
+        errors = {400, 404, 503},
+        errorSchema = "CamundaError")
 @Component(
         service = Servlet.class,
         property = {
@@ -52,9 +94,8 @@ public final class EngineRestServlet extends ApiServlet {
     /** The Camunda 7 REST API level these routes follow. */
     static final String API_VERSION = "7.24.0";
     /** The BPMN file and a few form fields. */
-    static final int MAX_FORM_BYTES = ProcessesServlet.MAX_BPMN_BYTES + 64 * 1024;
-
     static final String PARSE_ERROR = "ENGINE-09005 Could not parse BPMN process.";
+
     private static final String ROUTES = "ProcOS serves GET /engine-rest/version, GET /engine-rest/deployment, "
             + "POST /engine-rest/deployment/create, POST /engine-rest/process-definition/{id}/start and "
             + "POST /engine-rest/process-definition/key/{key}/start";
@@ -128,7 +169,7 @@ public final class EngineRestServlet extends ApiServlet {
 
     private Map<String, Object> create(HttpServletRequest request) throws IOException, HttpJson.RequestException {
         String boundary = Multipart.boundary(request.getContentType());
-        List<Multipart.Part> parts = Multipart.parse(HttpJson.bytes(request, MAX_FORM_BYTES), boundary);
+        List<Multipart.Part> parts = Multipart.parse(HttpJson.bytes(request, Limits.DEPLOYMENT_FORM_BYTES), boundary);
         Map<String, String> fields = new LinkedHashMap<>();
         List<Multipart.Part> files = new ArrayList<>();
         for (Multipart.Part part : parts) {
@@ -239,7 +280,7 @@ public final class EngineRestServlet extends ApiServlet {
         } else {
             throw notFound(request);
         }
-        Map<String, Object> body = HttpJson.objectBody(request, ProcessesServlet.MAX_JSON_BYTES);
+        Map<String, Object> body = HttpJson.objectBody(request, Limits.JSON_BYTES);
         Map<String, Object> variables = plainValues(body.get("variables"));
         Object businessKey = body.get("businessKey");
         if (businessKey != null) variables.putIfAbsent("businessKey", businessKey.toString());

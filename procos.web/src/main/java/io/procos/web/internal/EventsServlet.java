@@ -2,6 +2,9 @@ package io.procos.web.internal;
 
 import io.procos.api.process.InstanceEvent;
 import io.procos.api.tool.Tool;
+import jakarta.servlet.Servlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Map;
@@ -10,9 +13,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import javax.servlet.Servlet;
-import javax.servlet.http.HttpServletRequest;
-import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
@@ -30,6 +30,14 @@ import org.osgi.service.event.EventHandler;
  * an idle stream and tells a closed one. An event says only what changed: the client reads the resource again. At
  * most {@value #MAX_STREAMS} streams are open at once (each holds a request thread); one more is a 503.
  */
+@ApiOperation(
+        method = "GET",
+        path = "/api/events",
+        tag = "system",
+        summary = "server-sent events: instance (one changed, after commit) and tools (one came or went)",
+        query = {"instance:string:only this instance's events"},
+        responseType = "text/event-stream",
+        errors = {404, 503})
 @Component(
         service = {Servlet.class, EventHandler.class},
         property = {

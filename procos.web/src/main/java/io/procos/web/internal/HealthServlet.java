@@ -1,12 +1,12 @@
 package io.procos.web.internal;
 
+import jakarta.servlet.Servlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Map;
-import javax.servlet.Servlet;
-import javax.servlet.http.HttpServletRequest;
-import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -16,6 +16,13 @@ import org.osgi.service.component.annotations.Reference;
  * required part is down. JSON by default; plain text for people ({@code Accept: text/plain}), which
  * {@code bin/procos status} prints.
  */
+@ApiOperation(
+        method = "GET",
+        path = "/api/health",
+        tag = "system",
+        summary =
+                "the framework, every ProcOS and tool bundle, unsatisfied components and every health check; 503 when a required part is down (Accept: text/plain for text)",
+        errors = {503})
 @Component(
         service = Servlet.class,
         property = {

@@ -6,13 +6,13 @@ import io.procos.api.process.ProcessService;
 import io.procos.api.tool.ToolCatalog;
 import io.procos.api.tool.ToolDescriptor;
 import io.procos.api.tool.ToolPolicy;
+import jakarta.servlet.Servlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.Map;
-import javax.servlet.Servlet;
-import javax.servlet.http.HttpServletRequest;
-import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -22,6 +22,19 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * {@code GET /api/instances/{id}}: one domain instance with its state, each task's decision, result,
  * status and timing, and its incidents. {@code GET /api/instances?state=ACTIVE|COMPLETED|FAILED&max=50}: a list.
  */
+@ApiOperation(
+        method = "GET",
+        path = "/api/instances",
+        tag = "instances",
+        summary = "process instances, newest first",
+        query = {"state:string:ACTIVE, COMPLETED or FAILED", "max:integer:at most this many (1 to 1000, default 50)"},
+        errors = {400, 503})
+@ApiOperation(
+        method = "GET",
+        path = "/api/instances/{id}",
+        tag = "instances",
+        summary = "one instance: its state, variables, each task's latest run, tool policy and incidents",
+        errors = {404, 503})
 @Component(
         service = Servlet.class,
         property = {

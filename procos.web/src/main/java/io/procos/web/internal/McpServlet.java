@@ -6,6 +6,9 @@ import io.procos.api.tool.ToolCatalog;
 import io.procos.api.tool.ToolDescriptor;
 import io.procos.api.tool.ToolPolicy;
 import io.procos.api.tool.ToolResult;
+import jakarta.servlet.Servlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -17,9 +20,6 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.servlet.Servlet;
-import javax.servlet.http.HttpServletRequest;
-import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -41,6 +41,29 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  *
  * A request from a web page of another origin is refused (DNS rebinding), as the protocol asks.
  */
+@ApiOperation(
+        method = "POST",
+        path = "/mcp",
+        tag = "mcp",
+        summary = "a Model Context Protocol message (JSON-RPC): initialize, tools/list, tools/call",
+        requestType = "application/json",
+        maxBytes = Limits.TOOL_INPUT_BYTES,
+        errors = {400, 403})
+@ApiOperation(
+        method = "GET",
+        path = "/mcp",
+        tag = "mcp",
+        summary = "the MCP server's event stream (Accept: text/event-stream): notifications/tools/list_changed",
+        responseType = "text/event-stream",
+        errors = {403, 406, 429})
+@ApiOperation(
+        method = "DELETE",
+        path = "/mcp",
+        tag = "mcp",
+        summary = "end an MCP session (Mcp-Session-Id)",
+        status = 204,
+        responseType = "",
+        errors = {403, 404})
 @Component(
         service = Servlet.class,
         property = {"osgi.http.whiteboard.servlet.pattern=/mcp", "osgi.http.whiteboard.servlet.name=procos-mcp"})
@@ -48,7 +71,6 @@ public final class McpServlet extends ApiServlet {
 
     private static final long serialVersionUID = 1L;
     static final List<String> PROTOCOL_VERSIONS = List.of("2025-06-18", "2025-03-26", "2024-11-05");
-    static final int MAX_MESSAGE_BYTES = 4 * 1024 * 1024;
     static final int MAX_STREAMS = 16;
     static final int MAX_SESSIONS = 1000;
     private static final Duration CALL_TIMEOUT = Duration.ofSeconds(60);
@@ -71,7 +93,7 @@ public final class McpServlet extends ApiServlet {
         if (!sameOrigin(request, response)) return;
         Map<String, Object> message;
         try {
-            message = HttpJson.objectBody(request, MAX_MESSAGE_BYTES);
+            message = HttpJson.objectBody(request, Limits.TOOL_INPUT_BYTES);
         } catch (HttpJson.RequestException e) {
             writeError(response, e.status == 413 ? 413 : 400, null, -32700, e.getMessage());
             return;

@@ -5,13 +5,13 @@ import io.procos.api.memory.Hit;
 import io.procos.api.memory.Memory;
 import io.procos.api.memory.MemoryItem;
 import io.procos.api.memory.Recall;
+import jakarta.servlet.Servlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import javax.servlet.Servlet;
-import javax.servlet.http.HttpServletRequest;
-import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -24,6 +24,49 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * which tools tasks like this used and how they did. {@code GET /api/memory/errors?tool=…}: which errors
  * followed a tool.
  */
+@ApiOperation(
+        method = "POST",
+        path = "/api/memory",
+        tag = "memory",
+        summary = "remember a text",
+        requestType = "application/json",
+        requestSchema = "MemoryItem",
+        maxBytes = Limits.TEXT_BYTES,
+        status = 201,
+        errors = {400, 503})
+@ApiOperation(
+        method = "GET",
+        path = "/api/memory/search",
+        tag = "memory",
+        summary = "items by meaning",
+        query = {
+            "q:string:the words",
+            "k:integer:how many (1 to 100, default 10)",
+            "kind:string:only this kind",
+            "process:string:only this process"
+        },
+        errors = {400, 503})
+@ApiOperation(
+        method = "GET",
+        path = "/api/memory/graph",
+        tag = "memory",
+        summary = "the graph of one run: nodes and edges",
+        query = {"instance:string:the process instance"},
+        errors = {400, 404, 503})
+@ApiOperation(
+        method = "GET",
+        path = "/api/memory/tools",
+        tag = "memory",
+        summary = "which tools tasks like this used, and how they did",
+        query = {"task:string:the task's words", "k:integer:how many similar tasks (1 to 100, default 20)"},
+        errors = {400, 503})
+@ApiOperation(
+        method = "GET",
+        path = "/api/memory/errors",
+        tag = "memory",
+        summary = "which errors followed a tool",
+        query = {"tool:string:the tool", "limit:integer:1 to 1000, default 10"},
+        errors = {400, 503})
 @Component(
         service = Servlet.class,
         property = {
@@ -39,7 +82,6 @@ public final class MemoryServlet extends ApiServlet {
     @Reference
     private transient ApiTokenFilter guard;
 
-    private static final int MAX_BYTES = 256 * 1024;
     /** The most errors {@code GET /api/memory/errors} lists. */
     private static final int MAX_LIMIT = 1000;
 
@@ -53,7 +95,7 @@ public final class MemoryServlet extends ApiServlet {
             if (!ProcessesServlet.path(request).isEmpty())
                 throw new HttpJson.RequestException(404, "POST /api/memory saves an item; nothing else is posted here");
             Memory m = HttpJson.available(memory, "memory (procos.memory)");
-            Map<String, Object> body = HttpJson.objectBody(request, MAX_BYTES);
+            Map<String, Object> body = HttpJson.objectBody(request, Limits.TEXT_BYTES);
             if (!(body.get("text") instanceof String text) || text.isBlank()) {
                 throw new HttpJson.RequestException(
                         400, "the body needs {\"text\": \"what to remember\", \"kind\": \"note\"}");

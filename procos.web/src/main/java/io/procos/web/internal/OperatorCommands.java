@@ -83,9 +83,8 @@ public final class OperatorCommands {
         if (p == null) return notRunning("the process engine");
         Path path = Path.of(file);
         if (!Files.isRegularFile(path)) return "No such file: " + path.toAbsolutePath();
-        if (Files.size(path) > ProcessesServlet.MAX_BPMN_BYTES)
-            return path + " has " + Files.size(path) + " bytes; at most " + ProcessesServlet.MAX_BPMN_BYTES
-                    + " are deployed";
+        if (Files.size(path) > Limits.BPMN_BYTES)
+            return path + " has " + Files.size(path) + " bytes; at most " + Limits.BPMN_BYTES + " are deployed";
         try {
             Deployment d = p.deploy(path.getFileName().toString(), Files.readString(path));
             StringBuilder out = new StringBuilder("Deployed " + d.id() + ":");

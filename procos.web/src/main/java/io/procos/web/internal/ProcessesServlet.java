@@ -2,12 +2,12 @@ package io.procos.web.internal;
 
 import io.procos.api.process.InvalidProcessException;
 import io.procos.api.process.ProcessService;
+import jakarta.servlet.Servlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import javax.servlet.Servlet;
-import javax.servlet.http.HttpServletRequest;
-import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -20,6 +20,46 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * {@code /validate} checks BPMN the same way without deploying it; POST {@code /{key}/start} (JSON object of
  * variables) starts an instance and its orchestrator.
  */
+@ApiOperation(method = "GET", path = "/api/processes", tag = "processes", summary = "the deployed domain processes")
+@ApiOperation(
+        method = "POST",
+        path = "/api/processes",
+        tag = "processes",
+        summary = "validate and deploy a BPMN 2.0 file; nothing is deployed when any check fails",
+        query = {"name:string:the file name (default process.bpmn)"},
+        requestType = "application/xml,text/xml",
+        maxBytes = Limits.BPMN_BYTES,
+        status = 201,
+        errors = {400, 503})
+@ApiOperation(
+        method = "POST",
+        path = "/api/processes/validate",
+        tag = "processes",
+        summary = "the same checks as a deployment, nothing deployed",
+        query = {"name:string:the file name (default process.bpmn)"},
+        requestType = "application/xml,text/xml",
+        maxBytes = Limits.BPMN_BYTES,
+        responseSchema = "Valid",
+        errors = {400, 503})
+@ApiOperation(
+        method = "GET",
+        path = "/api/processes/{key}/bpmn",
+        tag = "processes",
+        summary = "a deployed process's BPMN XML",
+        query = {"version:integer:the version (default: the latest)"},
+        responseType = "application/xml",
+        errors = {400, 404, 503})
+@ApiOperation(
+        method = "POST",
+        path = "/api/processes/{key}/start",
+        tag = "processes",
+        summary = "start an instance of the latest version with these variables",
+        requestType = "application/json",
+        requestSchema = "Variables",
+        maxBytes = Limits.JSON_BYTES,
+        status = 201,
+        responseSchema = "Started",
+        errors = {400, 404, 503})
 @Component(
         service = Servlet.class,
         property = {
@@ -34,9 +74,6 @@ public final class ProcessesServlet extends ApiServlet {
     /** Not used: required so that this route exists only while the token filter guards it. */
     @Reference
     private transient ApiTokenFilter guard;
-
-    static final int MAX_BPMN_BYTES = 10 * 1024 * 1024;
-    static final int MAX_JSON_BYTES = 1024 * 1024;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile ProcessService processes;
@@ -85,7 +122,7 @@ public final class ProcessesServlet extends ApiServlet {
             String path = path(request);
             if (path.isEmpty() || path.equals("validate")) {
                 // the body first: asking for a parameter would make the container eat a form-encoded body
-                String bpmn = HttpJson.body(request, MAX_BPMN_BYTES);
+                String bpmn = HttpJson.body(request, Limits.BPMN_BYTES);
                 String name = HttpJson.parameter(request, "name");
                 if (bpmn.isBlank())
                     throw new HttpJson.RequestException(400, "the body is empty: send the BPMN 2.0 XML to deploy");
@@ -106,7 +143,7 @@ public final class ProcessesServlet extends ApiServlet {
                 }
             } else if (path.endsWith("/start") && path.indexOf('/') == path.lastIndexOf('/')) {
                 String key = path.substring(0, path.length() - "/start".length());
-                Map<String, Object> variables = HttpJson.objectBody(request, MAX_JSON_BYTES);
+                Map<String, Object> variables = HttpJson.objectBody(request, Limits.JSON_BYTES);
                 String id;
                 try {
                     id = service().start(key, variables);

@@ -2,12 +2,12 @@ package io.procos.web.internal;
 
 import io.procos.api.llm.Prompt;
 import io.procos.api.llm.PromptStore;
+import jakarta.servlet.Servlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import javax.servlet.Servlet;
-import javax.servlet.http.HttpServletRequest;
-import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -19,6 +19,33 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * {@code text/plain}, or JSON {@code {"text": …}}): used from the next decision on, no restart;
  * {@code DELETE /api/prompts/{name}}: back to the shipped text.
  */
+@ApiOperation(
+        method = "GET",
+        path = "/api/prompts",
+        tag = "prompts",
+        summary = "the prompt templates of the LLM planner and generator",
+        errors = {503})
+@ApiOperation(
+        method = "GET",
+        path = "/api/prompts/{name}",
+        tag = "prompts",
+        summary = "one prompt template",
+        errors = {404, 503})
+@ApiOperation(
+        method = "PUT",
+        path = "/api/prompts/{name}",
+        tag = "prompts",
+        summary = "a template's new text, used from the next decision on",
+        requestType = "text/plain,application/json",
+        requestSchema = "",
+        maxBytes = Limits.TEXT_BYTES,
+        errors = {400, 404, 503})
+@ApiOperation(
+        method = "DELETE",
+        path = "/api/prompts/{name}",
+        tag = "prompts",
+        summary = "back to the shipped text",
+        errors = {404, 503})
 @Component(
         service = Servlet.class,
         property = {
@@ -33,8 +60,6 @@ public final class PromptsServlet extends ApiServlet {
     /** Not used: required so that this route exists only while the token filter guards it. */
     @Reference
     private transient ApiTokenFilter guard;
-
-    private static final int MAX_BYTES = 256 * 1024;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile PromptStore prompts;
@@ -68,12 +93,12 @@ public final class PromptsServlet extends ApiServlet {
             String text;
             String type = request.getContentType() == null ? "" : request.getContentType();
             if (type.startsWith("application/json")) {
-                if (!(HttpJson.objectBody(request, MAX_BYTES).get("text") instanceof String t)) {
+                if (!(HttpJson.objectBody(request, Limits.TEXT_BYTES).get("text") instanceof String t)) {
                     throw new HttpJson.RequestException(400, "the body needs {\"text\": \"…\"}");
                 }
                 text = t;
             } else {
-                text = HttpJson.body(request, MAX_BYTES);
+                text = HttpJson.body(request, Limits.TEXT_BYTES);
             }
             try {
                 HttpJson.write(response, 200, json(store.put(name, text)));

@@ -3,14 +3,14 @@ package io.procos.web.internal;
 import io.procos.api.tool.ToolCatalog;
 import io.procos.api.tool.ToolDescriptor;
 import io.procos.api.tool.ToolResult;
+import jakarta.servlet.Servlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
-import javax.servlet.Servlet;
-import javax.servlet.http.HttpServletRequest;
-import javax.servlet.http.HttpServletResponse;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -22,6 +22,27 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * (JSON object input, optional {@code ?timeoutSeconds=}): try a tool by hand; its result or its tool
  * error (HTTP 200 either way: the call worked, the tool answered), 404 for an unknown tool.
  */
+@ApiOperation(
+        method = "GET",
+        path = "/api/tools",
+        tag = "tools",
+        summary =
+                "every tool with its description, input and output schema, bundle and what it may reach; conflicts between names")
+@ApiOperation(
+        method = "GET",
+        path = "/api/tools/{name}",
+        tag = "tools",
+        summary = "one tool",
+        errors = {404, 503})
+@ApiOperation(
+        method = "POST",
+        path = "/api/tools/{name}/invoke",
+        tag = "tools",
+        summary = "call a tool by hand with this input: its result, or its tool error (isError)",
+        query = {"timeoutSeconds:integer:1 to 3600, default 60"},
+        requestType = "application/json",
+        maxBytes = Limits.TOOL_INPUT_BYTES,
+        errors = {400, 404, 503})
 @Component(
         service = Servlet.class,
         property = {
@@ -36,8 +57,6 @@ public final class ToolsServlet extends ApiServlet {
     /** Not used: required so that this route exists only while the token filter guards it. */
     @Reference
     private transient ApiTokenFilter guard;
-
-    private static final int MAX_INPUT_BYTES = 4 * 1024 * 1024;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
     private volatile ToolCatalog catalog;
@@ -68,7 +87,7 @@ public final class ToolsServlet extends ApiServlet {
             if (!path.endsWith("/invoke"))
                 throw new HttpJson.RequestException(404, "POST /api/tools/{name}/invoke calls a tool");
             String name = path.substring(0, path.length() - "/invoke".length());
-            Map<String, Object> input = HttpJson.objectBody(request, MAX_INPUT_BYTES);
+            Map<String, Object> input = HttpJson.objectBody(request, Limits.TOOL_INPUT_BYTES);
             ToolCatalog c = catalog();
             if (c.tool(name).isEmpty()) throw unknown(name);
             int timeout = 60;
