@@ -37,6 +37,11 @@ public final class ApiTokenFilter implements Filter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ApiTokenFilter.class);
 
+    /** The most of an unread body dropped to keep a connection, after a route answered. */
+    static final long UNREAD_LIMIT = 1024 * 1024;
+    /** The same for a request without the token: beyond it the connection is closed. */
+    static final long UNREAD_WITHOUT_TOKEN = 64 * 1024;
+
     private final Path tokenFile;
     /** The token as last read, with the file's modification time then; re-read when the file changes. */
     private volatile Token token;
@@ -101,8 +106,11 @@ public final class ApiTokenFilter implements Filter {
         // constant-time comparison, so the token cannot be guessed byte by byte from timings
         if (header != null && MessageDigest.isEqual(expected, header.trim().getBytes(StandardCharsets.UTF_8))) {
             chain.doFilter(req, res);
+            HttpJson.dropUnread(request, response, UNREAD_LIMIT);
             return;
         }
+        // without the token: read no more than a little of what it sent
+        HttpJson.dropUnread(request, response, UNREAD_WITHOUT_TOKEN);
         response.setHeader("WWW-Authenticate", "Bearer realm=\"procos\"");
         HttpJson.error(
                 response,

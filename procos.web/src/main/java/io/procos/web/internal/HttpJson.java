@@ -70,7 +70,34 @@ final class HttpJson {
         response.setStatus(status);
         response.setContentType("application/json");
         response.setCharacterEncoding("UTF-8");
-        MAPPER.writeValue(response.getOutputStream(), body);
+        // not writeValue(stream): it closes the stream, which commits the response before the filter can drop
+        // what the client sent and nobody read (see dropUnread)
+        response.getOutputStream().write(MAPPER.writeValueAsBytes(body));
+    }
+
+    /**
+     * Reads and drops what the client sent and nobody read (a body sent to a route that refused it before
+     * reading: a 401, 404 or 405), up to {@code limit} bytes, so that the connection is ready for the client's
+     * next request. Beyond the limit, or when the body cannot be read, the answer says {@code Connection: close}
+     * while it still can: otherwise the server closes a connection the client believes it may use again.
+     */
+    static void dropUnread(HttpServletRequest request, HttpServletResponse response, long limit) {
+        if (request.isAsyncStarted()) return;
+        long declared = request.getContentLengthLong();
+        boolean all = false;
+        if (declared <= limit) {
+            try {
+                jakarta.servlet.ServletInputStream in = request.getInputStream();
+                byte[] buffer = new byte[16384];
+                long dropped = 0;
+                int n = 0;
+                while (dropped <= limit && (n = in.read(buffer)) > 0) dropped += n;
+                all = n < 0 || in.isFinished();
+            } catch (IOException | IllegalStateException | UnsupportedOperationException unreadable) {
+                all = false; // read as text already, or the client is gone
+            }
+        }
+        if (!all && !response.isCommitted()) response.setHeader("Connection", "close");
     }
 
     static void error(HttpServletResponse response, int status, String message) throws IOException {

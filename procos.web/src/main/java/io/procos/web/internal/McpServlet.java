@@ -48,7 +48,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
         summary = "a Model Context Protocol message (JSON-RPC): initialize, tools/list, tools/call",
         requestType = "application/json",
         maxBytes = Limits.TOOL_INPUT_BYTES,
-        errors = {400, 403})
+        errors = {400, 403, 404})
 @ApiOperation(
         method = "GET",
         path = "/mcp",
