@@ -39,8 +39,8 @@ public final class Kernel {
                 .orElseThrow(() -> new IllegalStateException("no OSGi framework on the class path"))
                 .newFramework(frameworkProperties(home));
         framework.init();
-        List<Bundle> bundles = install(framework.getBundleContext(), home.resolve("bundles"));
-        if (shell) bundles.addAll(install(framework.getBundleContext(), home.resolve("bundles/shell")));
+        List<Bundle> bundles = install(framework.getBundleContext(), home.resolve("bundles"), home.resolve("conf"));
+        if (shell) bundles.addAll(install(framework.getBundleContext(), home.resolve("bundles/shell"), null));
         Runtime.getRuntime().addShutdownHook(new Thread(() -> stop(framework), "procos-shutdown"));
         framework.start();
         for (Bundle bundle : bundles) {
@@ -97,16 +97,47 @@ public final class Kernel {
         return Files.readString(file).trim();
     }
 
-    /** Installs every jar of a folder, in name order, from its location (no copy in the bundle cache). */
-    private static List<Bundle> install(BundleContext context, Path folder) throws Exception {
-        List<Bundle> installed = new ArrayList<>();
-        try (Stream<Path> jars = Files.list(folder)) {
-            for (Path jar :
-                    jars.filter(p -> p.toString().endsWith(".jar")).sorted().toList()) {
-                installed.add(context.installBundle("reference:" + jar.toUri()));
+    /** The manifest header of an optional bundle: the PID whose {@code conf/<pid>.cfg} makes the kernel install it. */
+    static final String CONFIGURATION_HEADER = "ProcOS-Configuration";
+
+    /**
+     * Installs every jar of a folder, in name order, from its location (no copy in the bundle cache), with those
+     * of its {@code optional/} folder whose configuration file exists in {@code conf} (null: none). An optional
+     * bundle whose file is gone is uninstalled, if an earlier start installed it.
+     */
+    private static List<Bundle> install(BundleContext context, Path folder, Path conf) throws Exception {
+        List<Path> chosen = new ArrayList<>(jars(folder));
+        if (conf != null && Files.isDirectory(folder.resolve("optional"))) {
+            for (Path jar : jars(folder.resolve("optional"))) {
+                String pid = configuredBy(jar);
+                String location = "reference:" + jar.toUri();
+                if (pid != null && Files.isRegularFile(conf.resolve(pid + ".cfg"))) {
+                    chosen.add(jar);
+                } else if (context.getBundle(location) != null) {
+                    context.getBundle(location).uninstall();
+                    System.out.println("ProcOS: " + jar.getFileName() + " uninstalled: conf/" + pid + ".cfg is gone");
+                }
             }
         }
+        chosen.sort(java.util.Comparator.comparing(p -> p.getFileName().toString()));
+        List<Bundle> installed = new ArrayList<>();
+        for (Path jar : chosen) installed.add(context.installBundle("reference:" + jar.toUri()));
         return installed;
+    }
+
+    private static List<Path> jars(Path folder) throws IOException {
+        try (Stream<Path> jars = Files.list(folder)) {
+            return jars.filter(p -> p.toString().endsWith(".jar")).sorted().toList();
+        }
+    }
+
+    /** The PID an optional bundle is configured by ({@value #CONFIGURATION_HEADER}), or null. */
+    static String configuredBy(Path jar) throws IOException {
+        try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile())) {
+            java.util.jar.Manifest manifest = file.getManifest();
+            String pid = manifest == null ? null : manifest.getMainAttributes().getValue(CONFIGURATION_HEADER);
+            return pid == null || !pid.strip().matches("[A-Za-z0-9._-]+") ? null : pid.strip();
+        }
     }
 
     private static void stop(Framework framework) {

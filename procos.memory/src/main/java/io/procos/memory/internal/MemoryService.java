@@ -11,6 +11,7 @@ import io.procos.api.memory.MemoryItem;
 import io.procos.api.memory.Recall;
 import io.procos.api.memory.ToolUse;
 import io.procos.api.tde.TaskRunEvent;
+import io.procos.memory.spi.VectorStore;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URL;
@@ -98,15 +99,11 @@ public final class MemoryService implements Memory, HealthContributor, EventHand
         @AttributeDefinition(description = "maximum heap of the embedded Neo4j's JVM")
         String graphHeap() default "768m";
 
-        @AttributeDefinition(description = "neo4j (the vector index beside the graph) or weaviate")
+        @AttributeDefinition(
+                description = "neo4j (the vector index beside the graph), or the name of a store another bundle"
+                        + " registers: weaviate (procos.memory.weaviate, installed when"
+                        + " conf/io.procos.memory.weaviate.cfg exists)")
         String vectorStore() default "neo4j";
-
-        String weaviateUrl() default "";
-
-        @AttributeDefinition(type = AttributeType.PASSWORD)
-        String weaviateApiKey() default "";
-
-        String weaviateCollection() default "ProcosMemory";
 
         @AttributeDefinition(
                 description = "items short-term memory keeps, recallable at once before the stores have them;"
@@ -194,14 +191,21 @@ public final class MemoryService implements Memory, HealthContributor, EventHand
                     password = server.password();
                 }
                 Neo4jGraph graph = new Neo4jGraph(uri, config.graphUser(), password);
-                VectorStore vectors =
-                        switch (config.vectorStore()) {
-                            case "neo4j" -> graph;
-                            case "weaviate" -> new WeaviateStore(
-                                    config.weaviateUrl(), config.weaviateApiKey(), config.weaviateCollection());
-                            default -> throw new IllegalArgumentException(
-                                    "vectorStore must be neo4j or weaviate, not " + config.vectorStore());
-                        };
+                String chosen = config.vectorStore().strip();
+                if (!chosen.matches("[a-z][a-z0-9-]*"))
+                    throw new IllegalArgumentException("vectorStore must be neo4j or the name of a vector store"
+                            + " bundle (weaviate), not '" + chosen + "' (in " + CONFIG_FILE + ")");
+                VectorStore vectors = chosen.equals("neo4j")
+                        ? graph
+                        : new ServiceVectorStore(
+                                chosen,
+                                "vectorStore=" + chosen + " but no vector store named " + chosen + " is registered"
+                                        + (chosen.equals("weaviate")
+                                                ? ": conf/io.procos.memory.weaviate.cfg (with url=) installs"
+                                                        + " procos.memory.weaviate at the next start, and its"
+                                                        + " health says when it cannot reach the server"
+                                                : "")
+                                        + "; memory writes wait until it is");
                 return new Stores(
                         server, uri, graph, vectors, new WriteAheadLog(home.resolve("data/memory")), embedder);
             } catch (Exception e) {
@@ -298,6 +302,22 @@ public final class MemoryService implements Memory, HealthContributor, EventHand
         this.writer = new Thread(this::write, "procos-memory-writer");
         writer.setDaemon(true);
         writer.start();
+    }
+
+    /** Stores other bundles register; the one {@code vectorStore} names is used (see ServiceVectorStore). */
+    @Reference(
+            service = VectorStore.class,
+            cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY,
+            unbind = "removeVectorStore")
+    void addVectorStore(VectorStore store, Map<String, Object> properties) {
+        if (vectors instanceof ServiceVectorStore s && s.named(properties.get(VectorStore.NAME_PROPERTY)))
+            s.bind(store);
+    }
+
+    void removeVectorStore(VectorStore store) {
+        if (vectors instanceof ServiceVectorStore s) s.unbind(store);
     }
 
     @Reference(

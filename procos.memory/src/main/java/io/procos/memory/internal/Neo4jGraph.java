@@ -5,6 +5,7 @@ import io.procos.api.memory.Graph;
 import io.procos.api.memory.MemoryItem;
 import io.procos.api.memory.Recall;
 import io.procos.api.memory.Relation;
+import io.procos.memory.spi.VectorStore;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -3,6 +3,7 @@ package io.procos.memory.internal;
 import io.procos.api.llm.TextEmbedder;
 import io.procos.api.memory.MemoryItem;
 import io.procos.api.memory.Recall;
+import io.procos.memory.spi.VectorStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -3,6 +3,7 @@ package io.procos.memory.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.procos.api.memory.Recall;
+import io.procos.memory.spi.VectorStore;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,9 +15,9 @@ import org.junit.jupiter.api.Test;
  * One contract for every vector store: run against the Neo4j vector index always, and against Weaviate
  * when PROCOS_WEAVIATE_URL (and PROCOS_WEAVIATE_API_KEY if needed) point to a server.
  */
-abstract class VectorStoreContractTest {
+public abstract class VectorStoreContractTest {
 
-    abstract VectorStore store() throws Exception;
+    protected abstract VectorStore store() throws Exception;
 
     static float[] unit(Random random, int dims) {
         float[] v = new float[dims];
@@ -30,7 +31,7 @@ abstract class VectorStoreContractTest {
     }
 
     @Test
-    void theNearestVectorComesFirstFiltersHoldAndUpsertsAreIdempotent() throws Exception {
+    public void theNearestVectorComesFirstFiltersHoldAndUpsertsAreIdempotent() throws Exception {
         VectorStore store = store();
         store.ensureSchema(384);
         store.ensureSchema(384); // twice: nothing breaks

@@ -1,6 +1,7 @@
-package io.procos.memory.internal;
+package io.procos.memory.weaviate.internal;
 
 import io.procos.api.memory.Recall;
+import io.procos.memory.spi.VectorStore;
 import io.weaviate.client.Config;
 import io.weaviate.client.WeaviateAuthClient;
 import io.weaviate.client.WeaviateClient;

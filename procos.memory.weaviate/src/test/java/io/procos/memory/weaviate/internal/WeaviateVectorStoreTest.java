@@ -1,11 +1,14 @@
-package io.procos.memory.internal;
+package io.procos.memory.weaviate.internal;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.procos.memory.internal.VectorStoreContractTest;
+import io.procos.memory.spi.VectorStore;
 
 /** The vector store contract against a real Weaviate, when PROCOS_WEAVIATE_URL names one; skipped (and reported so) otherwise. */
 class WeaviateVectorStoreTest extends VectorStoreContractTest {
     @Override
-    VectorStore store() throws Exception {
+    protected VectorStore store() throws Exception {
         String url = System.getenv("PROCOS_WEAVIATE_URL");
         assumeTrue(
                 url != null && !url.isBlank(),
