@@ -34,8 +34,8 @@ import java.lang.annotation.Target;
     /** The request body's media type; empty: no body. */
     String requestType() default "";
 
-    /** The request body's schema, a name of {@link OpenApi#schemas()}; empty: any value of its type. */
-    String requestSchema() default "";
+    /** What the body is (a record of {@link Dto}, or procos.api's); Void: any value of its media type. */
+    Class<?> request() default Void.class;
 
     /** The most bytes the body may have, one of {@link Limits}; 0 when there is no body. */
     int maxBytes() default 0;
@@ -46,14 +46,14 @@ import java.lang.annotation.Target;
     /** The media type of a success; empty: no body. */
     String responseType() default "application/json";
 
-    /** A success's schema, a name of {@link OpenApi#schemas()}; empty: any JSON. */
-    String responseSchema() default "";
+    /** What a success is (a record, or an array of records); Void: any value of its media type. */
+    Class<?> response() default Void.class;
 
     /** The error statuses it answers besides 401 (every route) and 413 (every route with a body). */
     int[] errors() default {};
 
-    /** The shape of its errors: {@code Error} (ProcOS's) or {@code CamundaError} (for Camunda's clients). */
-    String errorSchema() default "Error";
+    /** The shape of its errors: ProcOS's ({@link Dto.Error}) or Camunda's, for Camunda's clients. */
+    Class<?> error() default Dto.Error.class;
 
     @Retention(RetentionPolicy.RUNTIME)
     @Target(ElementType.TYPE)

@@ -37,10 +37,11 @@ import org.osgi.service.component.annotations.ReferencePolicy;
         tag = "decisions",
         summary = "how a task should have been done; similar tasks are then decided that way",
         requestType = "application/json",
-        requestSchema = "CorrectionRequest",
+        request = Dto.CorrectionRequest.class,
         maxBytes = Limits.JSON_BYTES,
         status = 201,
-        errors = {400, 404, 503})
+        errors = {400, 404, 503},
+        response = Dto.Correction.class)
 @Component(
         service = Servlet.class,
         property = {
@@ -86,8 +87,7 @@ public final class CorrectionsServlet extends ApiServlet {
 
     /** Checks a correction and remembers it; the answer's body. Services may be null (not running): 503. */
     @SuppressWarnings("unchecked")
-    static Map<String, Object> record(
-            Map<String, Object> body, ToolCatalog catalog, Memory memory, ProcessService processes)
+    static Dto.Correction record(Map<String, Object> body, ToolCatalog catalog, Memory memory, ProcessService processes)
             throws HttpJson.RequestException {
         if (!(body.get("tool") instanceof String tool) || tool.isBlank())
             throw new HttpJson.RequestException(400, "'tool' is missing or not a tool name; " + USAGE);
@@ -139,13 +139,7 @@ public final class CorrectionsServlet extends ApiServlet {
         } catch (IllegalStateException e) {
             throw new HttpJson.RequestException(503, "memory cannot keep the correction now: " + e.getMessage());
         }
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("recorded", true);
-        out.put("id", saved.id());
-        out.put("task", saved.text());
-        out.put("tool", tool);
-        out.put("arguments", arguments);
-        return out;
+        return new Dto.Correction(true, saved.id(), saved.text(), tool, arguments);
     }
 
     /** The task's words: given, or those of a task of a process instance. */

@@ -13,7 +13,6 @@ import java.io.PrintWriter;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.osgi.service.component.annotations.Component;
@@ -37,10 +36,11 @@ import org.osgi.service.component.annotations.ReferencePolicy;
         summary =
                 "words become a process: generated, validated, deployed and started; 422 and nothing deployed when they cannot",
         requestType = "application/json,text/plain",
-        requestSchema = "",
+        request = Dto.Command.class,
         maxBytes = Limits.WORDS_BYTES,
         status = 201,
-        errors = {400, 422, 503})
+        errors = {400, 422, 503},
+        response = Dto.CommandStarted.class)
 @ApiOperation(
         method = "POST",
         path = "/api/das/generate",
@@ -49,7 +49,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
         requestType = "application/json,text/plain",
         maxBytes = Limits.WORDS_BYTES,
         responseType = "application/xml",
-        errors = {400, 422, 503})
+        errors = {400, 422, 503},
+        request = Dto.Command.class)
 @ApiOperation(
         method = "POST",
         path = "/api/das/ask",
@@ -58,14 +59,16 @@ import org.osgi.service.component.annotations.ReferencePolicy;
         requestType = "text/plain,application/json",
         maxBytes = Limits.WORDS_BYTES,
         responseType = "text/plain",
-        errors = {400, 503})
+        errors = {400, 503},
+        request = Dto.Command.class)
 @ApiOperation(
         method = "GET",
         path = "/api/das/suggestions",
         tag = "assistant",
         summary = "refinements of a process learned from memory, each with its evidence",
         query = {"processKey:string:the process"},
-        errors = {400, 404, 503})
+        errors = {400, 404, 503},
+        response = Dto.Suggestions.class)
 @Component(
         service = Servlet.class,
         property = {"osgi.http.whiteboard.servlet.pattern=/api/das/*", "osgi.http.whiteboard.servlet.name=procos-das"})
@@ -92,25 +95,21 @@ public final class DasServlet extends ApiServlet {
             if (type.startsWith("text/plain")) {
                 text = HttpJson.body(request, Limits.WORDS_BYTES);
             } else {
-                Map<String, Object> body = HttpJson.objectBody(request, Limits.WORDS_BYTES);
-                if (!(body.get("text") instanceof String t))
-                    throw new HttpJson.RequestException(400, "the body needs {\"text\": \"what you want done\"}");
-                text = t;
-                if (body.get("variables") instanceof Map<?, ?> v) variables = (Map<String, Object>) v;
-                else if (body.get("variables") != null)
-                    throw new HttpJson.RequestException(400, "'variables' must be a JSON object");
+                String usage = "the body needs {\"text\": \"what you want done\"}, with \"variables\" a JSON object";
+                Dto.Command body = HttpJson.objectBody(request, Limits.WORDS_BYTES, Dto.Command.class, usage);
+                if (body.text() == null) throw new HttpJson.RequestException(400, usage);
+                text = body.text();
+                if (body.variables() != null) variables = body.variables();
             }
             try {
                 switch (path) {
                     case "commands" -> {
                         Started s = a.command(text, variables);
-                        Map<String, Object> out = new LinkedHashMap<>();
-                        out.put("processKey", s.processKey());
-                        out.put("id", s.instanceId());
-                        out.put("bpmn", s.bpmn());
-                        out.put("explanation", s.explanation());
-                        out.put("generator", s.generator());
-                        HttpJson.write(response, 201, out);
+                        HttpJson.write(
+                                response,
+                                201,
+                                new Dto.CommandStarted(
+                                        s.processKey(), s.instanceId(), s.bpmn(), s.explanation(), s.generator()));
                     }
                     case "generate" -> {
                         Generated g = a.generate(text);
@@ -175,7 +174,7 @@ public final class DasServlet extends ApiServlet {
                 throw new HttpJson.RequestException(400, "the query parameter 'processKey' is required");
             try {
                 List<Suggestion> suggestions = a.suggestions(key);
-                HttpJson.write(response, 200, Map.of("processKey", key, "suggestions", suggestions));
+                HttpJson.write(response, 200, new Dto.Suggestions(key, suggestions));
             } catch (IllegalStateException e) {
                 throw new HttpJson.RequestException(503, e.getMessage());
             } catch (IllegalArgumentException e) {

@@ -10,7 +10,6 @@ import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -28,9 +27,9 @@ import org.osgi.service.component.annotations.ReferencePolicy;
         tag = "decisions",
         summary = "the decision the task executor would take now, nothing executed",
         requestType = "application/json",
-        requestSchema = "DecideRequest",
+        request = Dto.DecideRequest.class,
         maxBytes = Limits.JSON_BYTES,
-        responseSchema = "Decision",
+        response = Dto.Decided.class,
         errors = {400, 503})
 @Component(
         service = Servlet.class,
@@ -53,18 +52,15 @@ public final class DecideServlet extends ApiServlet {
     @SuppressWarnings("unchecked")
     protected void doPost(HttpServletRequest request, HttpServletResponse response) throws IOException {
         try {
-            Map<String, Object> body = HttpJson.objectBody(request, Limits.JSON_BYTES);
-            if (!(body.get("task") instanceof Map<?, ?> task)
-                    || !(task.get("name") instanceof String name)
-                    || name.isBlank()) {
-                throw new HttpJson.RequestException(
-                        400,
-                        "the body needs {\"task\": {\"name\": \"…\", \"documentation\": \"…\"}, \"variables\": {…}}");
-            }
-            Object doc = task.get("documentation");
-            Map<String, Object> variables =
-                    body.get("variables") instanceof Map<?, ?> v ? (Map<String, Object>) v : Map.of();
-            String policy = body.get("toolPolicy") == null ? null : String.valueOf(body.get("toolPolicy"));
+            String usage = "the body needs {\"task\": {\"name\": \"…\", \"documentation\": \"…\"}, \"variables\": {…}}";
+            Dto.DecideRequest body = HttpJson.objectBody(request, Limits.JSON_BYTES, Dto.DecideRequest.class, usage);
+            if (body.task() == null
+                    || body.task().name() == null
+                    || body.task().name().isBlank()) throw new HttpJson.RequestException(400, usage);
+            String name = body.task().name();
+            String doc = body.task().documentation();
+            Map<String, Object> variables = body.variables() == null ? Map.of() : body.variables();
+            String policy = body.toolPolicy();
             if (policy != null) {
                 try {
                     ToolPolicy.parse(policy, null);
@@ -76,20 +72,22 @@ public final class DecideServlet extends ApiServlet {
             long start = System.nanoTime();
             Decision decision;
             try {
-                decision = x.decide(TaskRequest.of(
-                        new TaskDescription(name, doc == null ? "" : doc.toString(), variables), policy));
+                decision =
+                        x.decide(TaskRequest.of(new TaskDescription(name, doc == null ? "" : doc, variables), policy));
             } catch (TaskFailedException e) {
                 throw new HttpJson.RequestException(503, e.getMessage());
             }
-            Map<String, Object> out = new LinkedHashMap<>();
-            out.put("tool", decision.tool());
-            out.put("arguments", decision.arguments());
-            out.put("mode", decision.mode());
-            out.put("confidence", decision.confidence());
-            out.put("rationale", decision.rationale());
-            out.put("planner", decision.planner());
-            out.put("millis", (System.nanoTime() - start) / 1_000_000.0);
-            HttpJson.write(response, 200, out);
+            HttpJson.write(
+                    response,
+                    200,
+                    new Dto.Decided(
+                            decision.tool(),
+                            decision.arguments(),
+                            decision.mode(),
+                            decision.confidence(),
+                            decision.rationale(),
+                            decision.planner(),
+                            (System.nanoTime() - start) / 1_000_000.0));
         } catch (HttpJson.RequestException e) {
             HttpJson.error(response, e);
         }

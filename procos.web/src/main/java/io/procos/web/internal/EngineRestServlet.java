@@ -45,7 +45,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
         path = "/engine-rest/version",
         tag = "camunda",
         summary = "the Camunda REST API version ProcOS answers as",
-        errorSchema = "CamundaError")
+        error = Dto.CamundaError.class)
 @ApiOperation(
         method = "GET",
         path = "/engine-rest/deployment",
@@ -53,7 +53,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
         summary = "deployments (Camunda Modeler's connection check)",
         query = {"firstResult:integer:skip this many", "maxResults:integer:at most this many"},
         errors = {400, 503},
-        errorSchema = "CamundaError")
+        error = Dto.CamundaError.class)
 @ApiOperation(
         method = "POST",
         path = "/engine-rest/deployment/create",
@@ -63,7 +63,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
         requestType = "multipart/form-data",
         maxBytes = Limits.DEPLOYMENT_FORM_BYTES,
         errors = {400, 503},
-        errorSchema = "CamundaError")
+        error = Dto.CamundaError.class)
 @ApiOperation(
         method = "POST",
         path = "/engine-rest/process-definition/{id}/start",
@@ -72,7 +72,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
         requestType = "application/json",
         maxBytes = Limits.JSON_BYTES,
         errors = {400, 404, 503},
-        errorSchema = "CamundaError")
+        error = Dto.CamundaError.class)
 @ApiOperation(
         method = "POST",
         path = "/engine-rest/process-definition/key/{key}/start",
@@ -81,7 +81,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
         requestType = "application/json",
         maxBytes = Limits.JSON_BYTES,
         errors = {400, 404, 503},
-        errorSchema = "CamundaError")
+        error = Dto.CamundaError.class)
 @Component(
         service = Servlet.class,
         property = {
@@ -392,11 +392,7 @@ public final class EngineRestServlet extends ApiServlet {
         }
 
         void write(HttpServletResponse response) throws IOException {
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("type", type);
-            body.put("message", getMessage());
-            if (!problems.isEmpty()) body.put("problems", problems);
-            HttpJson.write(response, status, body);
+            HttpJson.write(response, status, new Dto.CamundaError(type, getMessage(), problems));
         }
     }
 }

@@ -101,15 +101,11 @@ final class HttpJson {
     }
 
     static void error(HttpServletResponse response, int status, String message) throws IOException {
-        write(response, status, Map.of("error", message));
+        write(response, status, new Dto.Error(message, List.of(), List.of()));
     }
 
     static void error(HttpServletResponse response, RequestException e) throws IOException {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("error", e.getMessage());
-        if (!e.problems.isEmpty()) body.put("problems", e.problems);
-        if (!e.elements.isEmpty()) body.put("elements", e.elements);
-        write(response, e.status, body);
+        write(response, e.status, new Dto.Error(e.getMessage(), e.problems, e.elements));
     }
 
     /** The request body as text, refusing more than {@code maxBytes} (413) before reading it all. */
@@ -173,6 +169,45 @@ final class HttpJson {
         if (!(parsed instanceof Map))
             throw new RequestException(400, "the body must be a JSON object, like {\"name\": \"value\"}");
         return (Map<String, Object>) parsed;
+    }
+
+    /**
+     * A JSON object body as the record it is: a field of the wrong type (text where an object belongs) is a 400
+     * saying which, with {@code usage}; fields the record does not have are ignored.
+     */
+    static <T extends Record> T objectBody(HttpServletRequest request, int maxBytes, Class<T> type, String usage)
+            throws IOException, RequestException {
+        return bind(objectBody(request, maxBytes), type, usage);
+    }
+
+    private static final ObjectMapper BINDER = MAPPER.copy()
+            .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    static <T extends Record> T bind(Map<String, Object> body, Class<T> type, String usage) throws RequestException {
+        try {
+            return BINDER.convertValue(body, type);
+        } catch (IllegalArgumentException e) {
+            String why = e.getCause() instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m
+                    ? "'"
+                            + m.getPath().stream()
+                                    .map(r -> r.getFieldName() == null ? "[" + r.getIndex() + "]" : r.getFieldName())
+                                    .reduce((a, b) -> a + "." + b)
+                                    .orElse("the body")
+                            + "' must be " + expected(m.getTargetType())
+                    : e.getMessage();
+            throw new RequestException(400, why + "; " + usage);
+        }
+    }
+
+    /** A JSON type in words, for an error. */
+    private static String expected(Class<?> type) {
+        if (type == null) return "of another type";
+        if (Map.class.isAssignableFrom(type) || type.isRecord()) return "a JSON object";
+        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) return "a JSON array";
+        if (type == String.class) return "text";
+        if (type == boolean.class || type == Boolean.class) return "true or false";
+        if (Number.class.isAssignableFrom(type) || type.isPrimitive()) return "a number";
+        return "of another type";
     }
 
     /** What ProcOS reads and drops of a refused body, so the client gets its 413 instead of a reset connection. */

@@ -30,7 +30,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
         tag = "memory",
         summary = "remember a text",
         requestType = "application/json",
-        requestSchema = "MemoryItem",
+        request = Dto.MemoryItemRequest.class,
         maxBytes = Limits.TEXT_BYTES,
         status = 201,
         errors = {400, 503})
@@ -45,7 +45,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
             "kind:string:only this kind",
             "process:string:only this process"
         },
-        errors = {400, 503})
+        errors = {400, 503},
+        response = Dto.Hits.class)
 @ApiOperation(
         method = "GET",
         path = "/api/memory/graph",
@@ -95,12 +96,12 @@ public final class MemoryServlet extends ApiServlet {
             if (!ProcessesServlet.path(request).isEmpty())
                 throw new HttpJson.RequestException(404, "POST /api/memory saves an item; nothing else is posted here");
             Memory m = HttpJson.available(memory, "memory (procos.memory)");
-            Map<String, Object> body = HttpJson.objectBody(request, Limits.TEXT_BYTES);
-            if (!(body.get("text") instanceof String text) || text.isBlank()) {
-                throw new HttpJson.RequestException(
-                        400, "the body needs {\"text\": \"what to remember\", \"kind\": \"note\"}");
-            }
-            String kind = body.get("kind") == null ? "note" : String.valueOf(body.get("kind"));
+            String usage = "the body needs {\"text\": \"what to remember\", \"kind\": \"note\"}";
+            Dto.MemoryItemRequest body =
+                    HttpJson.objectBody(request, Limits.TEXT_BYTES, Dto.MemoryItemRequest.class, usage);
+            String text = body.text();
+            if (text == null || text.isBlank()) throw new HttpJson.RequestException(400, usage);
+            String kind = body.kind() == null ? "note" : body.kind();
             if (CorrectionsServlet.KIND.equals(kind)) {
                 throw new HttpJson.RequestException(
                         400,
@@ -113,8 +114,7 @@ public final class MemoryServlet extends ApiServlet {
                         "items of kind '" + kind + "' are recorded by ProcOS itself (it takes them as "
                                 + "precedents and processes to reuse); save yours as another kind, for example \"note\"");
             }
-            Map<String, Object> properties =
-                    body.get("properties") instanceof Map<?, ?> p ? (Map<String, Object>) p : Map.of();
+            Map<String, Object> properties = body.properties() == null ? Map.of() : body.properties();
             MemoryItem saved;
             try {
                 saved = m.remember(new MemoryItem(null, kind, text.strip(), properties, List.of(), null));
@@ -148,7 +148,7 @@ public final class MemoryServlet extends ApiServlet {
                         List<Map<String, Object>> hits = m.recall(q, recall).stream()
                                 .map(MemoryServlet::hit)
                                 .toList();
-                        HttpJson.write(response, 200, Map.of("query", q, "hits", hits));
+                        HttpJson.write(response, 200, new Dto.Hits(q, hits));
                     }
                     case "graph" -> {
                         String instance = required(request, "instance", "the id of a process instance");

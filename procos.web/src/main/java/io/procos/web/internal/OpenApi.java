@@ -52,6 +52,7 @@ final class OpenApi {
 
         Map<String, Object> paths = new TreeMap<>();
         Map<String, Integer> operationIds = new LinkedHashMap<>();
+        Schemas schemas = new Schemas();
         for (ApiOperation op : operations(servlets)) {
             @SuppressWarnings("unchecked")
             Map<String, Object> item =
@@ -59,7 +60,7 @@ final class OpenApi {
             String method = op.method().toLowerCase(Locale.ROOT);
             if (item.containsKey(method))
                 throw new IllegalStateException(op.method() + " " + op.path() + " is described twice");
-            item.put(method, operation(op, operationIds));
+            item.put(method, operation(op, operationIds, schemas));
         }
         doc.put("paths", paths);
 
@@ -67,12 +68,12 @@ final class OpenApi {
         components.put(
                 "securitySchemes",
                 map("bearer", map("type", "http", "scheme", "bearer", "description", "the content of conf/api-token")));
-        components.put("schemas", schemas());
+        components.put("schemas", schemas.named());
         doc.put("components", components);
         return doc;
     }
 
-    private static Map<String, Object> operation(ApiOperation op, Map<String, Integer> operationIds) {
+    private static Map<String, Object> operation(ApiOperation op, Map<String, Integer> operationIds, Schemas schemas) {
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("tags", List.of(op.tag()));
         o.put("summary", op.summary());
@@ -104,7 +105,7 @@ final class OpenApi {
         if (!op.requestType().isEmpty()) {
             Map<String, Object> content = new LinkedHashMap<>();
             for (String type : op.requestType().split(","))
-                content.put(type.trim(), map("schema", schema(op.requestSchema(), type.trim())));
+                content.put(type.trim(), map("schema", schema(schemas, op.request(), type.trim())));
             o.put(
                     "requestBody",
                     map(
@@ -122,7 +123,8 @@ final class OpenApi {
         success.put("description", reason(op.status()));
         if (!op.responseType().isEmpty())
             success.put(
-                    "content", map(op.responseType(), map("schema", schema(op.responseSchema(), op.responseType()))));
+                    "content",
+                    map(op.responseType(), map("schema", schema(schemas, op.response(), op.responseType()))));
         responses.put(String.valueOf(op.status()), success);
         TreeSet<Integer> errors = new TreeSet<>();
         errors.add(401);
@@ -135,7 +137,7 @@ final class OpenApi {
                             "description",
                             reason(e),
                             "content",
-                            map("application/json", map("schema", ref(op.errorSchema())))));
+                            map("application/json", map("schema", schemas.of(op.error())))));
         o.put("responses", responses);
         return o;
     }
@@ -150,161 +152,13 @@ final class OpenApi {
         return id.toString();
     }
 
-    private static Object schema(String name, String mediaType) {
-        if (!name.isEmpty()) {
-            if (!schemas().containsKey(name)) throw new IllegalArgumentException("no schema '" + name + "'");
-            return ref(name);
-        }
-        if (mediaType.startsWith("application/json")) return map("type", "object", "additionalProperties", true);
+    /** A body's schema: its type's (for JSON), or any value of its media type. */
+    private static Object schema(Schemas schemas, Class<?> type, String mediaType) {
+        boolean json = mediaType.startsWith("application/json");
+        if (!Schemas.none(type) && json) return schemas.of(type);
+        if (json) return map("type", "object", "additionalProperties", true);
         if (mediaType.startsWith("multipart/")) return map("type", "object");
-        return map("type", "string");
-    }
-
-    private static Map<String, Object> ref(String name) {
-        return map("$ref", "#/components/schemas/" + name);
-    }
-
-    /** The schemas operations name, each with the properties a client sends or reads. */
-    static Map<String, Object> schemas() {
-        Map<String, Object> s = new TreeMap<>();
-        s.put(
-                "Error",
-                object(
-                        "ProcOS's error envelope: what was wrong, and where there are several, each problem",
-                        List.of("error"),
-                        "error",
-                        str("what was wrong"),
-                        "problems",
-                        array(str("one problem")),
-                        "elements",
-                        array(map(
-                                "type",
-                                "string",
-                                "nullable",
-                                true,
-                                "description",
-                                "the id of the BPMN element each problem concerns, or null"))));
-        s.put(
-                "CamundaError",
-                object(
-                        "Camunda 7's error shape, for Camunda's clients",
-                        List.of("type", "message"),
-                        "type",
-                        str("the kind of error, as Camunda names it"),
-                        "message",
-                        str("what was wrong")));
-        s.put(
-                "Variables",
-                map(
-                        "type",
-                        "object",
-                        "additionalProperties",
-                        true,
-                        "description",
-                        "process variables: names (at most 255 characters) and JSON values"));
-        s.put(
-                "Task",
-                object(
-                        "a task in words",
-                        List.of("name"),
-                        "name",
-                        str("the task's name"),
-                        "documentation",
-                        str("what the task is to do, in words")));
-        s.put(
-                "DecideRequest",
-                object(
-                        "a task to decide, and the variables it would see",
-                        List.of("task"),
-                        "task",
-                        ref("Task"),
-                        "variables",
-                        ref("Variables"),
-                        "toolPolicy",
-                        str("a tool policy (allow/deny patterns) instead of the default one")));
-        s.put(
-                "Decision",
-                object(
-                        "how the task executor would do the task now",
-                        List.of("tool"),
-                        "tool",
-                        map("type", "string", "nullable", true, "description", "the tool, or null when none fits"),
-                        "arguments",
-                        map("type", "object", "additionalProperties", true),
-                        "mode",
-                        str("how the tool is called"),
-                        "confidence",
-                        map("type", "number"),
-                        "rationale",
-                        str("why"),
-                        "planner",
-                        str("which planner decided"),
-                        "millis",
-                        map("type", "number")));
-        s.put(
-                "CorrectionRequest",
-                object(
-                        "how a task should have been done: its words (task), or the task of a run (instanceId, activityId)",
-                        List.of("tool", "arguments"),
-                        "task",
-                        ref("Task"),
-                        "instanceId",
-                        str("a process instance"),
-                        "activityId",
-                        str("one of its tasks"),
-                        "tool",
-                        str("the tool it should have used"),
-                        "arguments",
-                        map("type", "object", "additionalProperties", true)));
-        s.put(
-                "MemoryItem",
-                object(
-                        "something to remember",
-                        List.of("text"),
-                        "text",
-                        str("what to remember"),
-                        "kind",
-                        str("note (default), or another kind; not correction"),
-                        "properties",
-                        map("type", "object", "additionalProperties", true)));
-        s.put(
-                "Command",
-                object(
-                        "what a person wants done, in words",
-                        List.of("text"),
-                        "text",
-                        str("the words"),
-                        "variables",
-                        ref("Variables")));
-        s.put("PromptText", object("a prompt template's new text", List.of("text"), "text", str("the template")));
-        s.put(
-                "Started",
-                object(
-                        "an instance that was started",
-                        List.of("id"),
-                        "id",
-                        str("the process instance id"),
-                        "processKey",
-                        str("the process it runs")));
-        s.put("Valid", object("the diagram passed every check", List.of("valid"), "valid", map("type", "boolean")));
-        return s;
-    }
-
-    private static Map<String, Object> object(String description, List<String> required, Object... properties) {
-        Map<String, Object> o = new LinkedHashMap<>();
-        o.put("type", "object");
-        o.put("description", description);
-        o.put("required", required);
-        o.put("properties", map(properties));
-        return o;
-    }
-
-    private static Map<String, Object> str(String description) {
-        return map("type", "string", "description", description);
-    }
-
-    private static Map<String, Object> array(Object items) {
-        return map("type", "array", "items", items);
+        return map("type", "string"); // text, XML, an event stream: the words, the BPMN, the events
     }
 
     private static Map<String, Object> map(Object... keysAndValues) {

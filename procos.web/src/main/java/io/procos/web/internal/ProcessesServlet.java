@@ -1,12 +1,12 @@
 package io.procos.web.internal;
 
 import io.procos.api.process.InvalidProcessException;
+import io.procos.api.process.ProcessInfo;
 import io.procos.api.process.ProcessService;
 import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -20,7 +20,12 @@ import org.osgi.service.component.annotations.ReferencePolicy;
  * {@code /validate} checks BPMN the same way without deploying it; POST {@code /{key}/start} (JSON object of
  * variables) starts an instance and its orchestrator.
  */
-@ApiOperation(method = "GET", path = "/api/processes", tag = "processes", summary = "the deployed domain processes")
+@ApiOperation(
+        method = "GET",
+        path = "/api/processes",
+        tag = "processes",
+        summary = "the deployed domain processes",
+        response = ProcessInfo[].class)
 @ApiOperation(
         method = "POST",
         path = "/api/processes",
@@ -39,7 +44,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
         query = {"name:string:the file name (default process.bpmn)"},
         requestType = "application/xml,text/xml",
         maxBytes = Limits.BPMN_BYTES,
-        responseSchema = "Valid",
+        response = Dto.Valid.class,
         errors = {400, 503})
 @ApiOperation(
         method = "GET",
@@ -55,10 +60,10 @@ import org.osgi.service.component.annotations.ReferencePolicy;
         tag = "processes",
         summary = "start an instance of the latest version with these variables",
         requestType = "application/json",
-        requestSchema = "Variables",
+        request = Map.class,
         maxBytes = Limits.JSON_BYTES,
         status = 201,
-        responseSchema = "Started",
+        response = Dto.Started.class,
         errors = {400, 404, 503})
 @Component(
         service = Servlet.class,
@@ -132,7 +137,7 @@ public final class ProcessesServlet extends ApiServlet {
                         HttpJson.write(response, 201, service().deploy(resource, bpmn));
                     } else {
                         service().validate(resource, bpmn);
-                        HttpJson.write(response, 200, Map.of("valid", true));
+                        HttpJson.write(response, 200, new Dto.Valid(true));
                     }
                 } catch (InvalidProcessException e) {
                     throw new HttpJson.RequestException(
@@ -156,10 +161,7 @@ public final class ProcessesServlet extends ApiServlet {
                             : new HttpJson.RequestException(
                                     404, e.getMessage() + "; GET /api/processes lists the deployed ones");
                 }
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("id", id);
-                body.put("processKey", key);
-                HttpJson.write(response, 201, body);
+                HttpJson.write(response, 201, new Dto.Started(id, key));
             } else {
                 throw new HttpJson.RequestException(
                         404,

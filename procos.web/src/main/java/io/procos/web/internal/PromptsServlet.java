@@ -37,7 +37,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
         tag = "prompts",
         summary = "a template's new text, used from the next decision on",
         requestType = "text/plain,application/json",
-        requestSchema = "",
+        request = Dto.PromptText.class,
         maxBytes = Limits.TEXT_BYTES,
         errors = {400, 404, 503})
 @ApiOperation(
@@ -93,10 +93,10 @@ public final class PromptsServlet extends ApiServlet {
             String text;
             String type = request.getContentType() == null ? "" : request.getContentType();
             if (type.startsWith("application/json")) {
-                if (!(HttpJson.objectBody(request, Limits.TEXT_BYTES).get("text") instanceof String t)) {
-                    throw new HttpJson.RequestException(400, "the body needs {\"text\": \"…\"}");
-                }
-                text = t;
+                String usage = "the body needs {\"text\": \"…\"}";
+                text = HttpJson.objectBody(request, Limits.TEXT_BYTES, Dto.PromptText.class, usage)
+                        .text();
+                if (text == null) throw new HttpJson.RequestException(400, usage);
             } else {
                 text = HttpJson.body(request, Limits.TEXT_BYTES);
             }

@@ -42,7 +42,8 @@ import org.osgi.service.component.annotations.ReferencePolicy;
         query = {"timeoutSeconds:integer:1 to 3600, default 60"},
         requestType = "application/json",
         maxBytes = Limits.TOOL_INPUT_BYTES,
-        errors = {400, 404, 503})
+        errors = {400, 404, 503},
+        response = Dto.ToolCall.class)
 @Component(
         service = Servlet.class,
         property = {
@@ -102,12 +103,7 @@ public final class ToolsServlet extends ApiServlet {
                 }
             }
             ToolResult result = c.invoke(name, input, "manual-" + UUID.randomUUID(), Duration.ofSeconds(timeout));
-            Map<String, Object> body = new LinkedHashMap<>();
-            body.put("tool", name);
-            body.put("isError", result.isError());
-            body.put("text", result.text());
-            body.put("content", result.content());
-            HttpJson.write(response, 200, body);
+            HttpJson.write(response, 200, new Dto.ToolCall(name, result.isError(), result.text(), result.content()));
         } catch (HttpJson.RequestException e) {
             HttpJson.error(response, e);
         }

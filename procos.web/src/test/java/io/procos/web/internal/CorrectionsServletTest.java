@@ -80,7 +80,7 @@ class CorrectionsServletTest {
 
     @Test
     void aCorrectionIsRememberedWithTheTasksTextItsToolAndItsArgumentsAsJson() throws Exception {
-        Map<String, Object> out = CorrectionsServlet.record(
+        Dto.Correction out = CorrectionsServlet.record(
                 body(
                         "task",
                         Map.of("name", "Show me what is stored", "documentation", "in the folder dir"),
@@ -100,11 +100,10 @@ class CorrectionsServletTest {
                     .containsEntry("tool", "file.list")
                     .containsEntry("arguments", "{\"path\":\"dir\"}");
         });
-        assertThat(out)
-                .containsEntry("recorded", true)
-                .containsEntry("task", text)
-                .containsEntry("tool", "file.list")
-                .containsEntry("arguments", Map.of("path", "dir"));
+        assertThat(out.recorded()).isTrue();
+        assertThat(out.task()).isEqualTo(text);
+        assertThat(out.tool()).isEqualTo("file.list");
+        assertThat(out.arguments()).isEqualTo(Map.of("path", "dir"));
     }
 
     @Test

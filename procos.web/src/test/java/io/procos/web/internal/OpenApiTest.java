@@ -130,6 +130,26 @@ class OpenApiTest {
                 assertThat(op.maxBytes()).as(op.method() + " " + op.path()).isZero();
             }
         }
+        // the bodies' schemas come from the records the servlets bind and write
+        Map<String, Map<String, Object>> schemas =
+                (Map<String, Map<String, Object>>) ((Map<String, Object>) doc.get("components")).get("schemas");
+        assertThat(schemas)
+                .containsKeys(
+                        "Error",
+                        "CamundaError",
+                        "DecideRequest",
+                        "TaskWords",
+                        "Decided",
+                        "Started",
+                        "ProcessInfo",
+                        "Suggestion",
+                        "CommandStarted",
+                        "MemoryItemRequest");
+        assertThat((Map<String, Object>) schemas.get("DecideRequest").get("properties"))
+                .containsOnlyKeys("task", "variables", "toolPolicy");
+        assertThat((List<String>) schemas.get("DecideRequest").get("required")).containsExactly("task");
+        assertThat(schemas.get("ProcessInfo").get("properties").toString()).contains("version={type=integer");
+
         // the limits as the README says them
         assertThat(paths.get("/api/processes").get("post").get("x-procos-max-bytes"))
                 .isEqualTo(10 * 1024 * 1024);
@@ -140,10 +160,10 @@ class OpenApiTest {
     }
 
     @Test
-    void aSchemaNobodyDefinedIsRefused() {
-        @ApiOperation(method = "GET", path = "/api/x", tag = "t", summary = "s", responseSchema = "Nope")
+    void aBodyThatIsNoRecordIsRefused() {
+        @ApiOperation(method = "GET", path = "/api/x", tag = "t", summary = "s", response = Thread.class)
         class Broken {}
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> OpenApi.document(List.of(Broken.class), "1"))
-                .hasMessageContaining("Nope");
+                .hasMessageContaining("java.lang.Thread");
     }
 }

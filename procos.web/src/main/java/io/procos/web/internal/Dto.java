@@ -1,0 +1,134 @@
+package io.procos.web.internal;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.procos.api.das.Suggestion;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The bodies of ProcOS's HTTP interface that are its own (the others are procos.api's records: ProcessInfo,
+ * InstanceView, Suggestion): what a client sends and what it reads back, as records that the servlets bind and
+ * write, and from which {@link OpenApi} writes the schemas of {@code /api/openapi.json}.
+ */
+final class Dto {
+
+    private Dto() {}
+
+    /** What a field means in the description, and whether a client must send it. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.RECORD_COMPONENT)
+    @interface Doc {
+        String value();
+
+        boolean required() default false;
+    }
+
+    // ---- requests ----------------------------------------------------------------------------------------
+
+    /** A task in words. */
+    record TaskWords(
+            @Doc(value = "the task's name", required = true) String name,
+            @Doc("what the task is to do, in words") String documentation) {}
+
+    /** {@code POST /api/tde/decide}. */
+    record DecideRequest(
+            @Doc(value = "the task to decide", required = true) TaskWords task,
+            @Doc("the variables the task would see") Map<String, Object> variables,
+            @Doc("a tool policy (allow and deny patterns) instead of the default one") String toolPolicy) {}
+
+    /** {@code POST /api/tde/corrections}: its words ({@code task}), or a task of a run (instance and activity). */
+    record CorrectionRequest(
+            @Doc("the task's words; or instanceId and activityId") TaskWords task,
+            @Doc("a process instance whose task it was") String instanceId,
+            @Doc("that task's id in the process") String activityId,
+            @Doc(value = "the tool it should have used", required = true) String tool,
+            @Doc(value = "the arguments it should have been called with ({} for none)", required = true)
+                    Map<String, Object> arguments) {}
+
+    /** {@code POST /api/memory}. */
+    record MemoryItemRequest(
+            @Doc(value = "what to remember", required = true) String text,
+            @Doc("note (the default) or another kind of your own; not correction, nor what ProcOS records itself")
+                    String kind,
+            @Doc("properties kept with it") Map<String, Object> properties) {}
+
+    /** {@code POST /api/das/*} as JSON (the words alone as text/plain are the same). */
+    record Command(
+            @Doc(value = "what is to be done, in words", required = true) String text,
+            @Doc("variables the process starts with") Map<String, Object> variables) {}
+
+    /** {@code PUT /api/prompts/{name}} as JSON (the text alone as text/plain is the same). */
+    record PromptText(@Doc(value = "the template, with the placeholders ProcOS fills", required = true) String text) {}
+
+    // ---- responses ---------------------------------------------------------------------------------------
+
+    /** Every error under {@code /api}. */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    record Error(
+            @Doc(value = "what was wrong", required = true) String error,
+            @Doc("each problem, where there are several") List<String> problems,
+            @Doc("for each problem, the id of the BPMN element it concerns, or null") List<String> elements) {}
+
+    /** An error of {@code /engine-rest}, in Camunda 7's shape. */
+    @JsonInclude(JsonInclude.Include.NON_EMPTY)
+    record CamundaError(
+            @Doc(value = "the kind of error, as Camunda names it", required = true) String type,
+            @Doc(value = "what was wrong", required = true) String message,
+            @Doc("each problem, where there are several") List<String> problems) {}
+
+    /** An instance that was started. */
+    record Started(
+            @Doc(value = "the process instance", required = true) String id,
+            @Doc(value = "the process it runs", required = true) String processKey) {}
+
+    /** The diagram passed every check. */
+    record Valid(@Doc(value = "always true (a diagram that fails is a 400)", required = true) boolean valid) {}
+
+    /** How the task executor would do a task now. */
+    record Decided(
+            @Doc("the tool, or null when none fits (the rationale says why)") String tool,
+            @Doc("its arguments") Map<String, Object> arguments,
+            @Doc("how it is called") String mode,
+            @Doc("how sure the planner is, 0 to 1") double confidence,
+            @Doc("why") String rationale,
+            @Doc("which planner decided") String planner,
+            @Doc("how long deciding took") double millis) {}
+
+    /** A tool called by hand. */
+    record ToolCall(
+            @Doc(value = "the tool", required = true) String tool,
+            @Doc(value = "whether the tool reported an error (the call itself succeeded)", required = true)
+                    boolean isError,
+            @Doc("its result as text") String text,
+            @Doc("its structured result") Object content) {}
+
+    /** Words that became a running process. */
+    record CommandStarted(
+            @Doc(value = "the process deployed for them", required = true) String processKey,
+            @Doc(value = "its instance", required = true) String id,
+            @Doc("its BPMN") String bpmn,
+            @Doc("how the words were read") String explanation,
+            @Doc("which generator wrote it") String generator) {}
+
+    /** A correction that was kept. */
+    record Correction(
+            @Doc(value = "always true", required = true) boolean recorded,
+            @Doc("the memory item that keeps it") String id,
+            @Doc("the task's words as kept") String task,
+            @Doc("the tool") String tool,
+            @Doc("its arguments") Map<String, Object> arguments) {}
+
+    /** Hits by meaning. */
+    record Hits(
+            @Doc(value = "the words asked", required = true) String query,
+            @Doc(value = "each with text, kind, score, properties", required = true) List<Map<String, Object>> hits) {}
+
+    /** What memory suggests for a process. */
+    record Suggestions(
+            @Doc(value = "the process", required = true) String processKey,
+            @Doc(value = "each with its evidence", required = true) List<Suggestion> suggestions) {}
+}
