@@ -2,6 +2,10 @@ package io.procos.web.internal;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.procos.api.das.Suggestion;
+import io.procos.api.llm.Prompt;
+import io.procos.api.memory.ErrorCount;
+import io.procos.api.memory.ToolUse;
+import io.procos.api.tool.ToolConflict;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
@@ -126,6 +130,37 @@ final class Dto {
     record Hits(
             @Doc(value = "the words asked", required = true) String query,
             @Doc(value = "each with text, kind, score, properties", required = true) List<Map<String, Object>> hits) {}
+
+    /** A tool as {@code /api/tools} shows it: procos.api's ToolDescriptor with its schemas as JSON. */
+    record Tool(
+            @Doc(value = "its name, which the planner and processes use", required = true) String name,
+            @Doc("what it does") String description,
+            @Doc("the JSON Schema of its input") Object inputSchema,
+            @Doc("the JSON Schema of its output") Object outputSchema,
+            @Doc("the bundle that provides it") String bundle,
+            @Doc("that bundle's version") String bundleVersion,
+            @Doc("its OSGi service id") long serviceId,
+            @Doc("its service.ranking: the highest wins a name several claim") int ranking,
+            @Doc("what it can reach (files, network, processes); empty: it computes from its input only")
+                    List<String> reach) {}
+
+    /** {@code GET /api/tools}. */
+    record Tools(
+            @Doc(value = "every tool", required = true) List<Tool> tools,
+            @Doc(value = "names several services claim, and which one wins", required = true)
+                    List<ToolConflict> conflicts) {}
+
+    /** {@code GET /api/memory/tools}. */
+    record ToolUses(
+            @Doc(value = "each tool tasks like this used, and how it did", required = true) List<ToolUse> tools) {}
+
+    /** {@code GET /api/memory/errors}. */
+    record ErrorCounts(
+            @Doc(value = "each error that followed the tool, and how often", required = true)
+                    List<ErrorCount> errors) {}
+
+    /** {@code GET /api/prompts}. */
+    record Prompts(@Doc(value = "every prompt template", required = true) List<Prompt> prompts) {}
 
     /** What memory suggests for a process. */
     record Suggestions(

@@ -27,13 +27,16 @@ import org.osgi.service.component.annotations.ReferencePolicy;
         path = "/api/instances",
         tag = "instances",
         summary = "process instances, newest first",
+        response = InstanceView[].class,
         query = {"state:string:ACTIVE, COMPLETED or FAILED", "max:integer:at most this many (1 to 1000, default 50)"},
         errors = {400, 503})
 @ApiOperation(
         method = "GET",
         path = "/api/instances/{id}",
         tag = "instances",
-        summary = "one instance: its state, variables, each task's latest run, tool policy and incidents",
+        summary = "one instance: its state, variables, each task's latest run, tool policy and incidents, with"
+                + " allowedTools: the tools that exist now and its tasks may use",
+        response = InstanceView.class,
         errors = {404, 503})
 @Component(
         service = Servlet.class,

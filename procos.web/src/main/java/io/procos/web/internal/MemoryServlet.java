@@ -52,6 +52,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
         path = "/api/memory/graph",
         tag = "memory",
         summary = "the graph of one run: nodes and edges",
+        response = Graph.class,
         query = {"instance:string:the process instance"},
         errors = {400, 404, 503})
 @ApiOperation(
@@ -59,6 +60,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
         path = "/api/memory/tools",
         tag = "memory",
         summary = "which tools tasks like this used, and how they did",
+        response = Dto.ToolUses.class,
         query = {"task:string:the task's words", "k:integer:how many similar tasks (1 to 100, default 20)"},
         errors = {400, 503})
 @ApiOperation(
@@ -66,6 +68,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
         path = "/api/memory/errors",
         tag = "memory",
         summary = "which errors followed a tool",
+        response = Dto.ErrorCounts.class,
         query = {"tool:string:the tool", "limit:integer:1 to 1000, default 10"},
         errors = {400, 503})
 @Component(
@@ -161,19 +164,15 @@ public final class MemoryServlet extends ApiServlet {
                     case "tools" -> HttpJson.write(
                             response,
                             200,
-                            Map.of(
-                                    "tools",
-                                    m.toolsForTasksLike(
-                                            required(request, "task", "a task in words"),
-                                            intParam(request, "k", 20, Recall.MAX_K))));
+                            new Dto.ToolUses(m.toolsForTasksLike(
+                                    required(request, "task", "a task in words"),
+                                    intParam(request, "k", 20, Recall.MAX_K))));
                     case "errors" -> HttpJson.write(
                             response,
                             200,
-                            Map.of(
-                                    "errors",
-                                    m.errorsAfter(
-                                            required(request, "tool", "a tool name"),
-                                            intParam(request, "limit", 10, MAX_LIMIT))));
+                            new Dto.ErrorCounts(m.errorsAfter(
+                                    required(request, "tool", "a tool name"),
+                                    intParam(request, "limit", 10, MAX_LIMIT))));
                     default -> throw new HttpJson.RequestException(
                             404, "unknown memory resource '" + path + "'; there are search, graph, tools and errors");
                 }

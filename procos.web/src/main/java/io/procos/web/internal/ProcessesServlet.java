@@ -1,5 +1,6 @@
 package io.procos.web.internal;
 
+import io.procos.api.process.Deployment;
 import io.procos.api.process.InvalidProcessException;
 import io.procos.api.process.ProcessInfo;
 import io.procos.api.process.ProcessService;
@@ -31,6 +32,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
         path = "/api/processes",
         tag = "processes",
         summary = "validate and deploy a BPMN 2.0 file; nothing is deployed when any check fails",
+        response = Deployment.class,
         query = {"name:string:the file name (default process.bpmn)"},
         requestType = "application/xml,text/xml",
         maxBytes = Limits.BPMN_BYTES,

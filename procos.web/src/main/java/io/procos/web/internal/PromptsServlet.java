@@ -6,8 +6,6 @@ import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -24,18 +22,21 @@ import org.osgi.service.component.annotations.ReferencePolicy;
         path = "/api/prompts",
         tag = "prompts",
         summary = "the prompt templates of the LLM planner and generator",
+        response = Dto.Prompts.class,
         errors = {503})
 @ApiOperation(
         method = "GET",
         path = "/api/prompts/{name}",
         tag = "prompts",
         summary = "one prompt template",
+        response = Prompt.class,
         errors = {404, 503})
 @ApiOperation(
         method = "PUT",
         path = "/api/prompts/{name}",
         tag = "prompts",
         summary = "a template's new text, used from the next decision on",
+        response = Prompt.class,
         requestType = "text/plain,application/json",
         request = Dto.PromptText.class,
         maxBytes = Limits.TEXT_BYTES,
@@ -45,6 +46,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
         path = "/api/prompts/{name}",
         tag = "prompts",
         summary = "back to the shipped text",
+        response = Prompt.class,
         errors = {404, 503})
 @Component(
         service = Servlet.class,
@@ -70,12 +72,7 @@ public final class PromptsServlet extends ApiServlet {
             PromptStore store = HttpJson.available(prompts, "the prompt store (procos.llm)");
             String name = ProcessesServlet.path(request);
             if (name.isEmpty()) {
-                HttpJson.write(
-                        response,
-                        200,
-                        Map.of(
-                                "prompts",
-                                store.list().stream().map(PromptsServlet::json).toList()));
+                HttpJson.write(response, 200, new Dto.Prompts(store.list()));
             } else {
                 HttpJson.write(response, 200, json(store.get(name).orElseThrow(() -> unknown(name, store))));
             }
@@ -129,12 +126,7 @@ public final class PromptsServlet extends ApiServlet {
                         + store.list().stream().map(Prompt::name).toList());
     }
 
-    private static Map<String, Object> json(Prompt p) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("name", p.name());
-        out.put("text", p.text());
-        out.put("edited", p.edited());
-        out.put("updated", p.updated());
-        return out;
+    private static Prompt json(Prompt p) {
+        return p; // procos.api's record, as it is
     }
 }

@@ -8,7 +8,6 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 import org.osgi.service.component.annotations.Component;
@@ -27,12 +26,14 @@ import org.osgi.service.component.annotations.ReferencePolicy;
         path = "/api/tools",
         tag = "tools",
         summary =
-                "every tool with its description, input and output schema, bundle and what it may reach; conflicts between names")
+                "every tool with its description, input and output schema, bundle and what it may reach; conflicts between names",
+        response = Dto.Tools.class)
 @ApiOperation(
         method = "GET",
         path = "/api/tools/{name}",
         tag = "tools",
         summary = "one tool",
+        response = Dto.Tool.class,
         errors = {404, 503})
 @ApiOperation(
         method = "POST",
@@ -68,10 +69,10 @@ public final class ToolsServlet extends ApiServlet {
             ToolCatalog c = catalog();
             String path = ProcessesServlet.path(request);
             if (path.isEmpty()) {
-                Map<String, Object> body = new LinkedHashMap<>();
-                body.put("tools", c.tools().stream().map(ToolsServlet::json).toList());
-                body.put("conflicts", c.conflicts());
-                HttpJson.write(response, 200, body);
+                HttpJson.write(
+                        response,
+                        200,
+                        new Dto.Tools(c.tools().stream().map(ToolsServlet::json).toList(), c.conflicts()));
             } else {
                 ToolDescriptor d = c.tool(path).orElseThrow(() -> unknown(path));
                 HttpJson.write(response, 200, json(d));
@@ -119,19 +120,18 @@ public final class ToolsServlet extends ApiServlet {
     }
 
     /** A descriptor with its schemas as JSON, not as strings of JSON. */
-    private static Map<String, Object> json(ToolDescriptor d) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", d.name());
-        m.put("description", d.description());
-        m.put("inputSchema", parse(d.inputSchema()));
-        m.put("outputSchema", parse(d.outputSchema()));
-        m.put("bundle", d.bundle());
-        m.put("bundleVersion", d.bundleVersion());
-        m.put("serviceId", d.serviceId());
-        m.put("ranking", d.ranking());
-        m.put("reach", d.reach()); // what the tool can reach; a process's procos.tools policy decides whether its tasks
-        // may use it
-        return m;
+    /** What the tool can reach is shown; a process's procos.tools policy decides whether its tasks may use it. */
+    private static Dto.Tool json(ToolDescriptor d) {
+        return new Dto.Tool(
+                d.name(),
+                d.description(),
+                parse(d.inputSchema()),
+                parse(d.outputSchema()),
+                d.bundle(),
+                d.bundleVersion(),
+                d.serviceId(),
+                d.ranking(),
+                d.reach());
     }
 
     static final String INVALID_SCHEMA = "invalidSchema";
