@@ -12,10 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -262,38 +260,12 @@ class DasTest {
     }
 
     static List<JsonNode> moddle(List<Path> files) throws Exception {
-        Path dir = Path.of("target/moddle").toAbsolutePath();
-        if (!Files.isDirectory(dir.resolve("node_modules/bpmn-moddle"))) {
-            Files.createDirectories(dir);
-            Process npm = new ProcessBuilder(
-                            "npm",
-                            "install",
-                            "--no-audit",
-                            "--no-fund",
-                            "--silent",
-                            "--prefix",
-                            dir.toString(),
-                            "bpmn-moddle@9")
-                    .redirectErrorStream(true)
-                    .start();
-            String log = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(npm.waitFor(300, TimeUnit.SECONDS) && npm.exitValue() == 0)
-                    .as("npm install bpmn-moddle: " + log)
-                    .isTrue();
-        }
-        Files.copy(
-                Path.of("src/test/resources/moddle-check.mjs"),
-                dir.resolve("check.mjs"),
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-        List<String> command =
-                new ArrayList<>(Arrays.asList("node", dir.resolve("check.mjs").toString()));
-        files.forEach(f -> command.add(f.toString()));
-        Process node = new ProcessBuilder(command)
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .start();
-        String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(node.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        String output = Npm.run(
+                "moddle",
+                "bpmn-moddle@9",
+                "bpmn-moddle",
+                "moddle-check.mjs",
+                files.stream().map(Path::toString).toList());
         List<JsonNode> results = new ArrayList<>();
         for (String line : output.split("\n")) if (line.startsWith("{")) results.add(JSON.readTree(line));
         assertThat(results).as(output).hasSize(files.size());

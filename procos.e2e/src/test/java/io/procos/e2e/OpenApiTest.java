@@ -9,7 +9,6 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -17,7 +16,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -264,37 +262,14 @@ class OpenApiTest {
     }
 
     static JsonNode swaggerParser(String document) throws Exception {
-        Path dir = Path.of("target/openapi-check").toAbsolutePath();
-        if (!Files.isDirectory(dir.resolve("node_modules/@apidevtools/swagger-parser"))) {
-            Files.createDirectories(dir);
-            Process npm = new ProcessBuilder(
-                            "npm",
-                            "install",
-                            "--no-audit",
-                            "--no-fund",
-                            "--silent",
-                            "--prefix",
-                            dir.toString(),
-                            "@apidevtools/swagger-parser@13.1.0")
-                    .redirectErrorStream(true)
-                    .start();
-            String log = new String(npm.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(npm.waitFor(300, TimeUnit.SECONDS) && npm.exitValue() == 0)
-                    .as("npm install @apidevtools/swagger-parser: " + log)
-                    .isTrue();
-        }
-        Files.copy(
-                Path.of("src/test/resources/openapi-check.mjs"),
-                dir.resolve("check.mjs"),
-                StandardCopyOption.REPLACE_EXISTING);
-        Path file = dir.resolve("openapi.json");
+        Path file = Path.of("target/openapi.json").toAbsolutePath();
         Files.writeString(file, document);
-        Process node = new ProcessBuilder("node", dir.resolve("check.mjs").toString(), file.toString())
-                .directory(dir.toFile())
-                .redirectErrorStream(true)
-                .start();
-        String output = new String(node.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(node.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        String output = Npm.run(
+                "openapi-check",
+                "@apidevtools/swagger-parser@13.1.0",
+                "@apidevtools/swagger-parser",
+                "openapi-check.mjs",
+                List.of(file.toString()));
         for (String line : output.split("\n")) if (line.startsWith("{")) return Distribution.JSON.readTree(line);
         throw new AssertionError("swagger-parser printed no result: " + output);
     }
