@@ -4,12 +4,14 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import io.procos.api.das.Suggestion;
 import io.procos.api.llm.Prompt;
 import io.procos.api.memory.ErrorCount;
+import io.procos.api.memory.MemoryItem;
 import io.procos.api.memory.ToolUse;
 import io.procos.api.tool.ToolConflict;
 import java.lang.annotation.ElementType;
 import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -126,10 +128,34 @@ final class Dto {
             @Doc("the tool") String tool,
             @Doc("its arguments") Map<String, Object> arguments) {}
 
+    /** {@code POST /api/memory}: the item as kept, and how many writes wait for the stores. */
+    record Remembered(
+            @Doc(value = "its id", required = true) String id,
+            @Doc(value = "its kind", required = true) String kind,
+            @Doc(value = "its text", required = true) String text,
+            @Doc("when it was kept") Instant createdAt,
+            @Doc("its properties") Map<String, Object> properties,
+            @Doc(value = "writes waiting for the stores, this one included until it is written", required = true)
+                    long backlog) {
+
+        static Remembered of(MemoryItem i, long backlog) {
+            return new Remembered(i.id(), i.kind(), i.text(), i.createdAt(), i.properties(), backlog);
+        }
+    }
+
+    /** One hit by meaning. */
+    record Hit(
+            @Doc(value = "its id", required = true) String id,
+            @Doc(value = "its kind", required = true) String kind,
+            @Doc(value = "its text", required = true) String text,
+            @Doc("when it was kept") Instant createdAt,
+            @Doc("its properties") Map<String, Object> properties,
+            @Doc(value = "how close in meaning, 0 to 1", required = true) double score) {}
+
     /** Hits by meaning. */
     record Hits(
             @Doc(value = "the words asked", required = true) String query,
-            @Doc(value = "each with text, kind, score, properties", required = true) List<Map<String, Object>> hits) {}
+            @Doc(value = "the nearest first", required = true) List<Hit> hits) {}
 
     /** A tool as {@code /api/tools} shows it: procos.api's ToolDescriptor with its schemas as JSON. */
     record Tool(

@@ -9,7 +9,6 @@ import jakarta.servlet.Servlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.osgi.service.component.annotations.Component;
@@ -29,6 +28,7 @@ import org.osgi.service.component.annotations.ReferencePolicy;
         path = "/api/memory",
         tag = "memory",
         summary = "remember a text",
+        response = Dto.Remembered.class,
         requestType = "application/json",
         request = Dto.MemoryItemRequest.class,
         maxBytes = Limits.TEXT_BYTES,
@@ -126,9 +126,7 @@ public final class MemoryServlet extends ApiServlet {
             } catch (Memory.MemoryFullException e) {
                 throw new HttpJson.RequestException(503, e.getMessage());
             }
-            Map<String, Object> out = item(saved);
-            out.put("backlog", m.backlog());
-            HttpJson.write(response, 201, out);
+            HttpJson.write(response, 201, Dto.Remembered.of(saved, m.backlog()));
         } catch (HttpJson.RequestException e) {
             HttpJson.error(response, e);
         }
@@ -148,7 +146,7 @@ public final class MemoryServlet extends ApiServlet {
                                 blankToNull(HttpJson.parameter(request, "kind")),
                                 blankToNull(HttpJson.parameter(request, "process")),
                                 null);
-                        List<Map<String, Object>> hits = m.recall(q, recall).stream()
+                        List<Dto.Hit> hits = m.recall(q, recall).stream()
                                 .map(MemoryServlet::hit)
                                 .toList();
                         HttpJson.write(response, 200, new Dto.Hits(q, hits));
@@ -216,19 +214,9 @@ public final class MemoryServlet extends ApiServlet {
         return s == null || s.isBlank() ? null : s;
     }
 
-    static Map<String, Object> item(MemoryItem i) {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("id", i.id());
-        out.put("kind", i.kind());
-        out.put("text", i.text());
-        out.put("createdAt", i.createdAt());
-        out.put("properties", i.properties());
-        return out;
-    }
-
-    private static Map<String, Object> hit(Hit h) {
-        Map<String, Object> out = item(h.item());
-        out.put("score", Math.round(h.score() * 10000) / 10000.0);
-        return out;
+    private static Dto.Hit hit(Hit h) {
+        MemoryItem i = h.item();
+        return new Dto.Hit(
+                i.id(), i.kind(), i.text(), i.createdAt(), i.properties(), Math.round(h.score() * 10000) / 10000.0);
     }
 }
