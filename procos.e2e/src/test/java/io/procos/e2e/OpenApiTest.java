@@ -11,9 +11,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
@@ -78,82 +80,79 @@ class OpenApiTest {
             int operations = 0, successes = 0;
             List<String> wrong = new ArrayList<>();
             TreeSet<String> unprobed = new TreeSet<>();
-            // every operation, those that remove something (DELETE) last
+            Map<String, Call> calls = calls(bpmn, procos);
+            // every operation as {path, method}, those that remove something (DELETE) last
             List<String[]> all = new ArrayList<>();
             for (Iterator<Map.Entry<String, JsonNode>> paths = doc.path("paths").fields(); paths.hasNext(); ) {
                 Map.Entry<String, JsonNode> path = paths.next();
                 path.getValue().fieldNames().forEachRemaining(m -> all.add(new String[] {path.getKey(), m}));
             }
-            all.sort(java.util.Comparator.comparing(o -> o[1].equals("delete")));
-            {
-                for (String[] each : all) {
-                    Map.Entry<String, JsonNode> op =
-                            Map.entry(each[1], doc.path("paths").path(each[0]).path(each[1]));
-                    String method = op.getKey().toUpperCase();
-                    String template = each[0];
-                    String route = method + " " + template;
-                    Call call = calls(bpmn, procos).get(route);
-                    if (call == null) {
-                        unprobed.add(route);
-                        continue;
-                    }
-                    operations++;
-                    Map<String, String> values = template.startsWith("/api/prompts") ? promptParameters : parameters;
-                    String target = template;
-                    for (var v : values.entrySet()) target = target.replace("{" + v.getKey() + "}", v.getValue());
-                    target += query(route, instance);
-                    if (template.startsWith("/engine-rest/process-definition/{id}"))
-                        target = target.replace(instance, definition);
+            all.sort(Comparator.comparing(o -> o[1].equals("delete")));
+            for (String[] each : all) {
+                String template = each[0];
+                JsonNode operation = doc.path("paths").path(template).path(each[1]);
+                String method = each[1].toUpperCase(Locale.ROOT);
+                String route = method + " " + template;
+                Call call = calls.get(route);
+                if (call == null) {
+                    unprobed.add(route);
+                    continue;
+                }
+                operations++;
+                Map<String, String> values = template.startsWith("/api/prompts") ? promptParameters : parameters;
+                String target = template;
+                for (var v : values.entrySet()) target = target.replace("{" + v.getKey() + "}", v.getValue());
+                target += query(route, instance);
+                if (template.startsWith("/engine-rest/process-definition/{id}"))
+                    target = target.replace(instance, definition);
 
-                    HttpRequest.Builder request = HttpRequest.newBuilder(procos.uri(target))
-                            .timeout(Duration.ofSeconds(120))
-                            .header("Authorization", "Bearer " + procos.token())
-                            .method(
-                                    method,
-                                    call.body() == null
-                                            ? HttpRequest.BodyPublishers.noBody()
-                                            : HttpRequest.BodyPublishers.ofString(call.body(), StandardCharsets.UTF_8));
-                    if (call.contentType() != null) request.header("Content-Type", call.contentType());
-                    if (template.equals("/mcp")) {
-                        request.header(
-                                "Accept",
-                                method.equals("GET") ? "text/event-stream" : "application/json, text/event-stream");
-                        request.header("Mcp-Session-Id", session);
+                HttpRequest.Builder request = HttpRequest.newBuilder(procos.uri(target))
+                        .timeout(Duration.ofSeconds(120))
+                        .header("Authorization", "Bearer " + procos.token())
+                        .method(
+                                method,
+                                call.body() == null
+                                        ? HttpRequest.BodyPublishers.noBody()
+                                        : HttpRequest.BodyPublishers.ofString(call.body(), StandardCharsets.UTF_8));
+                if (call.contentType() != null) request.header("Content-Type", call.contentType());
+                if (template.equals("/mcp")) {
+                    request.header(
+                            "Accept",
+                            method.equals("GET") ? "text/event-stream" : "application/json, text/event-stream");
+                    request.header("Mcp-Session-Id", session);
+                }
+                HttpResponse<InputStream> answer =
+                        procos.http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+                String type = answer.headers().firstValue("Content-Type").orElse("");
+                String body;
+                try (InputStream in = answer.body()) {
+                    // an event stream stays open: its status and type are the answer
+                    body = type.startsWith("text/event-stream")
+                            ? ""
+                            : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+                }
+                int status = answer.statusCode();
+                JsonNode response = operation.path("responses").path(String.valueOf(status));
+                String seen = route + " → " + status + " " + type + " " + abbreviate(body);
+                if (response.isMissingNode()) {
+                    wrong.add(seen + " (not a status it describes: " + fieldNames(operation.path("responses")) + ")");
+                    continue;
+                }
+                if (status == 404 && unknownRoute(body)) {
+                    wrong.add(seen + " (a route nobody serves)");
+                    continue;
+                }
+                if (status < 300) {
+                    successes++;
+                    JsonNode content = response.path("content");
+                    if (content.isObject() && content.size() > 0) {
+                        String mediaType = content.fieldNames().next();
+                        if (!type.startsWith(mediaType)) wrong.add(seen + " (described as " + mediaType + ")");
                     }
-                    HttpResponse<InputStream> answer =
-                            procos.http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-                    String type = answer.headers().firstValue("Content-Type").orElse("");
-                    String body;
-                    try (InputStream in = answer.body()) {
-                        // an event stream stays open: its status and type are the answer
-                        body = type.startsWith("text/event-stream")
-                                ? ""
-                                : new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                    }
-                    int status = answer.statusCode();
-                    JsonNode response = op.getValue().path("responses").path(String.valueOf(status));
-                    String seen = route + " → " + status + " " + type + " " + abbreviate(body);
-                    if (response.isMissingNode()) {
-                        wrong.add(seen + " (not a status it describes: "
-                                + fieldNames(op.getValue().path("responses")) + ")");
-                        continue;
-                    }
-                    if (status == 404 && unknownRoute(body)) {
-                        wrong.add(seen + " (a route nobody serves)");
-                        continue;
-                    }
-                    if (status < 300) {
-                        successes++;
-                        JsonNode content = response.path("content");
-                        if (content.isObject() && content.size() > 0) {
-                            String described1 = content.fieldNames().next();
-                            if (!type.startsWith(described1)) wrong.add(seen + " (described as " + described1 + ")");
-                        }
-                    } else if (!type.startsWith("application/json")) {
-                        wrong.add(seen + " (an error that is not JSON)");
-                    } else {
-                        System.out.println("described error: " + seen);
-                    }
+                } else if (!type.startsWith("application/json")) {
+                    wrong.add(seen + " (an error that is not JSON)");
+                } else {
+                    System.out.println("described error: " + seen);
                 }
             }
             System.out.printf(

@@ -10,11 +10,14 @@ import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.ServiceLoader;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 import java.util.stream.Stream;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -110,16 +113,19 @@ public final class Kernel {
         if (conf != null && Files.isDirectory(folder.resolve("optional"))) {
             for (Path jar : jars(folder.resolve("optional"))) {
                 String pid = configuredBy(jar);
-                String location = "reference:" + jar.toUri();
                 if (pid != null && Files.isRegularFile(conf.resolve(pid + ".cfg"))) {
                     chosen.add(jar);
-                } else if (context.getBundle(location) != null) {
-                    context.getBundle(location).uninstall();
-                    System.out.println("ProcOS: " + jar.getFileName() + " uninstalled: conf/" + pid + ".cfg is gone");
+                    continue;
+                }
+                Bundle earlier = context.getBundle("reference:" + jar.toUri());
+                if (earlier != null) {
+                    earlier.uninstall();
+                    System.out.println("ProcOS: " + jar.getFileName() + " uninstalled: "
+                            + (pid == null ? "it names no configuration" : "conf/" + pid + ".cfg is gone"));
                 }
             }
         }
-        chosen.sort(java.util.Comparator.comparing(p -> p.getFileName().toString()));
+        chosen.sort(Comparator.comparing(p -> p.getFileName().toString()));
         List<Bundle> installed = new ArrayList<>();
         for (Path jar : chosen) installed.add(context.installBundle("reference:" + jar.toUri()));
         return installed;
@@ -133,8 +139,8 @@ public final class Kernel {
 
     /** The PID an optional bundle is configured by ({@value #CONFIGURATION_HEADER}), or null. */
     static String configuredBy(Path jar) throws IOException {
-        try (java.util.jar.JarFile file = new java.util.jar.JarFile(jar.toFile())) {
-            java.util.jar.Manifest manifest = file.getManifest();
+        try (JarFile file = new JarFile(jar.toFile())) {
+            Manifest manifest = file.getManifest();
             String pid = manifest == null ? null : manifest.getMainAttributes().getValue(CONFIGURATION_HEADER);
             return pid == null || !pid.strip().matches("[A-Za-z0-9._-]+") ? null : pid.strip();
         }

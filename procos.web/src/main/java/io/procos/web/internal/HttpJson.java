@@ -2,15 +2,19 @@ package io.procos.web.internal;
 
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -87,7 +91,7 @@ final class HttpJson {
         boolean all = false;
         if (declared <= limit) {
             try {
-                jakarta.servlet.ServletInputStream in = request.getInputStream();
+                ServletInputStream in = request.getInputStream();
                 byte[] buffer = new byte[16384];
                 long dropped = 0;
                 int n = 0;
@@ -180,14 +184,14 @@ final class HttpJson {
         return bind(objectBody(request, maxBytes), type, usage);
     }
 
-    private static final ObjectMapper BINDER = MAPPER.copy()
-            .configure(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private static final ObjectMapper BINDER =
+            MAPPER.copy().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
     static <T extends Record> T bind(Map<String, Object> body, Class<T> type, String usage) throws RequestException {
         try {
             return BINDER.convertValue(body, type);
         } catch (IllegalArgumentException e) {
-            String why = e.getCause() instanceof com.fasterxml.jackson.databind.exc.MismatchedInputException m
+            String why = e.getCause() instanceof MismatchedInputException m
                     ? "'"
                             + m.getPath().stream()
                                     .map(r -> r.getFieldName() == null ? "[" + r.getIndex() + "]" : r.getFieldName())
@@ -203,7 +207,7 @@ final class HttpJson {
     private static String expected(Class<?> type) {
         if (type == null) return "of another type";
         if (Map.class.isAssignableFrom(type) || type.isRecord()) return "a JSON object";
-        if (java.util.Collection.class.isAssignableFrom(type) || type.isArray()) return "a JSON array";
+        if (Collection.class.isAssignableFrom(type) || type.isArray()) return "a JSON array";
         if (type == String.class) return "text";
         if (type == boolean.class || type == Boolean.class) return "true or false";
         if (Number.class.isAssignableFrom(type) || type.isPrimitive()) return "a number";

@@ -1,5 +1,7 @@
 package io.procos.web.internal;
 
+import static io.procos.web.internal.Schemas.map;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -159,12 +161,6 @@ final class OpenApi {
         if (json) return map("type", "object", "additionalProperties", true);
         if (mediaType.startsWith("multipart/")) return map("type", "object");
         return map("type", "string"); // text, XML, an event stream: the words, the BPMN, the events
-    }
-
-    private static Map<String, Object> map(Object... keysAndValues) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < keysAndValues.length; i += 2) m.put((String) keysAndValues[i], keysAndValues[i + 1]);
-        return m;
     }
 
     private static String human(int bytes) {
